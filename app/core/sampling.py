@@ -1,0 +1,31 @@
+"""Sampling settings, with Qwen's recommended defaults for each think mode."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Sampling:
+    temperature: float
+    top_p: float
+    top_k: int
+    min_p: float
+    presence_penalty: float = 0.0
+
+    def with_overrides(self, **overrides: Any) -> Sampling:
+        """A copy with every override that is not None applied."""
+        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# Qwen3 model card: thinking mode 0.6/0.95/20/0, non-thinking mode 0.7/0.8/20/0.
+THINKING_DEFAULTS = Sampling(temperature=0.6, top_p=0.95, top_k=20, min_p=0.0)
+NO_THINKING_DEFAULTS = Sampling(temperature=0.7, top_p=0.8, top_k=20, min_p=0.0)
+
+
+def defaults_for(thinking: bool) -> Sampling:
+    return THINKING_DEFAULTS if thinking else NO_THINKING_DEFAULTS

@@ -1,0 +1,308 @@
+"""A loaded model and its context, on llama.cpp's low-level API.
+
+The only module, with ``baseline``, that touches llama.cpp. It keeps the tokens
+whose keys and values sit in the KV cache, so a new prompt that shares a prefix
+with the last one is evaluated only from where they differ, and a reasoning can
+be rolled back a few tokens (budget cuts, continue-thinking).
+"""
+
+from __future__ import annotations
+
+import collections
+import ctypes
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import llama_cpp as L
+
+_backend_ready = False
+_log_lines: collections.deque[str] = collections.deque(maxlen=200)
+_log_partial: list[str] = []
+
+
+@L.llama_log_callback
+def _on_log(level: int, text: bytes, _user: ctypes.c_void_p) -> None:
+    # llama.cpp logs a line in several calls; keep whole lines for error messages.
+    _log_partial.append(text.decode("utf-8", errors="replace"))
+    joined = "".join(_log_partial)
+    if "\n" in joined:
+        *lines, rest = joined.split("\n")
+        _log_lines.extend(line for line in lines if line.strip())
+        _log_partial[:] = [rest] if rest else []
+
+
+def _ensure_backend() -> None:
+    global _backend_ready
+    if not _backend_ready:
+        L.llama_log_set(_on_log, ctypes.c_void_p(0))
+        L.llama_backend_init()
+        _backend_ready = True
+
+
+def recent_log(n: int = 6, errors_only: bool = True) -> list[str]:
+    lines = list(_log_lines)
+    if errors_only:
+        picked = [ln for ln in lines if "error" in ln.lower() or "failed" in ln.lower()]
+        lines = picked or lines
+    return lines[-n:]
+
+
+class LoadError(RuntimeError):
+    """llama.cpp refused the file; the message says why, in words for a person."""
+
+
+@dataclass(frozen=True, slots=True)
+class LoadSettings:
+    n_ctx: int = 4096
+    n_gpu_layers: int = 0  # -1: all layers
+    n_threads: int | None = None
+    flash_attn: bool | None = None  # None: llama.cpp decides
+    use_mmap: bool = True
+    n_batch: int = 512
+
+
+def default_threads() -> int:
+    try:
+        import psutil
+
+        physical = psutil.cpu_count(logical=False)
+    except Exception:  # psutil is optional here; never fail a load over it
+        physical = None
+    return max(1, physical or os.cpu_count() or 1)
+
+
+def gpu_offload_supported() -> bool:
+    _ensure_backend()
+    return bool(L.llama_supports_gpu_offload())
+
+
+class LlamaSession:
+    def __init__(
+        self,
+        path: str,
+        settings: LoadSettings,
+        progress: Callable[[float], bool] | None = None,
+    ) -> None:
+        _ensure_backend()
+        self.settings = settings
+        mparams = L.llama_model_default_params()
+        mparams.n_gpu_layers = settings.n_gpu_layers if settings.n_gpu_layers >= 0 else 10_000
+        mparams.load_mode = L.LLAMA_LOAD_MODE_MMAP if settings.use_mmap else L.LLAMA_LOAD_MODE_NONE
+        self._progress_cb = None
+        if progress is not None:
+
+            def on_progress(fraction: float, _user: ctypes.c_void_p) -> bool:
+                return bool(progress(float(fraction)))
+
+            self._progress_cb = L.llama_progress_callback(on_progress)
+            mparams.progress_callback = self._progress_cb
+        _log_lines.clear()
+        self.model = L.llama_model_load_from_file(path.encode("utf-8"), mparams)
+        if not self.model:
+            raise LoadError(_explain_load_failure(recent_log()))
+        self.vocab = L.llama_model_get_vocab(self.model)
+        n_ctx_train = int(L.llama_model_n_ctx_train(self.model))
+        cparams = L.llama_context_default_params()
+        cparams.n_ctx = settings.n_ctx if settings.n_ctx > 0 else n_ctx_train
+        cparams.n_batch = min(settings.n_batch, cparams.n_ctx)
+        cparams.n_ubatch = cparams.n_batch
+        threads = settings.n_threads or default_threads()
+        cparams.n_threads = threads
+        cparams.n_threads_batch = threads
+        cparams.no_perf = True
+        if settings.flash_attn is not None:
+            cparams.flash_attn_type = (
+                L.LLAMA_FLASH_ATTN_TYPE_ENABLED if settings.flash_attn else L.LLAMA_FLASH_ATTN_TYPE_DISABLED
+            )
+        self.ctx = L.llama_init_from_model(self.model, cparams)
+        if not self.ctx:
+            L.llama_model_free(self.model)
+            self.model = None
+            raise LoadError(
+                "Could not create a context of "
+                f"{cparams.n_ctx} tokens (not enough memory?): " + "; ".join(recent_log(2))
+            )
+        self.memory = L.llama_get_memory(self.ctx)
+        self.n_ctx = int(L.llama_n_ctx(self.ctx))
+        self.n_batch = int(cparams.n_batch)
+        self.n_ctx_train = n_ctx_train
+        self.n_vocab = int(L.llama_vocab_n_tokens(self.vocab))
+        self.threads = threads
+        self.tokens: list[int] = []  # what the KV cache holds, in order
+        self._pieces: dict[int, bytes] = {}
+        self._piece_buf = ctypes.create_string_buffer(256)
+        self._one = (ctypes.c_int32 * 1)()
+
+    # -- metadata ---------------------------------------------------------
+    def meta(self, key: str) -> str | None:
+        size = 1 << 16
+        buf = ctypes.create_string_buffer(size)
+        n = L.llama_model_meta_val_str(self.model, key.encode(), buf, size)
+        if n < 0:
+            return None
+        if n >= size:  # chat templates can be long
+            buf = ctypes.create_string_buffer(n + 1)
+            L.llama_model_meta_val_str(self.model, key.encode(), buf, n + 1)
+        return buf.value.decode("utf-8", errors="replace")
+
+    def describe(self) -> dict[str, object]:
+        desc = ctypes.create_string_buffer(256)
+        L.llama_model_desc(self.model, desc, 256)
+        return {
+            "architecture": self.meta("general.architecture") or "",
+            "name": self.meta("general.name") or "",
+            "description": desc.value.decode("utf-8", errors="replace"),
+            "n_params": int(L.llama_model_n_params(self.model)),
+            "size_bytes": int(L.llama_model_size(self.model)),
+            "n_ctx": self.n_ctx,
+            "n_ctx_train": self.n_ctx_train,
+            "n_vocab": self.n_vocab,
+            "n_layers": int(L.llama_model_n_layer(self.model)),
+            "threads": self.threads,
+            "gpu_offload_supported": bool(L.llama_supports_gpu_offload()),
+            "n_gpu_layers": self.settings.n_gpu_layers,
+        }
+
+    # -- tokens -----------------------------------------------------------
+    def tokenize(self, text: str, *, add_special: bool = False, parse_special: bool = True) -> list[int]:
+        data = text.encode("utf-8")
+        cap = len(data) + 16
+        arr = (ctypes.c_int32 * cap)()
+        n = L.llama_tokenize(self.vocab, data, len(data), arr, cap, add_special, parse_special)
+        if n < 0:
+            cap = -n
+            arr = (ctypes.c_int32 * cap)()
+            n = L.llama_tokenize(self.vocab, data, len(data), arr, cap, add_special, parse_special)
+        return list(arr[:n])
+
+    def piece(self, token: int) -> bytes:
+        """The bytes a token stands for (special tokens like <think> included)."""
+        cached = self._pieces.get(token)
+        if cached is None:
+            n = L.llama_token_to_piece(self.vocab, token, self._piece_buf, 256, 0, True)
+            cached = self._piece_buf.raw[: max(n, 0)]
+            self._pieces[token] = cached
+        return cached
+
+    def is_eog(self, token: int) -> bool:
+        return bool(L.llama_vocab_is_eog(self.vocab, token))
+
+    @property
+    def add_bos(self) -> bool:
+        return bool(L.llama_vocab_get_add_bos(self.vocab))
+
+    def bos_text(self) -> str:
+        tok = L.llama_vocab_bos(self.vocab)
+        return self.piece(tok).decode("utf-8", errors="replace") if tok >= 0 else ""
+
+    def eos_text(self) -> str:
+        tok = L.llama_vocab_eos(self.vocab)
+        return self.piece(tok).decode("utf-8", errors="replace") if tok >= 0 else ""
+
+    # -- KV cache ---------------------------------------------------------
+    def truncate(self, n: int) -> None:
+        """Forget every cached token from position ``n`` on."""
+        if n < len(self.tokens):
+            L.llama_memory_seq_rm(self.memory, -1, n, -1)
+            del self.tokens[n:]
+
+    def prefill(self, tokens: Sequence[int]) -> int:
+        """Make the cache hold exactly ``tokens``; return how many were reused."""
+        keep = 0
+        limit = min(len(tokens), len(self.tokens))
+        while keep < limit and tokens[keep] == self.tokens[keep]:
+            keep += 1
+        if keep == len(tokens) and keep > 0:
+            # The logits of the last token are needed again: evaluate it anew.
+            keep -= 1
+        self.truncate(keep)
+        self.eval(tokens[keep:])
+        return keep
+
+    def eval(self, tokens: Sequence[int]) -> None:
+        for start in range(0, len(tokens), self.n_batch):
+            chunk = tokens[start : start + self.n_batch]
+            arr = (ctypes.c_int32 * len(chunk))(*chunk)
+            rc = L.llama_decode(self.ctx, L.llama_batch_get_one(arr, len(chunk)))
+            if rc != 0:
+                raise RuntimeError(f"llama_decode failed with code {rc}")
+            self.tokens.extend(chunk)
+
+    def eval_one(self, token: int) -> None:
+        self._one[0] = token
+        rc = L.llama_decode(self.ctx, L.llama_batch_get_one(self._one, 1))
+        if rc != 0:
+            raise RuntimeError(f"llama_decode failed with code {rc}")
+        self.tokens.append(token)
+
+    def close(self) -> None:
+        if self.ctx:
+            L.llama_free(self.ctx)
+            self.ctx = None
+        if self.model:
+            L.llama_model_free(self.model)
+            self.model = None
+
+
+class Sampler:
+    """A llama.cpp sampler chain built once per reply."""
+
+    def __init__(
+        self,
+        session: LlamaSession,
+        *,
+        temperature: float,
+        top_k: int,
+        top_p: float,
+        min_p: float,
+        presence_penalty: float = 0.0,
+        seed: int | None = None,
+    ) -> None:
+        self._session = session
+        params = L.llama_sampler_chain_default_params()
+        params.no_perf = True
+        self.chain = L.llama_sampler_chain_init(params)
+        add = L.llama_sampler_chain_add
+        if presence_penalty:
+            add(self.chain, L.llama_sampler_init_penalties(64, 1.0, 0.0, presence_penalty))
+        if temperature <= 0:
+            add(self.chain, L.llama_sampler_init_greedy())
+            return
+        if top_k > 0:
+            add(self.chain, L.llama_sampler_init_top_k(top_k))
+        add(self.chain, L.llama_sampler_init_top_p(top_p, 1))
+        if min_p > 0:
+            add(self.chain, L.llama_sampler_init_min_p(min_p, 1))
+        add(self.chain, L.llama_sampler_init_temp(temperature))
+        seed_value = seed if seed is not None else int.from_bytes(os.urandom(4), "little")
+        add(self.chain, L.llama_sampler_init_dist(seed_value & 0xFFFFFFFF))
+
+    def sample(self) -> int:
+        return int(L.llama_sampler_sample(self.chain, self._session.ctx, -1))
+
+    def accept(self, token: int) -> None:
+        """Tell the penalties about a token that was forced, not sampled."""
+        L.llama_sampler_accept(self.chain, token)
+
+    def close(self) -> None:
+        if self.chain:
+            L.llama_sampler_free(self.chain)
+            self.chain = None
+
+
+def _explain_load_failure(log: list[str]) -> str:
+    text = " ".join(log)
+    lowered = text.lower()
+    if "unknown model architecture" in lowered:
+        return "Unsupported model: " + _after(text, "unknown model architecture")
+    if "failed to read magic" in lowered or "invalid magic" in lowered:
+        return "Not a GGUF model file."
+    if "not within the file bounds" in lowered or "truncated" in lowered or "failed to read" in lowered:
+        return "The model file is incomplete or damaged (truncated download?)."
+    return "llama.cpp could not load the model" + (f": {log[-1]}" if log else ".")
+
+
+def _after(text: str, marker: str) -> str:
+    i = text.lower().find(marker)
+    return text[i:].split("\n")[0].strip() if i >= 0 else text
