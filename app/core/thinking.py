@@ -45,14 +45,26 @@ class ThinkingParser:
     (templates of think-only models); the output then begins inside the reasoning.
     """
 
-    def __init__(self, *, starts_in_thinking: bool = False) -> None:
+    def __init__(self, *, starts_in_thinking: bool = False, phase: Phase | None = None) -> None:
         self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        self.phase = Phase.THINKING if starts_in_thinking else Phase.START
+        self.phase = phase or (Phase.THINKING if starts_in_thinking else Phase.START)
         self._pending = ""  # text not yet classified
         self._strip_leading = True  # drop whitespace right after a tag
-        self.saw_think_block = starts_in_thinking
+        self.saw_think_block = self.phase is Phase.THINKING
         self.thinking = ""
         self.answer = ""
+
+    @classmethod
+    def resuming(cls) -> ThinkingParser:
+        """A parser that continues a reasoning mid-sentence: nothing is stripped."""
+        parser = cls(phase=Phase.THINKING)
+        parser._strip_leading = False
+        return parser
+
+    @classmethod
+    def answering(cls) -> ThinkingParser:
+        """A parser for the text after a closed think block (leading blank lines dropped)."""
+        return cls(phase=Phase.ANSWER)
 
     @property
     def in_thinking(self) -> bool:
@@ -101,7 +113,7 @@ class ThinkingParser:
                     self._pending = buf
                     return out
                 self.phase = Phase.ANSWER
-                self._strip_leading = False
+                self._strip_leading = True
                 continue
             if self.phase is Phase.THINKING:
                 if self._strip_leading:

@@ -207,12 +207,17 @@ class LlamaSession:
             L.llama_memory_seq_rm(self.memory, -1, n, -1)
             del self.tokens[n:]
 
-    def prefill(self, tokens: Sequence[int]) -> int:
-        """Make the cache hold exactly ``tokens``; return how many were reused."""
+    def common_prefix(self, tokens: Sequence[int]) -> int:
+        """How many leading ``tokens`` the KV cache already holds."""
         keep = 0
         limit = min(len(tokens), len(self.tokens))
         while keep < limit and tokens[keep] == self.tokens[keep]:
             keep += 1
+        return keep
+
+    def prefill(self, tokens: Sequence[int]) -> int:
+        """Make the cache hold exactly ``tokens``; return how many were reused."""
+        keep = self.common_prefix(tokens)
         if keep == len(tokens) and keep > 0:
             # The logits of the last token are needed again: evaluate it anew.
             keep -= 1

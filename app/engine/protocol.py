@@ -1,0 +1,119 @@
+"""Messages between the app and the engine process (all picklable, Qt-free)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.core.chat import PromptMessage, ReplyStats
+from app.core.sampling import Sampling
+
+# ---- requests (app -> engine) ----------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LoadRequest:
+    path: str
+    n_ctx: int = 4096
+    n_gpu_layers: int | str = 0  # a number, -1 for all, or "auto"
+    n_threads: int | None = None
+    flash_attn: bool | None = None
+    use_mmap: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class GenerateRequest:
+    messages: tuple[PromptMessage, ...]
+    thinking: bool = True
+    budget: int | None = None  # thinking tokens; None: unlimited
+    sampling: Sampling | None = None  # None: Qwen's defaults for the think mode
+    max_tokens: int | None = None
+    seed: int | None = None
+    # Continue a reasoning that the budget cut: its text so far, and the new budget.
+    resume_thinking: str | None = None
+    ignore_eos: bool = False  # benchmarks only
+    request_id: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class UnloadRequest:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ShutdownRequest:
+    pass
+
+
+# ---- events (engine -> app) ------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LoadProgress:
+    fraction: float
+
+
+@dataclass(frozen=True, slots=True)
+class ModelLoaded:
+    path: str
+    info: dict[str, Any]
+    thinking_support: str  # ThinkingSupport value
+    load_s: float
+
+
+@dataclass(frozen=True, slots=True)
+class PromptProgress:
+    """The prompt is being evaluated (emitted once, before the first token)."""
+
+    prompt_tokens: int
+    cached_tokens: int
+    request_id: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class TextDelta:
+    kind: str  # "thinking" or "answer"
+    text: str
+    thinking_tokens: int = 0  # running count, for a live meter
+    request_id: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ThinkingCut:
+    """The budget ended the reasoning: ``thinking`` replaces what was streamed."""
+
+    thinking: str
+    thinking_tokens: int
+    request_id: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyFinished:
+    thinking: str
+    answer: str
+    finish_reason: str  # "stop", "length", "cancelled"
+    budget_hit: bool
+    thinking_used: bool
+    stats: ReplyStats = field(default_factory=ReplyStats)
+    request_id: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Unloaded:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class EngineError:
+    """Something failed; ``kind`` tells the UI what to offer."""
+
+    kind: str  # "load", "generate", "context_full", "crash", "busy"
+    message: str
+    request_id: int = 0
+    detail: str = ""
+
+
+Event = (
+    LoadProgress | ModelLoaded | PromptProgress | TextDelta | ThinkingCut | ReplyFinished | Unloaded | EngineError
+)
+Request = LoadRequest | GenerateRequest | UnloadRequest | ShutdownRequest

