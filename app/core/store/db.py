@@ -1,0 +1,174 @@
+"""Opening the SQLite file and migrating its schema.
+
+Threading: a ``sqlite3.Connection`` is used only by the thread that opened it (Python's
+``check_same_thread`` stays on). Each thread that needs the database opens its own
+connection with :func:`connect`; in the app, one :class:`~app.core.store.writer.StoreWorker`
+thread owns the connection that writes, and the GUI thread may keep a second, read-only-by-
+habit connection for quick page loads. WAL mode lets readers and the one writer run at the
+same time without blocking each other.
+
+Durability: WAL with ``synchronous=NORMAL`` keeps every committed transaction across a crash
+of the process; a power cut may lose the last few commits but never corrupts the file.
+
+The schema version lives in ``PRAGMA user_version``. :data:`MIGRATIONS` is an ordered list;
+migration *n* (1-based) takes a database from version *n-1* to *n*, inside one transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+
+BUSY_TIMEOUT_MS = 10_000
+
+# Migration 1: chats and messages.
+_V1: tuple[str, ...] = (
+    """
+    CREATE TABLE chats (
+        id            TEXT PRIMARY KEY,
+        title         TEXT NOT NULL DEFAULT '',
+        created_at    REAL NOT NULL,
+        updated_at    REAL NOT NULL,
+        pinned        INTEGER NOT NULL DEFAULT 0,
+        model         TEXT,
+        think_mode    INTEGER NOT NULL DEFAULT 1,
+        budget        INTEGER,
+        system_prompt TEXT NOT NULL DEFAULT '',
+        deleted_at    REAL
+    )
+    """,
+    # Listing: pinned first, then last activity; only live chats.
+    """
+    CREATE INDEX chats_listing ON chats (pinned DESC, updated_at DESC)
+    WHERE deleted_at IS NULL
+    """,
+    "CREATE INDEX chats_deleted ON chats (deleted_at) WHERE deleted_at IS NOT NULL",
+    """
+    CREATE TABLE messages (
+        seq           INTEGER PRIMARY KEY,
+        id            TEXT NOT NULL UNIQUE,
+        chat_id       TEXT NOT NULL REFERENCES chats (id) ON DELETE CASCADE,
+        role          TEXT NOT NULL,
+        content       TEXT NOT NULL DEFAULT '',
+        thinking      TEXT NOT NULL DEFAULT '',
+        created_at    REAL NOT NULL,
+        think_mode    INTEGER,
+        budget        INTEGER,
+        budget_hit    INTEGER NOT NULL DEFAULT 0,
+        finish_reason TEXT,
+        model         TEXT,
+        sampling      TEXT,
+        stats         TEXT,
+        streaming     INTEGER NOT NULL DEFAULT 0
+    )
+    """,
+    # Paging a chat newest-first.
+    "CREATE INDEX messages_chat ON messages (chat_id, seq)",
+    "CREATE INDEX messages_streaming ON messages (streaming) WHERE streaming = 1",
+)
+
+# Migration 2: full-text index over answers/user text and thinking, kept in sync by triggers.
+_V2: tuple[str, ...] = (
+    """
+    CREATE VIRTUAL TABLE messages_fts USING fts5 (
+        content, thinking,
+        content = 'messages', content_rowid = 'seq',
+        tokenize = 'unicode61 remove_diacritics 2'
+    )
+    """,
+    """
+    CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+        INSERT INTO messages_fts (rowid, content, thinking)
+        VALUES (new.seq, new.content, new.thinking);
+    END
+    """,
+    """
+    CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+        INSERT INTO messages_fts (messages_fts, rowid, content, thinking)
+        VALUES ('delete', old.seq, old.content, old.thinking);
+    END
+    """,
+    """
+    CREATE TRIGGER messages_fts_update AFTER UPDATE OF content, thinking ON messages BEGIN
+        INSERT INTO messages_fts (messages_fts, rowid, content, thinking)
+        VALUES ('delete', old.seq, old.content, old.thinking);
+        INSERT INTO messages_fts (rowid, content, thinking)
+        VALUES (new.seq, new.content, new.thinking);
+    END
+    """,
+    # Index whatever a version-1 database already holds.
+    "INSERT INTO messages_fts (messages_fts) VALUES ('rebuild')",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
+LATEST_VERSION = len(MIGRATIONS)
+
+
+class SchemaTooNewError(RuntimeError):
+    """The file was written by a newer Ponder; we refuse to touch it."""
+
+
+def connect(path: str | Path, *, migrate_to: int | None = LATEST_VERSION) -> sqlite3.Connection:
+    """Open (creating if needed) the database at ``path``, configured and migrated.
+
+    The connection is in autocommit mode (``isolation_level=None``); callers group writes
+    with :func:`transaction`-style ``BEGIN``/``COMMIT`` themselves. ``migrate_to=None``
+    leaves the schema alone (for tests that build old versions).
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    try:
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            raise sqlite3.OperationalError(f"could not switch {path} to WAL mode (got {mode})")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if migrate_to is not None:
+            migrate(conn, migrate_to)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(
+    conn: sqlite3.Connection,
+    target: int = LATEST_VERSION,
+    migrations: Sequence[Sequence[str]] = MIGRATIONS,
+) -> int:
+    """Apply the migrations that take the database up to ``target``; return the new version.
+
+    Each step runs in its own ``BEGIN IMMEDIATE`` transaction and re-reads the version inside
+    it, so two connections opening the same file at once do not both migrate.
+    """
+    if target > len(migrations):
+        raise ValueError(f"no migration to version {target}")
+    current = schema_version(conn)
+    if current > len(migrations):
+        raise SchemaTooNewError(
+            f"database schema version {current} is newer than this app supports ({len(migrations)})"
+        )
+    while current < target:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            current = schema_version(conn)
+            if current >= target:
+                conn.execute("COMMIT")
+                break
+            for statement in migrations[current]:
+                conn.execute(statement)
+            current += 1
+            conn.execute(f"PRAGMA user_version = {current}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return current

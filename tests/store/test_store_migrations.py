@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from app.core.store import LATEST_VERSION, ChatStore, SchemaTooNewError, connect, search
+from app.core.store.db import migrate, schema_version
+
+
+def test_fresh_database_is_latest_wal_with_foreign_keys(store: ChatStore) -> None:
+    conn = store.connection
+    assert schema_version(conn) == LATEST_VERSION == 2
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute(
+            "INSERT INTO messages (id, chat_id, role, created_at) VALUES ('m', 'no-such-chat', 'user', 0)"
+        )
+
+
+def test_v1_database_migrates_and_gets_searchable(db_path: Path) -> None:
+    old = connect(db_path, migrate_to=1)
+    assert schema_version(old) == 1
+    assert not old.execute("SELECT 1 FROM sqlite_master WHERE name = 'messages_fts'").fetchone()
+    old.execute("INSERT INTO chats (id, title, created_at, updated_at) VALUES ('c1', 'Old chat', 1.0, 2.0)")
+    old.execute(
+        "INSERT INTO messages (id, chat_id, role, content, thinking, created_at, finish_reason)"
+        " VALUES ('m1', 'c1', 'user', 'Tell me about volcanoes', '', 1.0, NULL),"
+        "        ('m2', 'c1', 'assistant', 'Magma rises.', 'recall geology basics', 2.0, 'stop')"
+    )
+    old.close()
+
+    with ChatStore(db_path) as s:
+        assert schema_version(s.connection) == LATEST_VERSION
+        chat = s.get_chat("c1")
+        assert chat is not None and chat.title == "Old chat"
+        assert [m.content for m in s.all_messages("c1")] == ["Tell me about volcanoes", "Magma rises."]
+        assert [h.message_id for h in search(s, "volcanoes")] == ["m1"]
+        assert [h.message_id for h in search(s, "geology", include_thinking=True)] == ["m2"]
+        # New rows are indexed by the triggers too.
+        from app.core.chat import Message
+
+        s.add_message("c1", Message(role="user", content="and geysers?"))
+        assert len(search(s, "geysers")) == 1
+
+
+def test_migrate_is_idempotent_and_refuses_newer(db_path: Path) -> None:
+    conn = connect(db_path)
+    assert migrate(conn) == LATEST_VERSION
+    conn.execute(f"PRAGMA user_version = {LATEST_VERSION + 1}")
+    conn.close()
+    with pytest.raises(SchemaTooNewError):
+        ChatStore(db_path)
+
+
+def test_failed_migration_rolls_back(db_path: Path) -> None:
+    conn = connect(db_path, migrate_to=None)
+    bad = (("CREATE TABLE t (x)",), ("CREATE TABLE u (y)", "THIS IS NOT SQL"))
+    with pytest.raises(sqlite3.OperationalError):
+        migrate(conn, 2, bad)
+    assert schema_version(conn) == 1
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    assert "t" in names and "u" not in names
+    conn.close()
