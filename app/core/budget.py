@@ -74,7 +74,7 @@ def choose_cut(pieces: list[bytes], limit: int) -> int:
             continue
         text = data.decode("utf-8")
         next_piece = pieces[keep] if keep < len(pieces) else None
-        if keep == 0 or _ends_sentence(text, next_piece):
+        if keep > 0 and _ends_sentence(text, next_piece):
             return keep
         if word_cut < 0 and _ends_word(text, next_piece):
             word_cut = keep

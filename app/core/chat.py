@@ -71,5 +71,7 @@ def to_prompt(messages: list[Message], system_prompt: str | None = None) -> list
     out: list[PromptMessage] = []
     if system_prompt:
         out.append(PromptMessage("system", system_prompt))
-    out.extend(PromptMessage(m.role, m.content) for m in messages if m.role in ("system", "user", "assistant"))
+    out.extend(
+        PromptMessage(m.role, m.content) for m in messages if m.role in ("system", "user", "assistant")
+    )
     return out

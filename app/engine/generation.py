@@ -113,8 +113,20 @@ class ReplyGenerator:
             seed=req.seed,
         )
         try:
-            self._loop(req, emit, cancelled, sampler, parser, prompt_tokens, prefix, thinking,
-                       prior_thinking, prior_count, cached, t0)
+            self._loop(
+                req,
+                emit,
+                cancelled,
+                sampler,
+                parser,
+                prompt_tokens,
+                prefix,
+                thinking,
+                prior_thinking,
+                prior_count,
+                cached,
+                t0,
+            )
         finally:
             sampler.close()
 
@@ -181,7 +193,11 @@ class ReplyGenerator:
                 keep = choose_cut(think_pieces, budget)
                 generated = generated[: think_start + keep]
                 s.truncate(base + len(generated))
-                replay = ThinkingParser.resuming() if prefix else ThinkingParser(starts_in_thinking=think_start == 0)
+                replay = (
+                    ThinkingParser.resuming()
+                    if prefix
+                    else ThinkingParser(starts_in_thinking=think_start == 0)
+                )
                 for t in generated:
                     replay.feed(piece_of(t))
                 replay.finish()
@@ -204,10 +220,7 @@ class ReplyGenerator:
         for d in parser.finish():
             emit(TextDelta(d.kind, d.text, prior_count + n_think, rid))
         t_end = time.perf_counter()
-        if cut_thinking is not None:
-            final_thinking = cut_thinking
-        else:
-            final_thinking = prior_thinking + parser.thinking
+        final_thinking = cut_thinking if cut_thinking is not None else prior_thinking + parser.thinking
         if not budget_hit:
             self.last_cut = None
         used_thinking = bool(final_thinking) or parser.saw_think_block or budget_hit

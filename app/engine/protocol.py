@@ -114,6 +114,13 @@ class EngineError:
 
 
 Event = (
-    LoadProgress | ModelLoaded | PromptProgress | TextDelta | ThinkingCut | ReplyFinished | Unloaded | EngineError
+    LoadProgress
+    | ModelLoaded
+    | PromptProgress
+    | TextDelta
+    | ThinkingCut
+    | ReplyFinished
+    | Unloaded
+    | EngineError
 )
 Request = LoadRequest | GenerateRequest | UnloadRequest | ShutdownRequest

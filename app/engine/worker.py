@@ -43,8 +43,9 @@ class Emitter:
         if isinstance(event, TextDelta):
             pending = self._pending
             if pending is not None and pending.kind == event.kind:
-                self._pending = TextDelta(event.kind, pending.text + event.text, event.thinking_tokens,
-                                          event.request_id)
+                self._pending = TextDelta(
+                    event.kind, pending.text + event.text, event.thinking_tokens, event.request_id
+                )
             else:
                 self.flush()
                 self._pending = event
@@ -70,6 +71,7 @@ def _redirect_stderr(log_path: str | None) -> None:
     if not log_path:
         return
     fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.dup2(fd, 1)
     os.dup2(fd, 2)
     os.close(fd)
     sys.stderr = open(2, "w", buffering=1, closefd=False)  # noqa: SIM115 - lives as long as the process
@@ -84,6 +86,8 @@ def _resolve_gpu_layers(value: int | str) -> int:
 
 
 def main(conn: Connection, cancel_flag: Any, log_path: str | None = None) -> None:
+    # On an abort ggml would attach gdb to print a backtrace: slow, and nobody reads it.
+    os.environ.setdefault("GGML_NO_BACKTRACE", "1")
     _redirect_stderr(log_path)
     from app.core.prompt import thinking_support
     from app.engine.generation import ReplyGenerator

@@ -15,6 +15,7 @@ Used by the tests, the benchmark and ``ponder --self-test``; it needs only
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -22,12 +23,12 @@ from pathlib import Path
 import numpy as np
 
 __all__ = [
-    "ScriptedModel",
+    "DEFAULT_ANSWER",
+    "DEFAULT_THINKING",
     "Script",
+    "ScriptedModel",
     "qwen3_chat_template",
     "write_scripted_model",
-    "DEFAULT_THINKING",
-    "DEFAULT_ANSWER",
 ]
 
 # Each piece becomes one token; "é" is spelled as two raw byte tokens so that the
@@ -193,7 +194,7 @@ def write_scripted_model(
     successor: dict[int, int] = {}
 
     def chain(ids: list[int]) -> None:
-        for a, b in zip(ids, ids[1:], strict=False):
+        for a, b in itertools.pairwise(ids):
             if a in successor and successor[a] != b:
                 raise ValueError(f"token {tokens[a]!r} would need two successors")
             successor[a] = b

@@ -1,0 +1,70 @@
+"""Shared fixtures: scripted Qwen3 models written once per session, a real engine."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from app.testkit.scripted_model import Script, ScriptedModel, write_scripted_model
+
+
+@pytest.fixture(scope="session")
+def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("models")
+
+
+@pytest.fixture(scope="session")
+def qwen3_model(model_dir: Path) -> ScriptedModel:
+    """Dense qwen3 that thinks, then answers."""
+    return write_scripted_model(model_dir / "qwen3-scripted.gguf", Script())
+
+
+@pytest.fixture(scope="session")
+def qwen3moe_model(model_dir: Path) -> ScriptedModel:
+    return write_scripted_model(model_dir / "qwen3moe-scripted.gguf", Script(), arch="qwen3moe")
+
+
+@pytest.fixture(scope="session")
+def runaway_model(model_dir: Path) -> ScriptedModel:
+    """Never closes its reasoning."""
+    return write_scripted_model(model_dir / "qwen3-runaway.gguf", Script(runaway=True))
+
+
+@pytest.fixture(scope="session")
+def plain_model(model_dir: Path) -> ScriptedModel:
+    """An instruct model that never thinks (plain ChatML template)."""
+    return write_scripted_model(model_dir / "plain.gguf", Script(thinks=False, template="chatml"))
+
+
+@pytest.fixture(scope="session")
+def smollm_path() -> Path:
+    found = os.environ.get("PONDER_SMOLLM_GGUF")
+    if not found:
+        cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ponder-build" / "models"
+        candidates = sorted(cache.glob("*.gguf"))
+        found = str(candidates[0]) if candidates else ""
+    if not found or not Path(found).exists():
+        pytest.skip("SmolLM2 not available (run the tests through scripts/bootstrap.py test)")
+    return Path(found)
+
+
+@pytest.fixture(autouse=True)
+def no_leftover_threads() -> Iterator[None]:
+    """Fail a test that leaves a thread running behind it."""
+    before = set(threading.enumerate())
+    yield
+    leftover = [
+        t
+        for t in threading.enumerate()
+        if t not in before and t.is_alive() and not t.name.startswith(("pydevd", "QDBus"))
+    ]
+    for t in leftover:
+        t.join(timeout=5)
+    still = [t.name for t in leftover if t.is_alive()]
+    assert not still, f"threads left running: {still}"
