@@ -1,0 +1,157 @@
+"""Memory estimates, GPU layer counts and recommendations, against figures worked out by hand."""
+
+from __future__ import annotations
+
+from app.core.catalog import load_catalog
+from app.core.fit import (
+    ModelShape,
+    Verdict,
+    auto_gpu_layers,
+    check_fit,
+    estimate_memory,
+    rank_catalog,
+    recommend,
+)
+from app.core.gguf_header import read_model
+from app.core.hardware import GPUInfo, Hardware
+from app.testkit.scripted_model import ScriptedModel
+
+MIB = 1024 * 1024
+GIB = 1024 * MIB
+
+
+def machine(ram_gib: float, vram_gib: float = 0, *, offload: bool = True, unified: bool = False) -> Hardware:
+    gpus: tuple[GPUInfo, ...] = ()
+    if vram_gib:
+        vram = int(vram_gib * GIB)
+        gpus = (GPUInfo("GPU", vram, vram, "metal" if unified else "cuda", unified),)
+    ram = int(ram_gib * GIB)
+    return Hardware(ram, ram, 8, 16, gpus, gpu_offload=offload)
+
+
+def test_qwen3_8b_q4_k_m_by_hand() -> None:
+    model = load_catalog().get("qwen3-8b")
+    weights = model.quant("Q4_K_M").size
+    assert weights == 5_030_000_000  # catalog figure (5.03 GB)
+    shape = ModelShape.from_catalog(model)
+
+    est = estimate_memory(shape, weights, 8192)
+    # KV: 2 (K and V) * 36 layers * 8 KV heads * 128 head dim * 8192 tokens * 2 bytes (f16)
+    #   = 2 * 36 = 72; * 8 = 576; * 128 = 73,728; * 8192 = 603,979,776; * 2 = 1,207,959,552
+    assert est.kv_cache == 1_207_959_552
+    # Compute: 300 MiB (314,572,800) + 8192 * 4096 * 4 (134,217,728) = 448,790,528
+    assert est.compute == 448_790_528
+    # Total: 5,030,000,000 + 1,207,959,552 + 448,790,528 = 6,686,750,080
+    assert est.total == 6_686_750_080
+
+    est = estimate_memory(shape, weights, 32768)
+    # KV at 32k is 4 times the 8k figure: 4 * 1,207,959,552 = 4,831,838,208
+    assert est.kv_cache == 4_831_838_208
+    # Compute: 314,572,800 + 32768 * 4096 * 4 (536,870,912) = 851,443,712
+    assert est.compute == 851_443_712
+    # Total: 5,030,000,000 + 4,831,838,208 + 851,443,712 = 10,713,281,920
+    assert est.total == 10_713_281_920
+
+
+def test_qwen3_30b_a3b_q4_k_m_by_hand() -> None:
+    model = load_catalog().get("qwen3-30b-a3b")
+    weights = model.quant("Q4_K_M").size
+    assert weights == 18_600_000_000  # 18.6 GB
+    shape = ModelShape.from_catalog(model)
+
+    est = estimate_memory(shape, weights, 8192)
+    # KV: 2 * 48 layers * 4 KV heads * 128 * 8192 * 2
+    #   = 96; * 4 = 384; * 128 = 49,152; * 8192 = 402,653,184; * 2 = 805,306,368
+    assert est.kv_cache == 805_306_368
+    # Compute: 314,572,800 + 8192 * 2048 * 4 (67,108,864) = 381,681,664
+    assert est.compute == 381_681_664
+    # Total: 18,600,000,000 + 805,306,368 + 381,681,664 = 19,786,988,032
+    assert est.total == 19_786_988_032
+
+    est = estimate_memory(shape, weights, 32768)
+    # KV: 4 * 805,306,368 = 3,221,225,472; compute: 314,572,800 + 268,435,456 = 583,008,256
+    assert (est.kv_cache, est.compute) == (3_221_225_472, 583_008_256)
+    # Total: 18,600,000,000 + 3,221,225,472 + 583,008,256 = 22,404,233,728
+    assert est.total == 22_404_233_728
+    # Per token the MoE reads about 3.3B of its 30.53B parameters.
+    assert abs(shape.active_fraction - 3.3 / 30.53) < 1e-9
+
+
+def test_auto_gpu_layers_by_hand() -> None:
+    # Qwen3-8B Q4_K_M at 8k: one layer = 5,030,000,000 // 37 = 135,945,945 bytes of weights
+    # (36 layers + embeddings/output as one more), KV per layer = 1,207,959,552 / 36 = 33,554,432,
+    # so a layer costs 169,500,377; the compute overhead is 448,790,528.
+    layer, kv, overhead = 135_945_945, 33_554_432, 448_790_528
+    est = estimate_memory(ModelShape.from_catalog(load_catalog().get("qwen3-8b")), 5_030_000_000, 8192)
+    assert (est.layer_weights, est.layer_kv, est.compute) == (layer, kv, overhead)
+    # 6 GiB = 6,442,450,944; minus overhead = 5,993,660,416; / 169,500,377 = 35.36 -> 35
+    assert auto_gpu_layers(6 * GIB, layer, kv, overhead) == 35
+    # 4 GiB = 4,294,967,296; minus overhead = 3,846,176,768; / 169,500,377 = 22.69 -> 22
+    assert auto_gpu_layers(4 * GIB, layer, kv, overhead) == 22
+    # 24 GiB holds more than the 36 layers there are.
+    assert auto_gpu_layers(24 * GIB, layer, kv, overhead, n_layers=36) == 36
+    # Less free memory than the overhead: nothing on the GPU.
+    assert auto_gpu_layers(400 * MIB, layer, kv, overhead) == 0
+    assert auto_gpu_layers(0, layer, kv, overhead) == 0
+
+
+def test_verdicts_for_qwen3_8b() -> None:
+    model = load_catalog().get("qwen3-8b")
+    shape, weights = ModelShape.from_catalog(model), model.quant("Q4_K_M").size
+
+    fit = check_fit(shape, weights, 8192, machine(32, 8))  # 6.69 GB <= 0.9 * 8 GiB = 7.73 GB
+    assert fit.verdict is Verdict.GPU and fit.gpu_layers == -1 and fit.cpu_active_bytes == 0
+    assert "Fits in GPU memory" in fit.message
+
+    fit = check_fit(shape, weights, 8192, machine(32, 6))  # 0.9 * 6 GiB = 5,798,205,849 planned
+    # (5,798,205,849 - 448,790,528) // 169,500,377 = 31 layers
+    assert fit.verdict is Verdict.PARTIAL and fit.gpu_layers == 31
+    assert "31 of 36 layers" in fit.message
+    assert fit.cpu_active_bytes == 5_030_000_000 - 31 * 135_945_945
+
+    fit = check_fit(shape, weights, 8192, machine(16))
+    assert fit.verdict is Verdict.CPU and fit.gpu_layers == 0 and "CPU" in fit.message
+
+    fit = check_fit(shape, weights, 8192, machine(32, 8, offload=False))
+    assert fit.verdict is Verdict.CPU  # a CPU-only llama.cpp build cannot use the GPU
+
+    fit = check_fit(shape, weights, 8192, machine(4))
+    assert fit.verdict is Verdict.TOO_BIG and not fit.fits
+    assert "needs about 6.7 GB" in fit.message
+
+
+def test_unified_memory_is_all_or_nothing() -> None:
+    model = load_catalog().get("qwen3-8b")
+    shape, weights = ModelShape.from_catalog(model), model.quant("Q4_K_M").size
+    assert check_fit(shape, weights, 8192, machine(16, 10.6, unified=True)).verdict is Verdict.GPU
+    fit = check_fit(shape, weights, 32768, machine(16, 10.6, unified=True))  # 10.7 GB: no partial offload
+    assert fit.verdict is Verdict.CPU
+
+
+def test_shape_from_a_gguf_header(qwen3moe_model: ScriptedModel) -> None:
+    model = read_model(qwen3moe_model.path)
+    shape = ModelShape.from_header(model)
+    assert (shape.n_layers, shape.n_kv_heads, shape.head_dim) == (1, 2, 32)
+    assert shape.n_params == model.n_params and shape.active_params == model.n_params // 2
+    est = estimate_memory(shape, model.file_size, 4096)
+    # KV: 2 * 1 layer * 2 KV heads * 32 * 4096 tokens * 2 bytes = 1,048,576
+    assert est.kv_cache == 1_048_576
+
+
+def test_recommendations() -> None:
+    catalog = load_catalog()
+    cases = {
+        (4, 0): "qwen3-1.7b:q4_k_m",  # small laptop: 1.7B
+        (16, 0): "qwen3-4b:q4_k_m",  # CPU only: dense 8B would read 5 GB a token; 4B it is
+        (64, 0): "qwen3-30b-a3b:q4_k_m",  # CPU with lots of RAM: the MoE reads only 3.3B a token
+        (32, 12): "qwen3-14b:q4_k_m",  # 12 GB GPU: 14B entirely on the GPU
+        (64, 24): "qwen3-32b:q4_k_m",  # 24 GB GPU: 32B at Q4_K_M
+        (64, 48): "qwen3-32b:q8_0",  # 48 GB: the same model at a better quant
+    }
+    for (ram, vram), expected in cases.items():
+        rec = recommend(machine(ram, vram), catalog)
+        assert rec is not None and rec.spec == expected, (ram, vram, rec and rec.reason)
+        assert rec.model.thinking == "hybrid"
+    assert recommend(machine(0.5), catalog) is None
+    ranked = rank_catalog(machine(64, 24), catalog, thinking=("always",))
+    assert ranked and all(r.model.thinking == "always" for r in ranked)
