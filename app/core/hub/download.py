@@ -1,0 +1,595 @@
+"""Resumable, verified downloads of model files from the Hub.
+
+Each file is written to ``<name>.part`` next to its final place, with a small JSON
+sidecar ``<name>.part.json`` (URL, size, sha256, ETag, commit) saved before the first
+byte. A download that stops -- a dropped connection, a pause, a crash, a restart of
+the app -- continues with an HTTP Range request from the last byte on disk, after
+re-hashing what is there. The sha256 is computed while the bytes arrive and checked
+against the Hub's before an atomic rename gives the file its ``.gguf`` name, so a
+model file in the library is always whole and verified. A file that fails the check
+is deleted. huggingface_hub is used only for URLs and headers: its own downloader
+deletes partial files, which would throw away gigabytes on every hiccup.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import functools
+import hashlib
+import json
+import os
+import shutil
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any, BinaryIO, Literal
+
+from app.core.hub.errors import (
+    ChecksumMismatchError,
+    DiskFullError,
+    DownloadStopped,
+    HubError,
+    NetworkError,
+    ServerError,
+    human_size,
+)
+from app.core.hub.hf import build_headers, file_url
+from app.core.hub.http import HttpClient, RangeNotSatisfiable, RemoteInfo
+from app.core.hub.search import hub_endpoint
+
+__all__ = [
+    "CHUNK_SIZE",
+    "DownloadControl",
+    "Downloader",
+    "Progress",
+    "ProgressCallback",
+    "RemoteFile",
+    "RetryPolicy",
+    "discard_partial",
+    "part_path",
+    "partial_bytes",
+    "sidecar_path",
+]
+
+CHUNK_SIZE = 1 << 20
+SPACE_MARGIN = 64 << 20  # keep this much free beyond the download itself
+Phase = Literal["checking", "downloading", "verifying", "done"]
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteFile:
+    """A file in a Hub repository; size and sha256 as listed (checked again on download)."""
+
+    repo: str
+    path: str
+    revision: str = "main"
+    size: int | None = None
+    sha256: str | None = None
+
+    @property
+    def name(self) -> str:
+        return PurePosixPath(self.path).name
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RemoteFile:
+        return cls(**{k: data[k] for k in ("repo", "path", "revision", "size", "sha256") if k in data})
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    done: int  # bytes of the whole download (all parts) on disk and checked
+    total: int | None
+    speed: float  # bytes/s over the last few seconds of network transfer
+    eta: float | None  # seconds
+    file: str
+    file_index: int  # 0-based, among file_count
+    file_count: int
+    phase: Phase
+
+    @property
+    def fraction(self) -> float | None:
+        return self.done / self.total if self.total else None
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+class DownloadControl:
+    """Pause and cancel flags, checked between chunks and during retry waits."""
+
+    def __init__(self) -> None:
+        self._stop = threading.Event()
+        self._cancel = False
+
+    def pause(self) -> None:
+        self._stop.set()
+
+    def cancel(self) -> None:
+        self._cancel = True
+        self._stop.set()
+
+    def reset(self) -> None:
+        self._cancel = False
+        self._stop.clear()
+
+    @property
+    def stopping(self) -> bool:
+        return self._stop.is_set()
+
+    def check(self) -> None:
+        if self._stop.is_set():
+            raise DownloadStopped(cancelled=self._cancel)
+
+    def wait(self, seconds: float) -> None:
+        """Sleep, waking early (and raising DownloadStopped) on pause or cancel."""
+        if self._stop.wait(seconds):
+            self.check()
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """Retries after network errors and 5xx: ``attempts`` failures in a row without
+    progress give up; waits double from ``base_delay`` up to ``max_delay``."""
+
+    attempts: int = 6
+    base_delay: float = 1.0
+    max_delay: float = 30.0
+
+    def delay(self, failures: int) -> float:
+        return float(min(self.max_delay, self.base_delay * 2 ** max(0, failures - 1)))
+
+
+def part_path(dest: Path) -> Path:
+    return dest.with_name(dest.name + ".part")
+
+
+def sidecar_path(dest: Path) -> Path:
+    return dest.with_name(dest.name + ".part.json")
+
+
+def partial_bytes(dest: Path) -> int:
+    """Bytes already on disk for an unfinished download of ``dest``."""
+    try:
+        return part_path(dest).stat().st_size
+    except OSError:
+        return 0
+
+
+def discard_partial(dest: Path) -> None:
+    for p in (part_path(dest), sidecar_path(dest)):
+        with contextlib.suppress(FileNotFoundError):
+            p.unlink()
+
+
+def _open_part(path: Path) -> BinaryIO:
+    """Open the partial file for appending, unbuffered (what is written survives a crash)."""
+    return open(path, "ab", buffering=0)
+
+
+def _disk_free(path: Path) -> int:
+    return shutil.disk_usage(path).free
+
+
+def _is_disk_full(exc: OSError) -> bool:
+    return exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
+
+
+def _write_error(exc: OSError, dest: Path, needed: int) -> HubError:
+    if _is_disk_full(exc):
+        free = _disk_free(dest.parent)
+        return DiskFullError(
+            f"The disk is full: {dest.name} needs {human_size(needed)} more and {dest.parent} has "
+            f"{human_size(free)} free. The partial download is kept; free some space and resume.",
+            needed=needed,
+            free=free,
+        )
+    return HubError(f"Could not write {dest.name} to {dest.parent}: {exc.strerror or exc}.")
+
+
+class _PartFile:
+    """The ``.part`` file, its length and the running sha256 of its bytes."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.hasher = hashlib.sha256()
+        self.offset = 0
+        self._f: BinaryIO | None = None
+
+    def __enter__(self) -> _PartFile:
+        self._f = _open_part(self.path)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._f is not None:
+            self._f.close()
+            self._f = None
+
+    def restart(self) -> None:
+        os.truncate(self.path, 0)
+        self.hasher = hashlib.sha256()
+        self.offset = 0
+
+    def write(self, chunk: bytes) -> None:
+        """Append ``chunk``; on a failed write (OSError) the file is cut back to the last
+        whole chunk first, so the .part stays a true prefix of the file."""
+        assert self._f is not None
+        view = memoryview(chunk)
+        try:
+            while view:
+                n = self._f.write(view)
+                view = view[n or 0 :]
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.truncate(self.path, self.offset)
+            raise
+        self.hasher.update(chunk)
+        self.offset += len(chunk)
+
+
+class _Meter:
+    """Turns byte counts into throttled Progress events with speed and ETA."""
+
+    WINDOW = 5.0
+
+    def __init__(self, callback: ProgressCallback | None, count: int, interval: float) -> None:
+        self.callback = callback
+        self.count = count
+        self.interval = interval
+        self.total: int | None = None
+        self.base = 0  # bytes of the files before the current one
+        self.file = ""
+        self.index = 0
+        self._samples: deque[tuple[float, int]] = deque()
+        self._downloaded = 0
+        self._last_emit = 0.0
+
+    def start_file(self, index: int, name: str) -> None:
+        self.index, self.file = index, name
+
+    def add_network(self, n: int) -> None:
+        self._downloaded += n
+        now = time.monotonic()
+        self._samples.append((now, self._downloaded))
+        while len(self._samples) > 2 and now - self._samples[0][0] > self.WINDOW:
+            self._samples.popleft()
+
+    def speed(self) -> float:
+        if len(self._samples) < 2:
+            return 0.0
+        (t0, d0), (t1, d1) = self._samples[0], self._samples[-1]
+        return (d1 - d0) / (t1 - t0) if t1 > t0 else 0.0
+
+    def emit(self, in_file: int, phase: Phase, *, force: bool = False) -> None:
+        now = time.monotonic()
+        if self.callback is None or (not force and now - self._last_emit < self.interval):
+            return
+        self._last_emit = now
+        done = self.base + in_file
+        speed = self.speed() if phase == "downloading" else 0.0
+        eta = (self.total - done) / speed if speed > 0 and self.total is not None else None
+        self.callback(Progress(done, self.total, speed, eta, self.file, self.index, self.count, phase))
+
+
+class Downloader:
+    """Downloads files from Hub repositories into a folder, resuming and verifying.
+
+    ``token``: a Hugging Face token; None uses huggingface_hub's own login if any;
+    False sends none. One Downloader serves one download at a time.
+    """
+
+    def __init__(
+        self,
+        *,
+        endpoint: str | None = None,
+        token: str | bool | None = None,
+        chunk_size: int = CHUNK_SIZE,
+        retry: RetryPolicy | None = None,
+        timeout: float = 30.0,
+        progress_interval: float = 0.2,
+    ) -> None:
+        self.endpoint = endpoint
+        self.token = token
+        self.chunk_size = chunk_size
+        self.retry = retry or RetryPolicy()
+        self.timeout = timeout
+        self.progress_interval = progress_interval
+
+    def _client(self) -> HttpClient:
+        return HttpClient(build_headers(self.token), timeout=self.timeout)
+
+    def _url(self, rf: RemoteFile, revision: str) -> str:
+        return file_url(rf.repo, rf.path, revision, hub_endpoint(self.endpoint))
+
+    @staticmethod
+    def _what(rf: RemoteFile) -> str:
+        return f"{rf.path} from {rf.repo}"
+
+    def download(
+        self,
+        files: Sequence[RemoteFile],
+        dest_dir: Path,
+        *,
+        progress: ProgressCallback | None = None,
+        control: DownloadControl | None = None,
+    ) -> list[Path]:
+        """Download ``files`` (one model, or every part of a split one) into ``dest_dir``.
+
+        Returns the final paths. Raises a HubError subclass on failure, DownloadStopped on
+        pause or cancel (a cancel deletes the partial files; a pause keeps them)."""
+        if os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on"):
+            raise NetworkError("Downloads are switched off (HF_HUB_OFFLINE is set).")
+        control = control or DownloadControl()
+        try:
+            dest_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise HubError(f"Cannot create the folder {dest_dir}: {exc.strerror or exc}.") from exc
+        dests = [dest_dir / rf.name for rf in files]
+        meter = _Meter(progress, len(files), self.progress_interval)
+        try:
+            return self._download(files, dests, meter, control)
+        except DownloadStopped as stop:
+            if stop.cancelled:
+                for dest in dests:
+                    discard_partial(dest)
+            raise
+
+    def _download(
+        self, files: Sequence[RemoteFile], dests: list[Path], meter: _Meter, control: DownloadControl
+    ) -> list[Path]:
+        client = self._client()
+        infos: list[RemoteInfo | None] = []
+        for rf, dest in zip(files, dests, strict=True):
+            control.check()
+            if self._already_there(rf, dest):
+                infos.append(None)
+            else:
+                probe = functools.partial(client.probe, self._url(rf, rf.revision), self._what(rf))
+                infos.append(self._retrying(probe, control))
+        sizes = [
+            (info.size if info and info.size is not None else rf.size)
+            for rf, info in zip(files, infos, strict=True)
+        ]
+        meter.total = None if any(s is None for s in sizes) else sum(s or 0 for s in sizes)
+        self._check_space(files, dests, infos, sizes)
+        for index, (rf, dest, info) in enumerate(zip(files, dests, infos, strict=True)):
+            meter.start_file(index, rf.name)
+            if info is not None:
+                self._fetch_one(rf, dest, info, client, meter, control)
+            meter.base += dest.stat().st_size
+        meter.emit(0, "done", force=True)
+        return dests
+
+    def _already_there(self, rf: RemoteFile, dest: Path) -> bool:
+        if not dest.exists():
+            return False
+        if rf.size is None or dest.stat().st_size == rf.size:
+            return True
+        raise HubError(
+            f"{dest} already exists and is not the file on the Hub ({human_size(dest.stat().st_size)} "
+            f"instead of {human_size(rf.size)}). Remove it to download it again."
+        )
+
+    def _check_space(
+        self,
+        files: Sequence[RemoteFile],
+        dests: list[Path],
+        infos: list[RemoteInfo | None],
+        sizes: list[int | None],
+    ) -> None:
+        needed = sum(
+            max(0, (size or 0) - partial_bytes(dest))
+            for dest, info, size in zip(dests, infos, sizes, strict=True)
+            if info is not None
+        )
+        free = _disk_free(dests[0].parent)
+        if needed and free < needed + SPACE_MARGIN:
+            what = files[0].name if len(files) == 1 else f"{len(files)} files"
+            raise DiskFullError(
+                f"Not enough disk space for {what}: it needs {human_size(needed)} and "
+                f"{dests[0].parent} has {human_size(free)} free.",
+                needed=needed,
+                free=free,
+            )
+
+    def _retrying(self, op: Callable[[], RemoteInfo], control: DownloadControl) -> RemoteInfo:
+        failures = 0
+        while True:
+            try:
+                return op()
+            except HubError as exc:
+                if not exc.retryable:
+                    raise
+                failures += 1
+                if failures > self.retry.attempts:
+                    raise
+                control.wait(self.retry.delay(failures))
+
+    def _fetch_one(
+        self,
+        rf: RemoteFile,
+        dest: Path,
+        info: RemoteInfo,
+        client: HttpClient,
+        meter: _Meter,
+        control: DownloadControl,
+    ) -> None:
+        """Download one file to its .part, verify it, and rename it into place."""
+        size = info.size if info.size is not None else rf.size
+        sha = info.sha256 or (rf.sha256.lower() if rf.sha256 else None)
+        url = self._url(rf, info.commit) if info.commit else info.url
+        sidecar = {
+            "version": 1,
+            "repo": rf.repo,
+            "path": rf.path,
+            "revision": rf.revision,
+            "commit": info.commit,
+            "url": url,
+            "size": size,
+            "sha256": sha,
+            "etag": info.etag,
+        }
+        part = part_path(dest)
+        if part.exists() and not _same_remote(_read_json(sidecar_path(dest)), sidecar):
+            discard_partial(dest)  # a different file (or version) than the one half-downloaded
+        try:
+            _write_json(sidecar_path(dest), sidecar)
+            part.touch()
+        except OSError as exc:
+            raise _write_error(exc, dest, size or 0) from exc
+        try:
+            digest = self._fetch_part(rf, dest, url, size, client, meter, control)
+        except ChecksumMismatchError:
+            discard_partial(dest)
+            raise
+        if (size is not None and part.stat().st_size != size) or (sha and digest != sha):
+            discard_partial(dest)
+            raise ChecksumMismatchError(
+                f"{rf.name} failed verification: the downloaded data does not match what the Hub "
+                f"published (sha256 {(sha or '?')[:12]}…, got {digest[:12]}…). The damaged file was "
+                "deleted; download it again.",
+                expected=sha or "",
+                actual=digest,
+            )
+        _fsync(part)
+        os.replace(part, dest)
+        sidecar_path(dest).unlink(missing_ok=True)
+
+    def _fetch_part(
+        self,
+        rf: RemoteFile,
+        dest: Path,
+        url: str,
+        size: int | None,
+        client: HttpClient,
+        meter: _Meter,
+        control: DownloadControl,
+    ) -> str:
+        """Fill the .part from where it ends, with retries; return the sha256 of all of it."""
+        with _PartFile(part_path(dest)) as pf:
+            self._rehash(pf, size, meter, control)
+            failures, last_failed_at = 0, -1
+            while size is None or pf.offset < size:
+                try:
+                    if self._stream(client, url, pf, size, meter, control, rf):
+                        break
+                    raise NetworkError(f"The connection closed early while downloading {self._what(rf)}.")
+                except RangeNotSatisfiable:
+                    if size is not None and pf.offset == size:
+                        break
+                    pf.restart()  # the server's file is shorter than ours: start over
+                    failures += 1
+                    if failures > self.retry.attempts:
+                        raise ServerError(f"The Hub keeps refusing byte ranges of {rf.name}.") from None
+                except OSError as exc:  # writing the .part failed (the network's are HubErrors)
+                    needed = (size or pf.offset) - pf.offset
+                    raise _write_error(exc, dest, needed) from exc
+                except HubError as exc:
+                    if not exc.retryable:
+                        raise
+                    failures = 1 if pf.offset > last_failed_at else failures + 1
+                    last_failed_at = pf.offset
+                    if failures > self.retry.attempts:
+                        raise
+                    control.wait(self.retry.delay(failures))
+            meter.emit(pf.offset, "verifying", force=True)
+            return pf.hasher.hexdigest()
+
+    def _rehash(self, pf: _PartFile, size: int | None, meter: _Meter, control: DownloadControl) -> None:
+        """Hash the bytes a previous run left, so the final check covers the whole file."""
+        on_disk = pf.path.stat().st_size
+        if size is not None and on_disk > size:
+            pf.restart()
+            return
+        with open(pf.path, "rb") as f:
+            while True:
+                control.check()
+                block = f.read(self.chunk_size)
+                if not block:
+                    break
+                pf.hasher.update(block)
+                pf.offset += len(block)
+                meter.emit(pf.offset, "checking")
+
+    def _stream(
+        self,
+        client: HttpClient,
+        url: str,
+        pf: _PartFile,
+        size: int | None,
+        meter: _Meter,
+        control: DownloadControl,
+        rf: RemoteFile,
+    ) -> bool:
+        """One GET from ``pf.offset``; True when the file is complete."""
+        extra = {"Accept-Encoding": "identity"}
+        if pf.offset:
+            extra["Range"] = f"bytes={pf.offset}-"
+        resp, _ = client.open(url, self._what(rf), extra=extra)
+        with resp:
+            if pf.offset and resp.status == 200:
+                pf.restart()  # the server ignored the range: take the whole file again
+            elif resp.status == 206 and _range_start(resp.headers.get("Content-Range")) != pf.offset:
+                raise ServerError(f"The server sent the wrong part of {rf.name}.")
+            while True:
+                control.check()
+                try:
+                    chunk = resp.read1(self.chunk_size)
+                except (OSError, ValueError) as exc:
+                    raise NetworkError(
+                        f"The connection dropped while downloading {self._what(rf)}: {exc}."
+                    ) from exc
+                if not chunk:
+                    break
+                if size is not None and pf.offset + len(chunk) > size:
+                    raise ChecksumMismatchError(f"The Hub sent more data than {rf.name} should have.")
+                pf.write(chunk)
+                meter.add_network(len(chunk))
+                meter.emit(pf.offset, "downloading")
+        return size is None or pf.offset >= size
+
+
+def _range_start(content_range: str | None) -> int | None:
+    # "bytes 100-199/200"
+    if not content_range or not content_range.startswith("bytes "):
+        return None
+    first = content_range[6:].split("-", 1)[0]
+    return int(first) if first.isdigit() else None
+
+
+def _same_remote(old: dict[str, Any] | None, new: dict[str, Any]) -> bool:
+    if not old:
+        return False
+    if old.get("size") != new.get("size"):
+        return False
+    if old.get("sha256") and new.get("sha256"):
+        return bool(old["sha256"] == new["sha256"])
+    return bool(old.get("etag") and old.get("etag") == new.get("etag"))
+
+
+def _read_json(path: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, indent=1), "utf-8")
+    os.replace(tmp, path)
+
+
+def _fsync(path: Path) -> None:
+    try:
+        with open(path, "rb+") as f:
+            os.fsync(f.fileno())
+    except OSError:
+        pass
