@@ -1,0 +1,296 @@
+"""The main window: sidebar, conversation, composer, toolbar; wiring and shortcuts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.ui.banner import Banner
+from app.ui.bridge import EngineBridge
+from app.ui.bus import MessageBus
+from app.ui.chats import ChatRepository, MemoryChats
+from app.ui.composer import Composer
+from app.ui.controller import ChatController
+from app.ui.conversation import MAX_WIDTH, ConversationView, centred
+from app.ui.icons import retint, set_icon
+from app.ui.model_picker import ModelPicker
+from app.ui.models import ModelManager, ModelState
+from app.ui.prefs import Preferences
+from app.ui.presenter import ConversationPresenter
+from app.ui.qt import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QFileDialog,
+    QKeySequence,
+    QMainWindow,
+    QShortcut,
+    QSizePolicy,
+    QSplitter,
+    Qt,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+from app.ui.settings_dialog import SettingsDialog
+from app.ui.sidebar import Sidebar
+from app.ui.theme import ThemeManager
+
+WELCOME = "Ask anything.\nThe model runs on this computer; nothing leaves it."
+NO_MODEL = "Open a model to begin: Model ▸ Open model…, or drop a .gguf file here."
+
+
+def gguf_paths(event: QDragEnterEvent | QDropEvent) -> list[str]:
+    mime = event.mimeData()
+    if mime is None or not mime.hasUrls():
+        return []
+    return [
+        u.toLocalFile() for u in mime.urls() if u.isLocalFile() and u.toLocalFile().lower().endswith(".gguf")
+    ]
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        theme: ThemeManager,
+        prefs: Preferences | None = None,
+        repo: ChatRepository | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Ponder")
+        self.setAcceptDrops(True)
+        self.theme = theme
+        self.prefs = prefs or Preferences()
+        self.repo: ChatRepository = repo or MemoryChats()
+        self.bus = MessageBus(self)
+        self.bridge = EngineBridge(self)
+        self.models = ModelManager(self.bridge, self.prefs, self.bus, self)
+        self._closed = False
+
+        self.sidebar = Sidebar()
+        self.banner = Banner(self.bus)
+        self.conversation = ConversationView()
+        self.composer = Composer()
+        self.presenter = ConversationPresenter(self.conversation, lambda: self.theme.render_theme, self)
+        self.controller = ChatController(
+            self.bridge, self.models, self.repo, self.prefs, self.bus, self.presenter, self
+        )
+        self.controller.on_open_model = self.open_model_dialog
+        self.controller.on_new_chat = self.new_chat
+        self.picker = ModelPicker(self.models, self.prefs)
+        self._build_layout()
+        self._connect()
+        self._shortcuts()
+        self.new_chat()
+        self._model_changed()
+        self.resize(1280, 800)
+
+    # -- building ----------------------------------------------------------------------
+    def _build_layout(self) -> None:
+        toolbar = QToolBar("Main")
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.setFloatable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        toolbar.addWidget(self.picker)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        toolbar.addWidget(spacer)
+        self.settings_action = QAction("Settings", self)
+        self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
+        self.settings_action.setToolTip("Settings (Ctrl+,)")
+        self.settings_action.triggered.connect(self.open_settings)
+        toolbar.addAction(self.settings_action)
+        settings_button = toolbar.widgetForAction(self.settings_action)
+        if settings_button is not None:
+            settings_button.setAccessibleName("Settings")
+            set_icon(settings_button, "settings")  # type: ignore[arg-type]
+        self.addToolBar(toolbar)
+
+        right = QWidget()
+        right.setObjectName("mainArea")
+        column = QVBoxLayout(right)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.banner)
+        column.addWidget(self.conversation, 1)
+        holder = QWidget()
+        holder_layout = QVBoxLayout(holder)
+        holder_layout.setContentsMargins(24, 4, 24, 16)
+        self.composer.setMaximumWidth(MAX_WIDTH)
+        self.composer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        holder_layout.addLayout(centred(self.composer))
+        column.addWidget(holder)
+
+        self.splitter = QSplitter()
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.sidebar)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(1, 1)
+        self.sidebar.setMinimumWidth(180)
+        self.sidebar.setMaximumWidth(420)
+        self.splitter.setSizes([250, 1030])
+        self.setCentralWidget(self.splitter)
+
+    def _connect(self) -> None:
+        self.bridge.received.connect(self.models.on_event, Qt.ConnectionType.QueuedConnection)
+        self.bridge.received.connect(self.controller.on_event, Qt.ConnectionType.QueuedConnection)
+        self.models.changed.connect(self._model_changed)
+        self.picker.open_requested.connect(self.open_model_dialog)
+        self.picker.load_requested.connect(self.load_model)
+        self.picker.reload_requested.connect(self.models.reload)
+        self.composer.send.connect(self._send)
+        self.composer.stop.connect(self.controller.stop)
+        self.composer.think_changed.connect(self._options_changed)
+        self.composer.budget_changed.connect(self._options_changed)
+        self.controller.generating_changed.connect(self.composer.set_generating)
+        self.controller.chats_changed.connect(self._refresh_sidebar)
+        self.sidebar.new_chat.connect(self.new_chat)
+        self.sidebar.selected.connect(self.select_chat)
+        self.sidebar.rename.connect(self._rename_chat)
+        self.sidebar.delete.connect(self.delete_chat)
+        self.theme.changed.connect(self._theme_changed)
+
+    def _shortcuts(self) -> None:
+        def shortcut(keys: str, slot: object) -> None:
+            s = QShortcut(QKeySequence(keys), self)
+            s.setContext(Qt.ShortcutContext.WindowShortcut)
+            s.activated.connect(slot)
+
+        shortcut("Ctrl+N", self.new_chat)
+        shortcut("Ctrl+F", self.sidebar.focus_search)
+        shortcut("Ctrl+T", self.composer.toggle_thinking)
+        shortcut("Ctrl+L", self.focus_composer)
+        shortcut("Ctrl+O", self.open_model_dialog)
+        shortcut("Escape", self.controller.stop)
+
+    # -- chats -------------------------------------------------------------------------
+    def new_chat(self) -> None:
+        current = self.controller.chat
+        if current is not None and not current.entries:
+            self.focus_composer()
+            return
+        chat = self.repo.create_chat()
+        self.repo.set_options(chat.id, self.composer.thinking(), self.composer.budget.value())
+        self._refresh_sidebar(chat.id)
+        self.select_chat(chat.id)
+
+    def select_chat(self, chat_id: str) -> None:
+        chat = self.repo.get_chat(chat_id)
+        if chat is None or chat is self.controller.chat:
+            return
+        self.controller.open_chat(chat)
+        self.composer.blockSignals(True)
+        self.composer.set_thinking(chat.think)
+        self.composer.budget.set_value(chat.budget)
+        self.composer.blockSignals(False)
+        self._refresh_sidebar(chat.id)
+        self._update_title()
+        self.focus_composer()
+
+    def delete_chat(self, chat_id: str) -> None:
+        chat = self.repo.get_chat(chat_id)
+        if chat is None:
+            return
+        self.controller.delete_chat(chat_id)
+        if self.controller.chat is chat:
+            self.controller.open_chat(None)
+            remaining = self.repo.list_chats()
+            if remaining:
+                self.select_chat(remaining[0].id)
+            else:
+                self.new_chat()
+        self._refresh_sidebar()
+        self.bus.info(f"Deleted “{chat.title}”.", "Undo", lambda: self._undo_delete(chat_id), key="chat")
+
+    def _undo_delete(self, chat_id: str) -> None:
+        self.repo.restore_chat(chat_id)
+        self._refresh_sidebar()
+        self.select_chat(chat_id)
+
+    def _rename_chat(self, chat_id: str, title: str) -> None:
+        self.repo.rename_chat(chat_id, title)
+        self._refresh_sidebar()
+        self._update_title()
+
+    def _refresh_sidebar(self, current: str | None = None) -> None:
+        chat = self.controller.chat
+        self.sidebar.set_chats(self.repo.list_chats(), current or (chat.id if chat else None))
+        self._update_title()
+
+    def _update_title(self) -> None:
+        chat = self.controller.chat
+        self.setWindowTitle(f"{chat.title} — Ponder" if chat and chat.entries else "Ponder")
+
+    def _options_changed(self, *_args: object) -> None:
+        chat = self.controller.chat
+        if chat is not None:
+            self.repo.set_options(chat.id, self.composer.thinking(), self.composer.budget.value())
+
+    def _send(self, text: str) -> None:
+        if self.controller.send(text, self.composer.thinking(), self.composer.budget.value()):
+            self.composer.clear()
+
+    def focus_composer(self) -> None:
+        self.composer.edit.setFocus()
+
+    # -- models ------------------------------------------------------------------------
+    def open_model_dialog(self) -> None:
+        start = str(Path(self.models.path).parent) if self.models.path else str(Path.home())
+        path, _filter = QFileDialog.getOpenFileName(
+            self, "Open model", start, "GGUF models (*.gguf);;All files (*)"
+        )
+        if path:
+            self.load_model(path)
+
+    def load_model(self, path: str) -> None:
+        if self.controller.generating:
+            self.controller.stop()
+        self.models.load(path)
+
+    def _model_changed(self) -> None:
+        m = self.models
+        self.composer.set_thinking_support(m.thinking_support)
+        if m.state is ModelState.READY and self.controller.chat is not None:
+            self.composer.set_thinking(self.controller.chat.think)
+        self.conversation.set_placeholder(
+            WELCOME if m.state in (ModelState.READY, ModelState.LOADING) else NO_MODEL
+        )
+
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self.prefs, self.models.path, self)
+        if dialog.exec():
+            dialog.apply()
+            problem = self.prefs.save()
+            if problem:
+                self.bus.warning(problem, key="settings")
+
+    # -- drag and drop -----------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if gguf_paths(event):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = gguf_paths(event)
+        if paths:
+            event.acceptProposedAction()
+            self.load_model(paths[0])
+
+    # -- look and lifetime -------------------------------------------------------------
+    def _theme_changed(self, _name: str) -> None:
+        retint(self)
+        self.presenter.set_theme()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Stop the engine and save settings (safe to call twice)."""
+        if self._closed:
+            return
+        self._closed = True
+        self.controller.stop()
+        self.bridge.close()
+        self.prefs.save()

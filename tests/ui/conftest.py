@@ -1,0 +1,76 @@
+"""GUI tests: real widgets offscreen, a real engine process, Qt warnings fail the test."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:  # so that `tests.ui.driver` imports however pytest is run
+    sys.path.insert(0, str(ROOT))
+
+from app.core.settings import ModelLoad  # noqa: E402
+from app.ui.main_window import MainWindow  # noqa: E402
+from app.ui.prefs import Preferences  # noqa: E402
+from app.ui.qt import QApplication, QtMsgType, qInstallMessageHandler  # noqa: E402
+from app.ui.theme import ThemeManager  # noqa: E402
+
+# The offscreen platform cannot resize windows to size hints; real platforms can. This is the
+# one message tolerated, and only verbatim.
+TOLERATED = ("This plugin does not support propagateSizeHints()",)
+
+
+@pytest.fixture(autouse=True)
+def qt_warnings_fail(qapp: QApplication) -> Iterator[list[str]]:
+    """Collect Qt warnings, criticals and fatals during the test; any of them fails it."""
+    caught: list[str] = []
+
+    def handler(kind: QtMsgType, _context: object, message: str) -> None:
+        serious = kind in (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg)
+        if serious and message not in TOLERATED:
+            caught.append(message)
+
+    previous = qInstallMessageHandler(handler)
+    yield caught
+    qInstallMessageHandler(previous)
+    assert not caught, f"Qt warnings: {caught}"
+
+
+@pytest.fixture(autouse=True)
+def ponder_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Settings go to a fresh folder, never the user's."""
+    home = tmp_path / "ponder-home"
+    monkeypatch.setenv("PONDER_HOME", str(home))
+    return home
+
+
+@pytest.fixture(scope="session")
+def theme(qapp: QApplication) -> ThemeManager:
+    return ThemeManager(qapp, "light")
+
+
+@pytest.fixture
+def prefs() -> Preferences:
+    p = Preferences()
+    p.set_default_load(ModelLoad(n_ctx=2048, n_gpu_layers=0))
+    return p
+
+
+@pytest.fixture
+def window(qtbot: object, theme: ThemeManager, prefs: Preferences) -> Iterator[MainWindow]:
+    """The main window with its own engine; the engine must be gone afterwards."""
+    w = MainWindow(theme, prefs)
+    w.show()
+    yield w
+    w.shutdown()
+    client = w.bridge.client
+    assert not client.alive, "engine process left running"
+    w.close()
+    w.deleteLater()
+    assert not [p for p in multiprocessing.active_children() if p.name == "ponder-engine"]

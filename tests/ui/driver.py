@@ -1,0 +1,48 @@
+"""Driving the window as a user would, for the GUI tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from app.testkit.scripted_model import ScriptedModel
+from app.ui.assistant_view import AssistantMessageView
+from app.ui.main_window import MainWindow
+from app.ui.qt import Qt, QWidget
+from app.ui.user_view import UserMessageView
+
+WAIT_MS = 60_000
+
+
+def load(qtbot: Any, window: MainWindow, model: ScriptedModel | Path) -> None:
+    path = model.path if isinstance(model, ScriptedModel) else model
+    window.load_model(str(path))
+    qtbot.waitUntil(lambda: window.models.ready, timeout=WAIT_MS)
+
+
+def send(qtbot: Any, window: MainWindow, text: str, *, wait: bool = True) -> None:
+    """Type into the composer and press Enter, as a user would."""
+    edit = window.composer.edit
+    edit.setFocus()
+    edit.setPlainText(text)
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert window.controller.generating, "the message was not sent"
+    if wait:
+        wait_idle(qtbot, window)
+
+
+def wait_idle(qtbot: Any, window: MainWindow) -> None:
+    qtbot.waitUntil(lambda: not window.controller.generating, timeout=WAIT_MS)
+
+
+def replies(window: MainWindow) -> list[AssistantMessageView]:
+    return [w for w in window.conversation.widgets() if isinstance(w, AssistantMessageView)]
+
+
+def user_messages(window: MainWindow) -> list[UserMessageView]:
+    return [w for w in window.conversation.widgets() if isinstance(w, UserMessageView)]
+
+
+def named(root: QWidget, name: str) -> list[QWidget]:
+    """Visible-or-not widgets below ``root`` whose accessible name is ``name``."""
+    return [w for w in root.findChildren(QWidget) if w.accessibleName() == name]
