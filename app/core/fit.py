@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from app.core.catalog import Catalog, CatalogModel, QuantFiles, Thinking
-from app.core.gguf_header import GGUFHeader, GGUFModel
+from app.core.gguf_header import GGUFHeader
+from app.core.gguf_model import GGUFModel
 from app.core.hardware import Hardware
 
 __all__ = [

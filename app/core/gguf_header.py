@@ -8,27 +8,23 @@ over without being built, so a 20 GB model is read in a few megabytes. The tenso
 records say where the data must end, so a file cut short by a broken download is
 caught here, with a message a person can act on, instead of inside llama.cpp.
 
-Split models (``name-00001-of-00003.gguf``) are read as one: :func:`read_model`
-finds the set, checks every part is there and complete, and adds them up.
+Split models (``name-00001-of-00003.gguf``) are read as one by
+:func:`app.core.gguf_model.read_model`.
 """
 
 from __future__ import annotations
 
 import struct
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from app.core.gguf_split import parse_split_name, split_parts
+from app.core.gguf_types import FILE_TYPES, FTYPE_GUESSED, tensor_nbytes
 
 __all__ = [
-    "FILE_TYPES",
-    "GGML_TYPE_SIZES",
-    "GGMLTypeSize",
     "GGUFError",
     "GGUFHeader",
-    "GGUFModel",
     "IncompleteSplitError",
     "NotGGUFError",
     "SkippedArray",
@@ -36,7 +32,6 @@ __all__ = [
     "UnsupportedGGUFError",
     "check_complete",
     "read_header",
-    "read_model",
 ]
 
 
@@ -80,64 +75,6 @@ class SkippedArray:
     item_type: int
     count: int
 
-
-@dataclass(frozen=True, slots=True)
-class GGMLTypeSize:
-    block: int  # elements per block
-    nbytes: int  # bytes per block
-
-
-# ggml tensor types: (elements per block, bytes per block), from ggml's type traits.
-GGML_TYPE_SIZES: dict[int, GGMLTypeSize] = {
-    t: GGMLTypeSize(b, n)
-    for t, (b, n) in {
-        0: (1, 4),  # F32
-        1: (1, 2),  # F16
-        2: (32, 18),  # Q4_0
-        3: (32, 20),  # Q4_1
-        6: (32, 22),  # Q5_0
-        7: (32, 24),  # Q5_1
-        8: (32, 34),  # Q8_0
-        9: (32, 40),  # Q8_1
-        10: (256, 84),  # Q2_K
-        11: (256, 110),  # Q3_K
-        12: (256, 144),  # Q4_K
-        13: (256, 176),  # Q5_K
-        14: (256, 210),  # Q6_K
-        15: (256, 292),  # Q8_K
-        16: (256, 66),  # IQ2_XXS
-        17: (256, 74),  # IQ2_XS
-        18: (256, 98),  # IQ3_XXS
-        19: (256, 50),  # IQ1_S
-        20: (32, 18),  # IQ4_NL
-        21: (256, 110),  # IQ3_S
-        22: (256, 82),  # IQ2_S
-        23: (256, 136),  # IQ4_XS
-        24: (1, 1),  # I8
-        25: (1, 2),  # I16
-        26: (1, 4),  # I32
-        27: (1, 8),  # I64
-        28: (1, 8),  # F64
-        29: (256, 56),  # IQ1_M
-        30: (1, 2),  # BF16
-        34: (256, 54),  # TQ1_0
-        35: (256, 66),  # TQ2_0
-        39: (32, 17),  # MXFP4
-        40: (64, 36),  # NVFP4
-        41: (128, 18),  # Q1_0
-    }.items()
-}
-
-# general.file_type -> the quantisation name people use (llama_ftype without "MOSTLY_").
-FILE_TYPES: dict[int, str] = {
-    0: "F32", 1: "F16", 2: "Q4_0", 3: "Q4_1", 7: "Q8_0", 8: "Q5_0", 9: "Q5_1", 10: "Q2_K",
-    11: "Q3_K_S", 12: "Q3_K_M", 13: "Q3_K_L", 14: "Q4_K_S", 15: "Q4_K_M", 16: "Q5_K_S",
-    17: "Q5_K_M", 18: "Q6_K", 19: "IQ2_XXS", 20: "IQ2_XS", 21: "Q2_K_S", 22: "IQ3_XS",
-    23: "IQ3_XXS", 24: "IQ1_S", 25: "IQ4_NL", 26: "IQ3_S", 27: "IQ3_M", 28: "IQ2_S",
-    29: "IQ2_M", 30: "IQ4_XS", 31: "IQ1_M", 32: "BF16", 36: "TQ1_0", 37: "TQ2_0",
-    38: "MXFP4_MOE", 39: "NVFP4", 40: "Q1_0",
-}  # fmt: skip
-_FTYPE_GUESSED = 1024
 
 # GGUF metadata value types.
 _UINT8, _INT8, _UINT16, _INT16, _UINT32, _INT32, _FLOAT32, _BOOL = range(8)
@@ -297,7 +234,7 @@ class GGUFHeader:
     @property
     def file_type(self) -> int | None:
         value = self.metadata.get("general.file_type")
-        return int(value) & ~_FTYPE_GUESSED if isinstance(value, int) else None
+        return int(value) & ~FTYPE_GUESSED if isinstance(value, int) else None
 
     @property
     def quant(self) -> str | None:
@@ -385,31 +322,6 @@ class GGUFHeader:
         return max(0, (self.data_end or 0) - self.file_size)
 
 
-@dataclass(frozen=True)
-class GGUFModel:
-    """A model as llama.cpp loads it: one file, or every part of a split set."""
-
-    path: Path  # the file to hand to llama.cpp (the first part)
-    header: GGUFHeader  # the first part's header, which carries the metadata
-    parts: tuple[GGUFHeader, ...] = field(default=())
-
-    @property
-    def part_paths(self) -> tuple[Path, ...]:
-        return tuple(p.path for p in self.parts)
-
-    @property
-    def file_size(self) -> int:
-        return sum(p.file_size for p in self.parts)
-
-    @property
-    def n_params(self) -> int:
-        return sum(p.n_elements for p in self.parts)
-
-    @property
-    def is_split(self) -> bool:
-        return len(self.parts) > 1
-
-
 def _human(n: int) -> str:
     value = float(n)
     for unit in ("bytes", "KB", "MB", "GB", "TB"):
@@ -417,16 +329,6 @@ def _human(n: int) -> str:
             return f"{value:.0f} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
         value /= 1000
     return f"{n} bytes"
-
-
-def _tensor_nbytes(dims: list[int], ggml_type: int) -> int | None:
-    size = GGML_TYPE_SIZES.get(ggml_type)
-    if size is None:
-        return None
-    elements = 1
-    for d in dims:
-        elements *= d
-    return elements // size.block * size.nbytes
 
 
 def read_header(path: Path | str) -> GGUFHeader:
@@ -506,7 +408,7 @@ def _parse(path: Path, f: BinaryIO, size: int) -> GGUFHeader:
             for d in dims:
                 elements *= d
             n_elements += elements
-            nbytes = _tensor_nbytes(dims, ggml_type)
+            nbytes = tensor_nbytes(dims, ggml_type)
             data_size = None if nbytes is None or data_size is None else max(data_size, offset + nbytes)
     except _EndOfFile as eof:
         raise TruncatedGGUFError(
@@ -549,39 +451,3 @@ def check_complete(path: Path | str) -> GGUFHeader:
             actual=header.file_size,
         )
     return header
-
-
-def read_model(path: Path | str, *, check: bool = True) -> GGUFModel:
-    """Read a model that may be split into parts; ``path`` may be any part.
-
-    Raises IncompleteSplitError when parts are missing and, with ``check``,
-    TruncatedGGUFError when any part is cut short.
-    """
-    path = Path(path)
-    split = parse_split_name(path.name)
-    paths = split_parts(path)
-    if split is not None:
-        missing = tuple(p for p in paths if not p.is_file())
-        if missing:
-            names = ", ".join(p.name for p in missing[:3]) + (" ..." if len(missing) > 3 else "")
-            raise IncompleteSplitError(
-                f"{split.prefix} is split into {split.count} parts and {len(missing)} "
-                f"{'is' if len(missing) == 1 else 'are'} missing: {names}. "
-                "Download the missing parts into the same folder.",
-                paths[0],
-                missing=missing,
-            )
-    read = check_complete if check else read_header
-    headers = tuple(read(p) for p in paths)
-    first = headers[0]
-    if first.split_count > 1 and split is None:
-        raise IncompleteSplitError(
-            f"{path.name} is part {first.split_index + 1} of a model split into {first.split_count} "
-            "files, but its name does not follow the NAME-00001-of-00003.gguf pattern llama.cpp needs.",
-            path,
-        )
-    if split is not None and first.split_count not in (1, split.count):
-        raise IncompleteSplitError(
-            f"{path.name}: its name says {split.count} parts but the file says {first.split_count}.", path
-        )
-    return GGUFModel(path=paths[0], header=first, parts=headers)

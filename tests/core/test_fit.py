@@ -12,7 +12,7 @@ from app.core.fit import (
     rank_catalog,
     recommend,
 )
-from app.core.gguf_header import read_model
+from app.core.gguf_model import read_model
 from app.core.hardware import GPUInfo, Hardware
 from app.testkit.scripted_model import ScriptedModel
 

@@ -10,8 +10,6 @@ import numpy as np
 import pytest
 
 from app.core.gguf_header import (
-    FILE_TYPES,
-    GGML_TYPE_SIZES,
     IncompleteSplitError,
     NotGGUFError,
     SkippedArray,
@@ -19,9 +17,10 @@ from app.core.gguf_header import (
     UnsupportedGGUFError,
     check_complete,
     read_header,
-    read_model,
 )
+from app.core.gguf_model import read_model
 from app.core.gguf_split import logical_name, parse_split_name, split_part_names
+from app.core.gguf_types import FILE_TYPES, GGML_TYPE_SIZES
 from app.testkit.scripted_model import Script, ScriptedModel, qwen3_chat_template, write_scripted_model
 
 

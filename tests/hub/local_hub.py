@@ -89,7 +89,9 @@ class LocalHub:
         self._faults: dict[str, list[_Fault]] = {}
         self._stalls: list[threading.Event] = []
         self._connections: set[socket.socket] = set()
+        self._inflight = 0  # response bodies being sent
         self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -176,7 +178,15 @@ class LocalHub:
         self.stop()
 
     def served(self, path: str) -> int:
+        """Body bytes sent for ``path`` so far, once the responses in progress are done."""
+        self.settle()
         return self.bytes_served[path]
+
+    def settle(self, timeout: float = 5.0) -> None:
+        """Wait until no response body is being sent (a client that stopped reading
+        leaves the server writing into the socket for a moment)."""
+        with self._idle:
+            self._idle.wait_for(lambda: self._inflight == 0, timeout)
 
     def find(self, sha: str, name: str) -> RepoFileSpec | None:
         for repo in self.repos.values():
@@ -446,6 +456,8 @@ class _Handler(BaseHTTPRequestHandler):
         if stall is not None:
             limit = min(limit, stall.stall_after or 0)
         sent = 0
+        with self.hub._lock:
+            self.hub._inflight += 1
         try:
             while sent < limit:
                 piece = data[sent : min(limit, sent + BODY_CHUNK)]
@@ -458,5 +470,9 @@ class _Handler(BaseHTTPRequestHandler):
                 stall.release.wait(60)
         except OSError:
             pass
+        finally:
+            with self.hub._idle:
+                self.hub._inflight -= 1
+                self.hub._idle.notify_all()
         if sent < len(data):
             self.close_connection = True

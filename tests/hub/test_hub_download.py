@@ -14,8 +14,9 @@ from typing import Any, BinaryIO
 
 import pytest
 
-from app.core.gguf_header import read_model
+from app.core.gguf_model import read_model
 from app.core.hub import download as dl
+from app.core.hub import partial
 from app.core.hub.download import (
     DownloadControl,
     Downloader,
@@ -154,10 +155,12 @@ def test_paused_download_resumes(hub: LocalHub, gguf_bytes: bytes, tmp_path: Pat
             control=control,
         )
     kept = part_path(tmp_path / FILE).stat().st_size
+    hub.settle()
     served_before = hub.served(FILE)  # bytes in flight when it paused are lost, by design
     phases: list[str] = []
     [path] = d.download([RemoteFile(REPO, FILE)], tmp_path, progress=lambda p: phases.append(p.phase))
     assert path.read_bytes() == gguf_bytes
+    hub.settle()
     assert hub.served(FILE) - served_before == len(gguf_bytes) - kept
     assert [r["range"] for r in hub.requests if r["path"].startswith("/cdn/")][-1] == f"bytes={kept}-"
     assert phases[0] == "checking"  # the kept part was hashed again before resuming
@@ -276,8 +279,8 @@ def test_disk_full_while_writing(
         def close(self) -> None:
             self.f.close()
 
-    real_open = dl._open_part
-    monkeypatch.setattr(dl, "_open_part", lambda path: FullDisk(real_open(path)))
+    real_open = partial.open_part
+    monkeypatch.setattr(partial, "open_part", lambda path: FullDisk(real_open(path)))
     with pytest.raises(DiskFullError, match="The disk is full") as err:
         downloader().download([RemoteFile(REPO, FILE)], tmp_path)
     assert "partial download is kept" in str(err.value)
@@ -287,7 +290,7 @@ def test_disk_full_while_writing(
     assert err.value.needed == len(gguf_bytes) - kept
     assert not (tmp_path / FILE).exists()
 
-    monkeypatch.setattr(dl, "_open_part", real_open)  # space freed: resume
+    monkeypatch.setattr(partial, "open_part", real_open)  # space freed: resume
     [path] = downloader().download([RemoteFile(REPO, FILE)], tmp_path)
     assert path.read_bytes() == gguf_bytes
 
@@ -296,7 +299,7 @@ def test_not_enough_space_before_starting(
     hub: LocalHub, gguf_bytes: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     hub.add_file(REPO, FILE, gguf_bytes)
-    monkeypatch.setattr(dl, "_disk_free", lambda path: 10_000_000)
+    monkeypatch.setattr(dl, "disk_free", lambda path: 10_000_000)
     with pytest.raises(DiskFullError, match=r"needs 1\.5 MB and .* has 10\.0 MB free") as err:
         downloader().download([RemoteFile(REPO, FILE)], tmp_path)
     assert err.value.needed == len(gguf_bytes) and err.value.free == 10_000_000

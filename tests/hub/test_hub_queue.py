@@ -189,6 +189,7 @@ def test_queue_survives_a_restart(
     kept = part_path(dest / A).stat().st_size
     assert 300_000 < kept < len(gguf_bytes)
 
+    hub.settle()
     served_before = hub.served(A)
     second = manager_factory()
     restored = {j.id: j.status for j in second.jobs()}
@@ -196,4 +197,5 @@ def test_queue_survives_a_restart(
     second.start()
     assert second.wait_idle(30)
     assert (dest / A).read_bytes() == gguf_bytes and (dest / B).read_bytes() == gguf_bytes
+    hub.settle()
     assert hub.served(A) - served_before == len(gguf_bytes) - kept  # it resumed, not restarted

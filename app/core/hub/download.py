@@ -13,20 +13,12 @@ deletes partial files, which would throw away gigabytes on every hiccup.
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import functools
-import hashlib
-import json
 import os
-import shutil
-import threading
-import time
-from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, BinaryIO, Literal
+from typing import Any
 
 from app.core.hub.errors import (
     ChecksumMismatchError,
@@ -39,6 +31,20 @@ from app.core.hub.errors import (
 )
 from app.core.hub.hf import build_headers, file_url
 from app.core.hub.http import HttpClient, RangeNotSatisfiable, RemoteInfo
+from app.core.hub.partial import (
+    PartFile,
+    discard_partial,
+    disk_free,
+    fsync_file,
+    part_path,
+    partial_bytes,
+    read_sidecar_json,
+    same_remote,
+    sidecar_path,
+    write_error,
+    write_sidecar_json,
+)
+from app.core.hub.progress import DownloadControl, Meter, Progress, ProgressCallback
 from app.core.hub.search import hub_endpoint
 
 __all__ = [
@@ -57,7 +63,6 @@ __all__ = [
 
 CHUNK_SIZE = 1 << 20
 SPACE_MARGIN = 64 << 20  # keep this much free beyond the download itself
-Phase = Literal["checking", "downloading", "verifying", "done"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,57 +88,6 @@ class RemoteFile:
 
 
 @dataclass(frozen=True, slots=True)
-class Progress:
-    done: int  # bytes of the whole download (all parts) on disk and checked
-    total: int | None
-    speed: float  # bytes/s over the last few seconds of network transfer
-    eta: float | None  # seconds
-    file: str
-    file_index: int  # 0-based, among file_count
-    file_count: int
-    phase: Phase
-
-    @property
-    def fraction(self) -> float | None:
-        return self.done / self.total if self.total else None
-
-
-ProgressCallback = Callable[[Progress], None]
-
-
-class DownloadControl:
-    """Pause and cancel flags, checked between chunks and during retry waits."""
-
-    def __init__(self) -> None:
-        self._stop = threading.Event()
-        self._cancel = False
-
-    def pause(self) -> None:
-        self._stop.set()
-
-    def cancel(self) -> None:
-        self._cancel = True
-        self._stop.set()
-
-    def reset(self) -> None:
-        self._cancel = False
-        self._stop.clear()
-
-    @property
-    def stopping(self) -> bool:
-        return self._stop.is_set()
-
-    def check(self) -> None:
-        if self._stop.is_set():
-            raise DownloadStopped(cancelled=self._cancel)
-
-    def wait(self, seconds: float) -> None:
-        """Sleep, waking early (and raising DownloadStopped) on pause or cancel."""
-        if self._stop.wait(seconds):
-            self.check()
-
-
-@dataclass(frozen=True, slots=True)
 class RetryPolicy:
     """Retries after network errors and 5xx: ``attempts`` failures in a row without
     progress give up; waits double from ``base_delay`` up to ``max_delay``."""
@@ -144,137 +98,6 @@ class RetryPolicy:
 
     def delay(self, failures: int) -> float:
         return float(min(self.max_delay, self.base_delay * 2 ** max(0, failures - 1)))
-
-
-def part_path(dest: Path) -> Path:
-    return dest.with_name(dest.name + ".part")
-
-
-def sidecar_path(dest: Path) -> Path:
-    return dest.with_name(dest.name + ".part.json")
-
-
-def partial_bytes(dest: Path) -> int:
-    """Bytes already on disk for an unfinished download of ``dest``."""
-    try:
-        return part_path(dest).stat().st_size
-    except OSError:
-        return 0
-
-
-def discard_partial(dest: Path) -> None:
-    for p in (part_path(dest), sidecar_path(dest)):
-        with contextlib.suppress(FileNotFoundError):
-            p.unlink()
-
-
-def _open_part(path: Path) -> BinaryIO:
-    """Open the partial file for appending, unbuffered (what is written survives a crash)."""
-    return open(path, "ab", buffering=0)
-
-
-def _disk_free(path: Path) -> int:
-    return shutil.disk_usage(path).free
-
-
-def _is_disk_full(exc: OSError) -> bool:
-    return exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
-
-
-def _write_error(exc: OSError, dest: Path, needed: int) -> HubError:
-    if _is_disk_full(exc):
-        free = _disk_free(dest.parent)
-        return DiskFullError(
-            f"The disk is full: {dest.name} needs {human_size(needed)} more and {dest.parent} has "
-            f"{human_size(free)} free. The partial download is kept; free some space and resume.",
-            needed=needed,
-            free=free,
-        )
-    return HubError(f"Could not write {dest.name} to {dest.parent}: {exc.strerror or exc}.")
-
-
-class _PartFile:
-    """The ``.part`` file, its length and the running sha256 of its bytes."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.hasher = hashlib.sha256()
-        self.offset = 0
-        self._f: BinaryIO | None = None
-
-    def __enter__(self) -> _PartFile:
-        self._f = _open_part(self.path)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._f is not None:
-            self._f.close()
-            self._f = None
-
-    def restart(self) -> None:
-        os.truncate(self.path, 0)
-        self.hasher = hashlib.sha256()
-        self.offset = 0
-
-    def write(self, chunk: bytes) -> None:
-        """Append ``chunk``; on a failed write (OSError) the file is cut back to the last
-        whole chunk first, so the .part stays a true prefix of the file."""
-        assert self._f is not None
-        view = memoryview(chunk)
-        try:
-            while view:
-                n = self._f.write(view)
-                view = view[n or 0 :]
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.truncate(self.path, self.offset)
-            raise
-        self.hasher.update(chunk)
-        self.offset += len(chunk)
-
-
-class _Meter:
-    """Turns byte counts into throttled Progress events with speed and ETA."""
-
-    WINDOW = 5.0
-
-    def __init__(self, callback: ProgressCallback | None, count: int, interval: float) -> None:
-        self.callback = callback
-        self.count = count
-        self.interval = interval
-        self.total: int | None = None
-        self.base = 0  # bytes of the files before the current one
-        self.file = ""
-        self.index = 0
-        self._samples: deque[tuple[float, int]] = deque()
-        self._downloaded = 0
-        self._last_emit = 0.0
-
-    def start_file(self, index: int, name: str) -> None:
-        self.index, self.file = index, name
-
-    def add_network(self, n: int) -> None:
-        self._downloaded += n
-        now = time.monotonic()
-        self._samples.append((now, self._downloaded))
-        while len(self._samples) > 2 and now - self._samples[0][0] > self.WINDOW:
-            self._samples.popleft()
-
-    def speed(self) -> float:
-        if len(self._samples) < 2:
-            return 0.0
-        (t0, d0), (t1, d1) = self._samples[0], self._samples[-1]
-        return (d1 - d0) / (t1 - t0) if t1 > t0 else 0.0
-
-    def emit(self, in_file: int, phase: Phase, *, force: bool = False) -> None:
-        now = time.monotonic()
-        if self.callback is None or (not force and now - self._last_emit < self.interval):
-            return
-        self._last_emit = now
-        done = self.base + in_file
-        speed = self.speed() if phase == "downloading" else 0.0
-        eta = (self.total - done) / speed if speed > 0 and self.total is not None else None
-        self.callback(Progress(done, self.total, speed, eta, self.file, self.index, self.count, phase))
 
 
 class Downloader:
@@ -331,7 +154,7 @@ class Downloader:
         except OSError as exc:
             raise HubError(f"Cannot create the folder {dest_dir}: {exc.strerror or exc}.") from exc
         dests = [dest_dir / rf.name for rf in files]
-        meter = _Meter(progress, len(files), self.progress_interval)
+        meter = Meter(progress, len(files), self.progress_interval)
         try:
             return self._download(files, dests, meter, control)
         except DownloadStopped as stop:
@@ -341,7 +164,7 @@ class Downloader:
             raise
 
     def _download(
-        self, files: Sequence[RemoteFile], dests: list[Path], meter: _Meter, control: DownloadControl
+        self, files: Sequence[RemoteFile], dests: list[Path], meter: Meter, control: DownloadControl
     ) -> list[Path]:
         client = self._client()
         infos: list[RemoteInfo | None] = []
@@ -388,7 +211,7 @@ class Downloader:
             for dest, info, size in zip(dests, infos, sizes, strict=True)
             if info is not None
         )
-        free = _disk_free(dests[0].parent)
+        free = disk_free(dests[0].parent)
         if needed and free < needed + SPACE_MARGIN:
             what = files[0].name if len(files) == 1 else f"{len(files)} files"
             raise DiskFullError(
@@ -417,7 +240,7 @@ class Downloader:
         dest: Path,
         info: RemoteInfo,
         client: HttpClient,
-        meter: _Meter,
+        meter: Meter,
         control: DownloadControl,
     ) -> None:
         """Download one file to its .part, verify it, and rename it into place."""
@@ -436,13 +259,13 @@ class Downloader:
             "etag": info.etag,
         }
         part = part_path(dest)
-        if part.exists() and not _same_remote(_read_json(sidecar_path(dest)), sidecar):
+        if part.exists() and not same_remote(read_sidecar_json(sidecar_path(dest)), sidecar):
             discard_partial(dest)  # a different file (or version) than the one half-downloaded
         try:
-            _write_json(sidecar_path(dest), sidecar)
+            write_sidecar_json(sidecar_path(dest), sidecar)
             part.touch()
         except OSError as exc:
-            raise _write_error(exc, dest, size or 0) from exc
+            raise write_error(exc, dest, size or 0) from exc
         try:
             digest = self._fetch_part(rf, dest, url, size, client, meter, control)
         except ChecksumMismatchError:
@@ -457,7 +280,7 @@ class Downloader:
                 expected=sha or "",
                 actual=digest,
             )
-        _fsync(part)
+        fsync_file(part)
         os.replace(part, dest)
         sidecar_path(dest).unlink(missing_ok=True)
 
@@ -468,11 +291,11 @@ class Downloader:
         url: str,
         size: int | None,
         client: HttpClient,
-        meter: _Meter,
+        meter: Meter,
         control: DownloadControl,
     ) -> str:
         """Fill the .part from where it ends, with retries; return the sha256 of all of it."""
-        with _PartFile(part_path(dest)) as pf:
+        with PartFile(part_path(dest)) as pf:
             self._rehash(pf, size, meter, control)
             failures, last_failed_at = 0, -1
             while size is None or pf.offset < size:
@@ -489,7 +312,7 @@ class Downloader:
                         raise ServerError(f"The Hub keeps refusing byte ranges of {rf.name}.") from None
                 except OSError as exc:  # writing the .part failed (the network's are HubErrors)
                     needed = (size or pf.offset) - pf.offset
-                    raise _write_error(exc, dest, needed) from exc
+                    raise write_error(exc, dest, needed) from exc
                 except HubError as exc:
                     if not exc.retryable:
                         raise
@@ -501,7 +324,7 @@ class Downloader:
             meter.emit(pf.offset, "verifying", force=True)
             return pf.hasher.hexdigest()
 
-    def _rehash(self, pf: _PartFile, size: int | None, meter: _Meter, control: DownloadControl) -> None:
+    def _rehash(self, pf: PartFile, size: int | None, meter: Meter, control: DownloadControl) -> None:
         """Hash the bytes a previous run left, so the final check covers the whole file."""
         on_disk = pf.path.stat().st_size
         if size is not None and on_disk > size:
@@ -521,9 +344,9 @@ class Downloader:
         self,
         client: HttpClient,
         url: str,
-        pf: _PartFile,
+        pf: PartFile,
         size: int | None,
-        meter: _Meter,
+        meter: Meter,
         control: DownloadControl,
         rf: RemoteFile,
     ) -> bool:
@@ -561,35 +384,3 @@ def _range_start(content_range: str | None) -> int | None:
         return None
     first = content_range[6:].split("-", 1)[0]
     return int(first) if first.isdigit() else None
-
-
-def _same_remote(old: dict[str, Any] | None, new: dict[str, Any]) -> bool:
-    if not old:
-        return False
-    if old.get("size") != new.get("size"):
-        return False
-    if old.get("sha256") and new.get("sha256"):
-        return bool(old["sha256"] == new["sha256"])
-    return bool(old.get("etag") and old.get("etag") == new.get("etag"))
-
-
-def _read_json(path: Path) -> dict[str, Any] | None:
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def _write_json(path: Path, data: dict[str, Any]) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=1), "utf-8")
-    os.replace(tmp, path)
-
-
-def _fsync(path: Path) -> None:
-    try:
-        with open(path, "rb+") as f:
-            os.fsync(f.fileno())
-    except OSError:
-        pass

@@ -20,9 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.core.catalog import Catalog, CatalogError, load_catalog
-from app.core.gguf_header import GGUFError, GGUFModel, read_model
+from app.core.gguf_header import GGUFError
+from app.core.gguf_model import GGUFModel, read_model
 from app.core.gguf_split import logical_name, parse_split_name, split_parts
-from app.core.hub.download import discard_partial, part_path
+from app.core.hub.partial import discard_partial, part_path
 
 __all__ = ["LocalModel", "ModelLibrary", "ModelNotFoundError", "default_models_dir", "resolve_model_name"]
 

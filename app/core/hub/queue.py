@@ -22,14 +22,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from app.core.hub.download import (
-    DownloadControl,
-    Downloader,
-    Progress,
-    RemoteFile,
-    discard_partial,
-)
+from app.core.hub.download import Downloader, RemoteFile
 from app.core.hub.errors import DownloadStopped, HubError
+from app.core.hub.partial import discard_partial
+from app.core.hub.progress import DownloadControl, Progress
 
 __all__ = ["DownloadEvent", "DownloadManager", "JobInfo", "JobStatus"]
 
