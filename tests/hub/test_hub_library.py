@@ -22,6 +22,7 @@ def test_models_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("PONDER_HOME")
     assert default_models_dir().name == "models" and "Ponder" in str(default_models_dir())
     assert ModelLibrary(tmp_path / "chosen").root == tmp_path / "chosen"
+    assert ModelLibrary(tmp_path / "chosen").downloads_state_path == tmp_path / "chosen" / "downloads.json"
     assert (
         ModelLibrary(tmp_path).download_dir("unsloth/Qwen3-8B-GGUF") == tmp_path / "unsloth" / "Qwen3-8B-GGUF"
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from pathlib import Path
 
 import pytest
@@ -86,8 +87,12 @@ def test_hub_unreachable(monkeypatch: pytest.MonkeyPatch) -> None:
     with LocalHub() as hub:
         endpoint = hub.endpoint
     monkeypatch.setenv("HF_ENDPOINT", endpoint)
+    started = time.monotonic()
     with pytest.raises(NetworkError, match="Could not reach the Hugging Face Hub"):
         list_gguf_models("Qwen/Qwen3-0.6B-GGUF")
+    with pytest.raises(NetworkError, match=r"Could not reach .* for the search for 'qwen3'"):
+        search_gguf_repos("qwen3")
+    assert time.monotonic() - started < 5  # said at once, not after a minute of retries
 
 
 def test_quant_names() -> None:

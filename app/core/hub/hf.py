@@ -13,7 +13,7 @@ import os
 from types import ModuleType
 from typing import Any
 
-__all__ = ["build_headers", "file_url", "hf_api", "hf_errors"]
+__all__ = ["build_headers", "file_url", "get_json", "hf_api", "hf_errors", "hf_model_info_class"]
 
 
 def _quiet() -> None:
@@ -51,3 +51,22 @@ def hf_errors() -> ModuleType:
     from huggingface_hub import errors
 
     return errors
+
+
+def get_json(url: str, params: dict[str, Any], token: str | bool | None, timeout: float = 20.0) -> Any:
+    """One GET through huggingface_hub's session, its headers and its error mapping, but
+    without its retry loop (which waits ~25 s before saying the Hub is unreachable)."""
+    _quiet()
+    from huggingface_hub.utils import get_session, hf_raise_for_status
+
+    response = get_session().get(url, params=params, headers=build_headers(token), timeout=timeout)
+    hf_raise_for_status(response)
+    return response.json()
+
+
+def hf_model_info_class() -> Any:
+    """``huggingface_hub.ModelInfo``, which parses the Hub's model JSON."""
+    _quiet()
+    from huggingface_hub import ModelInfo
+
+    return ModelInfo

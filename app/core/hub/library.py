@@ -96,6 +96,11 @@ class ModelLibrary:
     def index_path(self) -> Path:
         return self.root / INDEX_NAME
 
+    @property
+    def downloads_state_path(self) -> Path:
+        """Where the download queue of this library is saved (for DownloadManager)."""
+        return self.root / "downloads.json"
+
     def download_dir(self, repo: str) -> Path:
         """Where files of Hub repository ``repo`` are downloaded."""
         owner, _, name = repo.partition("/")

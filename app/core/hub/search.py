@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from app.core.gguf_split import logical_name, parse_split_name
 from app.core.hub.errors import AuthRequiredError, HubError, NetworkError, NotFoundError, ServerError
-from app.core.hub.hf import hf_api, hf_errors
+from app.core.hub.hf import get_json, hf_api, hf_errors, hf_model_info_class
 
 __all__ = [
     "DEFAULT_ENDPOINT",
@@ -185,11 +185,20 @@ def search_gguf_repos(
     endpoint: str | None = None,
     token: str | None = None,
 ) -> list[RepoResult]:
-    """Model repositories matching ``query`` that hold GGUF files, most downloaded first."""
-    api = hub_api(endpoint=endpoint, token=token)
+    """Model repositories matching ``query`` that hold GGUF files, most downloaded first.
+
+    The first page only (``limit`` at most 1000), as ``HfApi.list_models`` asks for it,
+    in one request: an unreachable Hub is reported at once, not after a minute of retries.
+    """
+    params: dict[str, Any] = {"filter": "gguf", "sort": sort, "limit": limit}
+    if query:
+        params["search"] = query
+    url = f"{hub_endpoint(endpoint)}/api/models"
 
     def run() -> list[Any]:
-        return list(api.list_models(search=query or None, filter="gguf", sort=sort, limit=limit))
+        model_info = hf_model_info_class()
+        items = get_json(url, params, token)
+        return [model_info(**{"siblings": None, **item}) for item in items[:limit]]
 
     return [
         RepoResult(
