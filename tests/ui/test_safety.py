@@ -1,0 +1,142 @@
+"""Model output is untrusted: markup shows as text, nothing loads, links open only on click."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+
+from app.core.render import LIGHT
+from app.testkit.scripted_model import Script, write_scripted_model
+from app.ui.main_window import MainWindow
+from app.ui.qt import QGuiApplication, QUrl
+from app.ui.rich_view import RichTextView
+from app.ui.streaming_doc import StreamingDocument
+from tests.ui.driver import load, replies, send
+
+
+class Recorder(http.server.BaseHTTPRequestHandler):
+    hits: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        Recorder.hits.append(self.path)
+        self.send_response(404)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def server() -> Iterator[str]:
+    """A real HTTP server on loopback that records every request it gets."""
+    Recorder.hits = []
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    thread = threading.Thread(target=httpd.serve_forever, name="recorder", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+    thread.join(5)
+
+
+def no_images(view: RichTextView) -> bool:
+    block = view.document().begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            if it.fragment().charFormat().isImageFormat():
+                return False
+            it += 1
+        block = block.next()
+    return True
+
+
+def test_hostile_model_output_is_shown_as_text(
+    qtbot: Any, window: MainWindow, server: str, tmp_path: Path
+) -> None:
+    img = f'<img src="{server}/tracker.png">'
+    pieces = (
+        "Look",
+        ": ",
+        "<script>alert(1)</script>",
+        " and ",
+        img,
+        " ![cat](" + server + "/cat.png)",
+        " end.",
+    )
+    model = write_scripted_model(tmp_path / "hostile.gguf", Script(answer=pieces))
+    load(qtbot, window, model)
+    send(qtbot, window, "Show me.")
+    (reply,) = replies(window)
+    text = reply.answer.toPlainText()
+    assert "<script>alert(1)</script>" in text
+    assert img in text
+    assert no_images(reply.answer)
+    qtbot.wait(200)  # give any (wrong) resource load a chance to reach the server
+    assert Recorder.hits == []
+
+
+def test_streamed_markup_is_never_interpreted(qtbot: Any, server: str) -> None:
+    view = RichTextView("Answer")
+    qtbot.addWidget(view)
+    view.resize(600, 200)
+    view.show()
+    doc = StreamingDocument(view, LIGHT)
+    hostile = (
+        f"# Title\n\n<img src='{server}/a.png'> and <iframe src='{server}/f'></iframe>\n\n"
+        f"![remote]({server}/b.png)\n\n<style>p {{ background: url({server}/c.png) }}</style>\n\n"
+        "[js](javascript:alert(1)) [file](file:///etc/passwd)\n"
+    )
+    for i in range(0, len(hostile), 7):
+        doc.append(hostile[i : i + 7])
+    doc.finish()
+    assert no_images(view)
+    assert "<iframe" in view.toPlainText() and "<style>" in view.toPlainText()
+    html = view.document().toHtml()
+    assert 'href="javascript' not in html and 'href="file' not in html
+    qtbot.wait(200)
+    assert Recorder.hits == []
+
+
+def test_links_open_only_on_click_and_only_http(qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr(
+        "app.ui.rich_view.QDesktopServices.openUrl", lambda url: opened.append(url.toString())
+    )
+    view = RichTextView("Answer")
+    qtbot.addWidget(view)
+    doc = StreamingDocument(view, LIGHT)
+    doc.set_text("See [site](https://example.org/page) and code:\n\n```python\nprint('hi')\n```\n")
+    assert opened == []  # rendering opens nothing
+    for target in ("javascript:alert(1)", "file:///etc/passwd", "ftp://example.org/", "https://a@b.example/"):
+        view.anchorClicked.emit(QUrl(target))
+    assert opened == []
+    view.anchorClicked.emit(QUrl("https://example.org/page"))
+    assert opened == ["https://example.org/page"]
+
+
+def test_copy_link_copies_the_code_block(qtbot: Any) -> None:
+    view = RichTextView("Answer")
+    qtbot.addWidget(view)
+    doc = StreamingDocument(view, LIGHT)
+    source = "One:\n\n```python\nprint('one')\n```\n\nTwo:\n\n```sh\necho two\n```\n"
+    for i in range(0, len(source), 5):
+        doc.append(source[i : i + 5])
+    doc.finish()
+    view.anchorClicked.emit(QUrl("copy:1"))
+    assert QGuiApplication.clipboard().text() == "echo two\n"
+    view.anchorClicked.emit(QUrl("copy:0"))
+    assert QGuiApplication.clipboard().text() == "print('one')\n"
+    assert "Copy" in view.toPlainText()
+
+
+def test_no_resource_is_ever_loaded(qtbot: Any, server: str) -> None:
+    view = RichTextView("Answer")
+    qtbot.addWidget(view)
+    assert view.loadResource(2, QUrl(f"{server}/x.png")) is None
+    assert view.loadResource(1, QUrl("file:///etc/passwd")) is None

@@ -1,0 +1,138 @@
+"""Pieces of the window on their own: the budget scale, incremental documents, the composer."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from typing import Any
+
+import pytest
+
+from app.core.render import LIGHT, render_markdown
+from app.ui.budget import LAST_STEP, UNLIMITED_STEP, BudgetSlider, budget_at, budget_label, step_for
+from app.ui.composer import Composer
+from app.ui.qt import Qt, QTextCursor, QTextDocument
+from app.ui.rich_view import RichTextView
+from app.ui.streaming_doc import StreamingDocument
+
+
+def test_budget_scale_is_logarithmic_with_an_unlimited_end() -> None:
+    values = [budget_at(i) for i in range(UNLIMITED_STEP)]
+    assert values[0] == 256 and values[LAST_STEP] == 32768
+    assert budget_at(UNLIMITED_STEP) is None
+    assert all(a < b for a, b in itertools.pairwise(values))  # type: ignore[operator]
+    assert values[4] == 512 and values[8] == 1024 and values[12] == 2048
+    assert all(step_for(v) == i for i, v in enumerate(values))
+    assert step_for(None) == UNLIMITED_STEP
+    assert budget_label(None) == "Unlimited" and budget_label(1024) == "1k" and budget_label(1536) == "1.5k"
+
+
+def test_budget_slider_shows_its_value(qtbot: Any) -> None:
+    slider = BudgetSlider()
+    qtbot.addWidget(slider)
+    assert slider.value() is None and slider.label.text() == "Unlimited"
+    slider.set_value(2048)
+    assert slider.value() == 2048 and slider.label.text() == "2k"
+    slider.slider.setFocus()
+    qtbot.keyClick(slider.slider, Qt.Key.Key_Home)
+    assert slider.value() == 256 and slider.label.text() == "256"
+
+
+def test_composer_enter_sends_and_shift_enter_breaks_the_line(qtbot: Any) -> None:
+    composer = Composer()
+    qtbot.addWidget(composer)
+    sent: list[str] = []
+    composer.send.connect(sent.append)
+    qtbot.keyClicks(composer.edit, "first")
+    qtbot.keyClick(composer.edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClicks(composer.edit, "second")
+    assert composer.text() == "first\nsecond" and sent == []
+    qtbot.keyClick(composer.edit, Qt.Key.Key_Return)
+    assert sent == ["first\nsecond"]
+    qtbot.keyClick(composer.edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert sent == ["first\nsecond"] * 2
+    composer.set_generating(True)
+    assert composer.send_button.accessibleName() == "Stop"
+    qtbot.keyClick(composer.edit, Qt.Key.Key_Return)
+    assert len(sent) == 2  # Enter does not send (or stop) while a reply is streaming
+
+
+def test_thinking_support_always_locks_the_toggle_on(qtbot: Any) -> None:
+    composer = Composer()
+    qtbot.addWidget(composer)
+    composer.think.setChecked(False)
+    composer.set_thinking_support("always")
+    assert composer.think.isChecked() and not composer.think.isEnabled()
+    assert composer.budget.isEnabled()
+    composer.set_thinking(False)
+    assert composer.think.isChecked()
+
+
+def structure(doc: QTextDocument) -> list[tuple[object, ...]]:
+    out: list[tuple[object, ...]] = []
+    block = doc.begin()
+    while block.isValid():
+        fmt = block.blockFormat()
+        listed = block.textList()
+        out.append(
+            (
+                block.text().rstrip(),
+                fmt.headingLevel(),
+                fmt.leftMargin(),
+                QTextCursor(block).currentTable() is not None,
+                str(listed.format().style()) if listed is not None else "",
+            )
+        )
+        block = block.next()
+    return out
+
+
+PARTS = [
+    "# Heading one\n\n",
+    "Some *prose* with **bold**, `code` and a [link](https://example.com).\n\n",
+    "- item one\n- item two\n  continued\n- item three\n\n",
+    "1. first\n2. second\n\n",
+    "> a quote\n> more\n\n",
+    "```python\ndef f(x):\n    return x * 2\n```\n\n",
+    "| a | b |\n|---|---|\n| 1 | 2 |\n\n",
+    "## Sub heading\n",
+    "Text right after a heading.\n\n",
+    "---\n\n",
+    "Line one\nline two\n\n",
+    "$$x^2$$\n\n",
+    "<b>not bold</b>\n\n",
+]
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_streaming_in_pieces_gives_the_same_document_as_rendering_at_once(qtbot: Any, seed: int) -> None:
+    rng = random.Random(seed)
+    view = RichTextView("Answer")
+    qtbot.addWidget(view)
+    view.resize(600, 300)
+    for _ in range(4):
+        source = "".join(rng.choice(PARTS) for _ in range(rng.randint(1, 12)))
+        doc = StreamingDocument(view, LIGHT)
+        i = 0
+        while i < len(source):
+            n = rng.randint(1, 15)
+            doc.append(source[i : i + n])
+            i += n
+        doc.finish()
+        reference = QTextDocument()
+        reference.setDefaultStyleSheet(view.document().defaultStyleSheet())
+        reference.setHtml(render_markdown(source, LIGHT).html)
+        assert structure(view.document()) == structure(reference), source
+
+
+def test_the_view_grows_with_its_text(qtbot: Any) -> None:
+    view = RichTextView("Answer")
+    qtbot.addWidget(view)
+    view.resize(400, 10)
+    view.show()
+    doc = StreamingDocument(view, LIGHT)
+    doc.append("One line.")
+    short = view.height()
+    doc.append("\n\n" + "More text. " * 200)
+    doc.finish()
+    assert view.height() > short * 5
