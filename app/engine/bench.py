@@ -40,11 +40,20 @@ class RunFigures:
     gen_tok_s: float  # tokens per second after the first token
 
 
-def _messages(run: int, prompt_tokens: int) -> tuple[PromptMessage, ...]:
+def _messages(run: int, words: int) -> tuple[PromptMessage, ...]:
     # A different first word each run, so the engine cannot reuse cached prompt tokens.
-    words = max(1, prompt_tokens // 6)
     text = f"Run {run}. " + (_FILLER * (words // 20 + 1))
     return (PromptMessage("user", " ".join(text.split()[:words])),)
+
+
+def _words_for(baseline: Baseline, prompt_tokens: int) -> int:
+    """How many filler words make a prompt of about ``prompt_tokens`` tokens with this tokenizer."""
+    words = max(1, prompt_tokens)
+    for _ in range(3):
+        prompt = render_prompt(baseline.template, _messages(0, words), enable_thinking=False)
+        got = len(baseline.tokenize(prompt))
+        words = max(1, round(words * prompt_tokens / max(got, 1)))
+    return words
 
 
 class Baseline:
@@ -146,9 +155,10 @@ def run_bench(args: argparse.Namespace, out: TextIO) -> int:
     engine_runs: list[RunFigures] = []
     prompt_len = 0
     try:
+        words = _words_for(baseline, args.prompt_tokens)
         # One warm-up of each, then alternate.
         for run in range(args.repeat + 1):
-            messages = _messages(run, args.prompt_tokens)
+            messages = _messages(run, words)
             prompt = render_prompt(baseline.template, messages, enable_thinking=False)
             prompt_len = len(baseline.tokenize(prompt))
             if prompt_len + n_tokens + 8 > args.ctx:

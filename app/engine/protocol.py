@@ -19,6 +19,7 @@ class LoadRequest:
     n_threads: int | None = None
     flash_attn: bool | None = None
     use_mmap: bool = True
+    allow_oversize: bool = False  # load even when the estimate says it will not fit
 
 
 @dataclass(frozen=True, slots=True)

@@ -77,14 +77,6 @@ def _redirect_stderr(log_path: str | None) -> None:
     sys.stderr = open(2, "w", buffering=1, closefd=False)  # noqa: SIM115 - lives as long as the process
 
 
-def _resolve_gpu_layers(value: int | str) -> int:
-    from app.engine.llama_session import gpu_offload_supported
-
-    if isinstance(value, str):
-        return -1 if gpu_offload_supported() else 0
-    return value
-
-
 def main(conn: Connection, cancel_flag: Any, log_path: str | None = None) -> None:
     # On an abort ggml would attach gdb to print a backtrace: slow, and nobody reads it.
     os.environ.setdefault("GGML_NO_BACKTRACE", "1")
@@ -92,6 +84,7 @@ def main(conn: Connection, cancel_flag: Any, log_path: str | None = None) -> Non
     from app.core.prompt import thinking_support
     from app.engine.generation import ReplyGenerator
     from app.engine.llama_session import LlamaSession, LoadError, LoadSettings
+    from app.engine.preflight import PreflightError, preflight
 
     session: LlamaSession | None = None
     generator: ReplyGenerator | None = None
@@ -121,21 +114,25 @@ def main(conn: Connection, cancel_flag: Any, log_path: str | None = None) -> Non
 
             t0 = time.perf_counter()
             try:
+                checked = preflight(
+                    request.path, request.n_ctx, request.n_gpu_layers, allow_oversize=request.allow_oversize
+                )
                 settings = LoadSettings(
                     n_ctx=request.n_ctx,
-                    n_gpu_layers=_resolve_gpu_layers(request.n_gpu_layers),
+                    n_gpu_layers=checked.gpu_layers,
                     n_threads=request.n_threads,
                     flash_attn=request.flash_attn,
                     use_mmap=request.use_mmap,
                 )
-                session = LlamaSession(request.path, settings, progress)
-            except LoadError as exc:
+                session = LlamaSession(checked.path, settings, progress)
+            except (LoadError, PreflightError) as exc:
                 emit(EngineError("load", str(exc)))
                 continue
             template = session.meta("tokenizer.chat_template")
             support = thinking_support(template)
             generator = ReplyGenerator(session, template, support)
-            emit(ModelLoaded(request.path, session.describe(), support.value, time.perf_counter() - t0))
+            info = {**session.describe(), "fit": checked.fit_message}
+            emit(ModelLoaded(request.path, info, support.value, time.perf_counter() - t0))
         elif isinstance(request, GenerateRequest):
             if generator is None:
                 emit(EngineError("generate", "No model is loaded.", request.request_id))

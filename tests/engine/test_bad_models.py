@@ -100,3 +100,41 @@ def test_an_abort_inside_llama_cpp_kills_only_the_engine(
     assert not engine.alive
     # A fresh engine still loads a good model.
     assert engine.load_sync(LoadRequest(str(qwen3_model.path), n_ctx=512)).info["architecture"] == "qwen3"
+
+
+def _declared_giant(path: Path) -> Path:
+    """A well-formed GGUF that declares ~160 GB of weights, stored as a sparse file."""
+    import os
+
+    import gguf
+    import numpy as np
+
+    from app.core.gguf_header import read_header
+
+    w = gguf.GGUFWriter(str(path), "qwen3")
+    w.add_block_count(64)
+    w.add_context_length(32768)
+    w.add_embedding_length(5120)
+    w.add_feed_forward_length(25600)
+    w.add_head_count(64)
+    w.add_head_count_kv(8)
+    w.add_key_length(128)
+    w.add_value_length(128)
+    rows = 8_000_000
+    w.add_tensor_info("token_embd.weight", (rows, 5120), np.dtype(np.float32), rows * 5120 * 4)
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_ti_data_to_file()
+    w.close()
+    end = read_header(path).data_end
+    assert end is not None and end > 100 * 10**9
+    os.truncate(path, end)  # sparse: no disk space used
+    return path
+
+
+def test_model_too_big_for_this_machine_is_refused_before_loading(
+    engine: EngineClient, tmp_path: Path
+) -> None:
+    message = load_error(engine, _declared_giant(tmp_path / "giant.gguf"))
+    assert "Too big" in message and "smaller quant" in message
+    assert engine.alive  # refused by the pre-flight check, not by a crash

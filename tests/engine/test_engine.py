@@ -247,16 +247,20 @@ def test_sampling_seed_is_reproducible(engine: EngineClient, smollm_path: Path) 
 
 
 def test_real_text_from_smollm2(engine: EngineClient, smollm_path: Path) -> None:
+    """A model nobody here wrote: real tokenizer, real template (ChatML), real sampling."""
     loaded = engine.load_sync(LoadRequest(str(smollm_path), n_ctx=1024))
     assert loaded.info["architecture"] == "llama"
+    assert loaded.thinking_support == "never"
+    events: list[object] = []
+    question = (PromptMessage("user", "What is the capital of France? Answer in one sentence."),)
     result = engine.generate_sync(
-        GenerateRequest(
-            (PromptMessage("user", "What is the capital of France?"),), thinking=False, max_tokens=40
-        )
+        GenerateRequest(question, thinking=True, budget=64, max_tokens=40, seed=2), on_event=events.append
     )
-    assert result.thinking == ""
-    assert "paris" in result.answer.lower()
-    assert result.stats.answer_tokens > 0 and result.stats.tokens_per_s > 0
+    assert result.thinking == "" and not result.budget_hit
+    words = result.answer.lower()
+    assert "france" in words or "paris" in words, result.answer
+    assert "".join(e.text for e in events if isinstance(e, TextDelta)) == result.answer
+    assert 0 < result.stats.answer_tokens <= 40 and result.stats.tokens_per_s > 0
 
 
 def test_cancel_stops_mid_stream(engine: EngineClient, runaway_model: ScriptedModel) -> None:
