@@ -77,6 +77,14 @@ def gpu_offload_supported() -> bool:
     return bool(L.llama_supports_gpu_offload())
 
 
+def backend_names() -> list[str]:
+    """The compute backends this llama.cpp build runs on, e.g. ["CUDA", "CPU"]."""
+    _ensure_backend()
+    info = L.llama_print_system_info().decode("utf-8", errors="replace")
+    names = [part.split(" : ")[0].strip() for part in info.split("|") if " : " in part]
+    return list(dict.fromkeys(n for n in names if n)) or ["CPU"]
+
+
 class LlamaSession:
     def __init__(
         self,
@@ -161,6 +169,7 @@ class LlamaSession:
             "n_layers": int(L.llama_model_n_layer(self.model)),
             "threads": self.threads,
             "gpu_offload_supported": bool(L.llama_supports_gpu_offload()),
+            "backends": backend_names(),
             "n_gpu_layers": self.settings.n_gpu_layers,
         }
 
