@@ -88,8 +88,17 @@ def bundle() -> Path:
     make_icons()
     windows_version_file()
     run(
-        [sys.executable, "-m", "PyInstaller", str(ROOT / "packaging" / "ponder.spec"), "--noconfirm",
-         "--distpath", str(DIST), "--workpath", str(BUILD / "pyinstaller")],
+        [
+            sys.executable,
+            "-m",
+            "PyInstaller",
+            str(ROOT / "packaging" / "ponder.spec"),
+            "--noconfirm",
+            "--distpath",
+            str(DIST),
+            "--workpath",
+            str(BUILD / "pyinstaller"),
+        ],
         cwd=ROOT,
     )
     return DIST / "ponder"
@@ -104,7 +113,9 @@ def linux_tarball(folder: Path) -> Path:
     out = DIST / f"ponder-{__version__}-linux-{platform.machine().lower()}.tar.gz"
     with tarfile.open(out, "w:gz") as tar:
         tar.add(folder, arcname=f"ponder-{__version__}")
-        tar.add(ROOT / "packaging" / "linux" / "ponder.desktop", arcname=f"ponder-{__version__}/ponder.desktop")
+        tar.add(
+            ROOT / "packaging" / "linux" / "ponder.desktop", arcname=f"ponder-{__version__}/ponder.desktop"
+        )
         tar.add(ICONS / "ponder.png", arcname=f"ponder-{__version__}/ponder.png")
     return out
 
@@ -156,8 +167,16 @@ def windows_installer() -> Path | None:
     if not iscc:
         print("Inno Setup (iscc) not found: install Inno Setup 6 and rerun")
         return None
-    run([iscc, f"/DAppVersion={__version__}", f"/DSourceDir={DIST / 'ponder'}", f"/DIconFile={ICONS / 'ponder.ico'}",
-         f"/O{DIST}", str(ROOT / "packaging" / "windows" / "ponder.iss")])
+    run(
+        [
+            iscc,
+            f"/DAppVersion={__version__}",
+            f"/DSourceDir={DIST / 'ponder'}",
+            f"/DIconFile={ICONS / 'ponder.ico'}",
+            f"/O{DIST}",
+            str(ROOT / "packaging" / "windows" / "ponder.iss"),
+        ]
+    )
     return DIST / f"Ponder-{__version__}-setup.exe"
 
 
@@ -170,13 +189,27 @@ def macos_dmg() -> Path:
     (staging / "Applications").symlink_to("/Applications")
     out = DIST / f"Ponder-{__version__}.dmg"
     out.unlink(missing_ok=True)
-    run(["hdiutil", "create", "-volname", "Ponder", "-srcfolder", str(staging), "-ov", "-format", "UDZO",
-         str(out)])
+    run(
+        [
+            "hdiutil",
+            "create",
+            "-volname",
+            "Ponder",
+            "-srcfolder",
+            str(staging),
+            "-ov",
+            "-format",
+            "UDZO",
+            str(out),
+        ]
+    )
     return out
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--bundle", action="store_true", help="only build the one-folder bundle")
     args = parser.parse_args()
     folder = bundle()
