@@ -152,7 +152,8 @@ def linux_deb(folder: Path) -> Path | None:
         "utf-8",
     )
     (root / "DEBIAN" / "postinst").write_text(
-        "#!/bin/sh\nset -e\ncommand -v update-desktop-database >/dev/null && update-desktop-database -q || true\n"
+        "#!/bin/sh\nset -e\n"
+        "command -v update-desktop-database >/dev/null && update-desktop-database -q || true\n"
         "command -v update-mime-database >/dev/null && update-mime-database /usr/share/mime || true\n",
         "utf-8",
     )
