@@ -7,6 +7,7 @@ from collections.abc import Callable
 from app.core.chat import Message, ReplyStats
 from app.core.render import Theme
 from app.ui.icons import set_icon
+from app.ui.markdown_view import MarkdownView
 from app.ui.qt import (
     QFrame,
     QGuiApplication,
@@ -21,8 +22,6 @@ from app.ui.qt import (
     QWidget,
     Signal,
 )
-from app.ui.rich_view import RichTextView
-from app.ui.streaming_doc import StreamingDocument
 from app.ui.thinking_panel import ThinkingPanel, done_header, live_header
 
 FINISH_NOTES = {
@@ -75,9 +74,8 @@ class AssistantMessageView(QFrame):
         self.status = QLabel()
         self.status.setObjectName("replyStatus")
         self.status.hide()
-        self.answer = RichTextView("Answer")
+        self.answer = MarkdownView("Answer", theme)
         self.answer.setObjectName("answer")
-        self.answer_doc = StreamingDocument(self.answer, theme)
         self.continue_button = QPushButton("Continue thinking")
         self.continue_button.setAccessibleName("Continue thinking")
         self.continue_button.setToolTip("Let the model reason further, with another budget")
@@ -154,7 +152,7 @@ class AssistantMessageView(QFrame):
         self.message = message
         self.streaming = False
         self.status.hide()
-        self.answer_doc.set_text(message.content, final=True)
+        self.answer.set_text(message.content, final=True)
         self._show_thinking_final(message)
         self.thinking.set_expanded(False)
         self.set_versions(version, versions)
@@ -200,7 +198,7 @@ class AssistantMessageView(QFrame):
         self._answer_started = False
         self.continue_button.hide()
         self.stats.setText("")
-        self.answer_doc.set_text("", final=False)
+        self.answer.set_text("", final=False)
         if not resume:
             self.thinking.set_text("", final=False)
         self.thinking.setVisible(thinking)
@@ -241,17 +239,17 @@ class AssistantMessageView(QFrame):
                 self.thinking.finish()
                 self.thinking.set_header(done_header(thinking_seconds, thinking_tokens, budget_hit))
                 self.thinking.set_expanded(False)
-        self.answer_doc.append(delta)
+        self.answer.append(delta)
 
     def finish_stream(self, message: Message) -> None:
         """The reply is complete (or stopped, or failed): show its final state."""
         self.message = message
         self.streaming = False
         self.status.hide()
-        if message.content != self.answer_doc.text:
-            self.answer_doc.set_text(message.content, final=True)
+        if message.content != self.answer.text:
+            self.answer.set_text(message.content, final=True)
         else:
-            self.answer_doc.finish()
+            self.answer.finish()
         if message.thinking:
             self.thinking.set_text(message.thinking, final=True)
             seconds = message.stats.thinking_s if message.stats else 0.0
@@ -265,7 +263,7 @@ class AssistantMessageView(QFrame):
         self._finish_footer()
 
     def set_theme(self, theme: Theme) -> None:
-        self.answer_doc.set_theme(theme)
+        self.answer.set_theme(theme)
         self.thinking.set_theme(theme)
 
     # -- copying -----------------------------------------------------------------------

@@ -9,6 +9,7 @@ from app.ui.main_window import MainWindow
 from app.ui.prefs import Preferences
 from app.ui.qt import QApplication
 from app.ui.theme import ThemeManager
+from app.ui.warmup import settle_startup
 
 
 def run_app(args: list[str]) -> int:
@@ -23,6 +24,7 @@ def run_app(args: list[str]) -> int:
     theme = ThemeManager(app, prefs.settings.theme)
     window = MainWindow(theme, prefs)
     window.show()
+    settle_startup()
     model = next((a for a in args if not a.startswith("-")), None) or prefs.last_model
     if model:
         if Path(model).is_file():

@@ -10,23 +10,25 @@ import ctypes
 import sys
 
 
-def _keep_none_alive() -> None:
-    """Work around PySide6 6.12 on CPython 3.11: void methods give back None unreferenced.
+def _pin_singletons() -> None:
+    """Work around PySide6 6.12 on CPython 3.11 giving back singletons it does not own.
 
-    The 6.12 wheels (abi3) return ``None`` from every C++ ``void`` method without taking a
-    new reference, which is harmless on 3.12+ (None is immortal there) but on 3.11 drops
-    None's reference count by one per call until the interpreter aborts with "deallocating
-    None" after a few thousand calls. Give None a reference count it can never use up, which
-    is what 3.12 does anyway. None is never deallocated, so this changes nothing else.
+    The 6.12 wheels (abi3) return ``None`` from every C++ ``void`` method, and ``True`` or
+    ``False`` from ``Signal.emit``, without taking a new reference. That is harmless on 3.12+
+    (these objects are immortal there) but on 3.11 each call drops the object's reference
+    count by one until the interpreter aborts ("deallocating None") after a few thousand
+    calls. Give the three a reference count they can never use up, as 3.12 does. They are
+    never deallocated anyway, so nothing else changes.
     """
     if sys.version_info >= (3, 12) or sys.implementation.name != "cpython":
         return
-    refcount = ctypes.c_ssize_t.from_address(id(None))
-    if refcount.value < 1 << 40:
-        refcount.value += 1 << 50
+    for singleton in (None, True, False):
+        refcount = ctypes.c_ssize_t.from_address(id(singleton))
+        if refcount.value < 1 << 40:
+            refcount.value += 1 << 50
 
 
-_keep_none_alive()
+_pin_singletons()
 
 from PySide6.QtCore import (  # noqa: E402
     QByteArray,

@@ -1,97 +1,52 @@
-"""Markdown that grows token by token, shown without redoing what has already settled.
+"""Growing a QTextDocument at its end without redoing what is already there.
 
-:class:`app.core.render.StreamingRenderer` splits the text into settled blocks (rendered
-once) and a live tail (re-rendered on each update). This class mirrors that split in the
-QTextDocument: settled HTML is inserted once at the end of the settled region and the tail
-is the only part that is removed and re-inserted, so the cost of a repaint depends on the
-size of the block being written, not on the length of the message.
+:class:`app.core.render.StreamingRenderer` splits a message into settled blocks (rendered
+once) and a live tail (re-rendered on each update). :class:`DocumentWriter` mirrors that
+split in a QTextDocument: settled HTML is inserted once after the settled region and the
+tail is the only part that is removed and re-inserted. The result is the same document that
+rendering the whole text at once gives (the GUI tests check block by block).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.core.render import RenderUpdate, StreamingRenderer, Theme
-from app.ui.qt import QTextBlock, QTextBlockFormat, QTextCharFormat, QTextCursor
-from app.ui.rich_view import RichTextView
+from app.ui.qt import QTextBlock, QTextBlockFormat, QTextCharFormat, QTextCursor, QTextDocument
 
 
-class StreamingDocument:
-    """The source text of one view and the document that shows it rendered."""
+class DocumentWriter:
+    """Appends settled HTML to one QTextDocument and keeps a replaceable tail at its end."""
 
-    def __init__(self, view: RichTextView, theme: Theme) -> None:
-        self.view = view
-        self.doc = view.document()
-        self.renderer = StreamingRenderer(theme)
-        self.text = ""
+    def __init__(self, doc: QTextDocument) -> None:
+        self.doc = doc
         self._tail_start = 0  # document position where the live tail begins
         self._anchor: _Anchor | None = None  # None until something has settled
-        self._finished = False
-        view.code_source = self.renderer.code
 
     @property
-    def finished(self) -> bool:
-        return self._finished
+    def size(self) -> int:
+        """Characters in the document (settled and tail)."""
+        return self.doc.characterCount()
 
-    def append(self, delta: str) -> None:
-        """Add streamed text and re-render the tail."""
-        if not delta:
-            return
-        if self._finished:
-            self.set_text(self.text + delta, final=False)
-            return
-        self.text += delta
-        self._apply(self.renderer.update(self.text))
-
-    def set_text(self, text: str, *, final: bool = True) -> None:
-        """Show ``text`` from scratch (a version switch, a budget cut, a theme change)."""
-        self.renderer.reset()
-        self._clear()
-        self.text = text
-        self._finished = False
-        if text:
-            self._apply(self.renderer.update(text))
-        if final:
-            self.finish()
-
-    def finish(self) -> None:
-        """The text is complete: settle the tail."""
-        if not self._finished:
-            self._apply(self.renderer.finish(), final=True)
-            self._finished = True
-
-    def set_theme(self, theme: Theme) -> None:
-        self.renderer = StreamingRenderer(theme)
-        self.view.code_source = self.renderer.code
-        was_final = self._finished
-        self.set_text(self.text, final=was_final)
-
-    # -- document surgery --------------------------------------------------------------
-    def _clear(self) -> None:
+    def clear(self) -> None:
         self.doc.clear()
         self._tail_start = 0
         self._anchor = None
 
-    def _apply(self, update: RenderUpdate, *, final: bool = False) -> None:
-        if update.reset:
-            self._clear()
+    def apply(self, settled_html: str, tail_html: str) -> None:
+        """Remove the old tail, append ``settled_html`` for good, then show ``tail_html``."""
         cursor = QTextCursor(self.doc)
         cursor.setPosition(self._tail_start)
         cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
         if cursor.hasSelection():
             cursor.removeSelectedText()
-        self._restore_anchor(cursor)
-        if update.settled_html:
-            self._insert(cursor, update.settled_html)
+        if self._anchor is not None:
+            self._anchor.restore(cursor)  # undo what inserting the tail did to the last block
+        if settled_html:
+            self._insert(cursor, settled_html)
             self._tail_start = self.doc.characterCount() - 1
             self._anchor = _Anchor.of(self.doc.lastBlock())
-        if update.tail_html and not final:
-            self._insert(cursor, update.tail_html)
-
-    def _restore_anchor(self, cursor: QTextCursor) -> None:
-        """Undo what inserting the tail did to the last settled block's formats."""
-        if self._anchor is not None:
-            self._anchor.restore(cursor)
+        if tail_html:
+            self._insert(cursor, tail_html)
 
     def _insert(self, cursor: QTextCursor, html: str) -> None:
         """Append HTML after the last block, exactly as if the whole text had been set at once.

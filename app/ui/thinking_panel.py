@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from app.core.render import Theme
 from app.ui.icons import set_icon
+from app.ui.markdown_view import MarkdownView
 from app.ui.qt import QFrame, QSizePolicy, Qt, QToolButton, QVBoxLayout, QWidget, Signal
-from app.ui.rich_view import RichTextView
-from app.ui.streaming_doc import StreamingDocument
 
 
 def live_header(tokens: int, budget: int | None) -> str:
@@ -38,9 +37,8 @@ class ThinkingPanel(QFrame):
         self.header.setAutoRaise(True)
         self.header.setCursor(Qt.CursorShape.PointingHandCursor)
         self.header.clicked.connect(self.toggle)
-        self.body = RichTextView("Thinking text")
+        self.body = MarkdownView("Thinking text", theme)
         self.body.setObjectName("thinkingBody")
-        self.document = StreamingDocument(self.body, theme)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)
         layout.setSpacing(2)
@@ -81,8 +79,8 @@ class ThinkingPanel(QFrame):
         """Replace the reasoning (a budget cut, a finished reply, another version)."""
         self.text = text
         self._final = final
-        if self.document.text and not text.startswith(self.document.text):
-            self.document.set_text("", final=False)
+        if self.body.text and not text.startswith(self.body.text):
+            self.body.set_text("", final=False)
         if self.expanded:
             self._catch_up()
 
@@ -92,10 +90,10 @@ class ThinkingPanel(QFrame):
             self._catch_up()
 
     def set_theme(self, theme: Theme) -> None:
-        self.document.set_theme(theme)
+        self.body.set_theme(theme)
 
     def _catch_up(self) -> None:
-        doc = self.document
+        doc = self.body
         if doc.finished and doc.text != self.text:
             doc.set_text(self.text, final=self._final)
             return

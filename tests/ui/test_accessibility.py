@@ -29,7 +29,7 @@ def test_accessible_names(qtbot: Any, window: MainWindow, qwen3_model: ScriptedM
     (reply,) = replies(window)
     for name in PER_REPLY_NAMES:
         assert named(reply, name), name
-    assert focusable(reply.thinking.header) and focusable(reply.answer)
+    assert focusable(reply.thinking.header) and focusable(reply.answer.segments[0])
     reply.thinking.header.click()
     assert reply.thinking.header.accessibleName() == "Hide thinking"
     assert named(reply, "Hide thinking") and not named(reply, "Show thinking")

@@ -13,9 +13,9 @@ import pytest
 from app.core.render import LIGHT
 from app.testkit.scripted_model import Script, write_scripted_model
 from app.ui.main_window import MainWindow
+from app.ui.markdown_view import MarkdownView
 from app.ui.qt import QGuiApplication, QUrl
 from app.ui.rich_view import RichTextView
-from app.ui.streaming_doc import StreamingDocument
 from tests.ui.driver import load, replies, send
 
 
@@ -44,15 +44,16 @@ def server() -> Iterator[str]:
     thread.join(5)
 
 
-def no_images(view: RichTextView) -> bool:
-    block = view.document().begin()
-    while block.isValid():
-        it = block.begin()
-        while not it.atEnd():
-            if it.fragment().charFormat().isImageFormat():
-                return False
-            it += 1
-        block = block.next()
+def no_images(view: MarkdownView) -> bool:
+    for segment in view.segments:
+        block = segment.document().begin()
+        while block.isValid():
+            it = block.begin()
+            while not it.atEnd():
+                if it.fragment().charFormat().isImageFormat():
+                    return False
+                it += 1
+            block = block.next()
     return True
 
 
@@ -82,22 +83,21 @@ def test_hostile_model_output_is_shown_as_text(
 
 
 def test_streamed_markup_is_never_interpreted(qtbot: Any, server: str) -> None:
-    view = RichTextView("Answer")
+    view = MarkdownView("Answer", LIGHT)
     qtbot.addWidget(view)
     view.resize(600, 200)
     view.show()
-    doc = StreamingDocument(view, LIGHT)
     hostile = (
         f"# Title\n\n<img src='{server}/a.png'> and <iframe src='{server}/f'></iframe>\n\n"
         f"![remote]({server}/b.png)\n\n<style>p {{ background: url({server}/c.png) }}</style>\n\n"
         "[js](javascript:alert(1)) [file](file:///etc/passwd)\n"
     )
     for i in range(0, len(hostile), 7):
-        doc.append(hostile[i : i + 7])
-    doc.finish()
+        view.append(hostile[i : i + 7])
+    view.finish()
     assert no_images(view)
     assert "<iframe" in view.toPlainText() and "<style>" in view.toPlainText()
-    html = view.document().toHtml()
+    html = view.segments[0].document().toHtml()
     assert 'href="javascript' not in html and 'href="file' not in html
     qtbot.wait(200)
     assert Recorder.hits == []
@@ -108,10 +108,10 @@ def test_links_open_only_on_click_and_only_http(qtbot: Any, monkeypatch: pytest.
     monkeypatch.setattr(
         "app.ui.rich_view.QDesktopServices.openUrl", lambda url: opened.append(url.toString())
     )
-    view = RichTextView("Answer")
-    qtbot.addWidget(view)
-    doc = StreamingDocument(view, LIGHT)
-    doc.set_text("See [site](https://example.org/page) and code:\n\n```python\nprint('hi')\n```\n")
+    md = MarkdownView("Answer", LIGHT)
+    qtbot.addWidget(md)
+    md.set_text("See [site](https://example.org/page) and code:\n\n```python\nprint('hi')\n```\n")
+    view = md.segments[0]
     assert opened == []  # rendering opens nothing
     for target in ("javascript:alert(1)", "file:///etc/passwd", "ftp://example.org/", "https://a@b.example/"):
         view.anchorClicked.emit(QUrl(target))
@@ -121,13 +121,13 @@ def test_links_open_only_on_click_and_only_http(qtbot: Any, monkeypatch: pytest.
 
 
 def test_copy_link_copies_the_code_block(qtbot: Any) -> None:
-    view = RichTextView("Answer")
-    qtbot.addWidget(view)
-    doc = StreamingDocument(view, LIGHT)
+    md = MarkdownView("Answer", LIGHT)
+    qtbot.addWidget(md)
     source = "One:\n\n```python\nprint('one')\n```\n\nTwo:\n\n```sh\necho two\n```\n"
     for i in range(0, len(source), 5):
-        doc.append(source[i : i + 5])
-    doc.finish()
+        md.append(source[i : i + 5])
+    md.finish()
+    view = md.segments[0]
     view.anchorClicked.emit(QUrl("copy:1"))
     assert QGuiApplication.clipboard().text() == "echo two\n"
     view.anchorClicked.emit(QUrl("copy:0"))

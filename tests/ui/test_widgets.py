@@ -11,9 +11,8 @@ import pytest
 from app.core.render import LIGHT, render_markdown
 from app.ui.budget import LAST_STEP, UNLIMITED_STEP, BudgetSlider, budget_at, budget_label, step_for
 from app.ui.composer import Composer
+from app.ui.markdown_view import SEGMENT_CHARS, MarkdownView
 from app.ui.qt import Qt, QTextCursor, QTextDocument
-from app.ui.rich_view import RichTextView
-from app.ui.streaming_doc import StreamingDocument
 
 
 def test_budget_scale_is_logarithmic_with_an_unlimited_end() -> None:
@@ -68,23 +67,40 @@ def test_thinking_support_always_locks_the_toggle_on(qtbot: Any) -> None:
     assert composer.think.isChecked()
 
 
-def structure(doc: QTextDocument) -> list[tuple[object, ...]]:
+def structure(*docs: QTextDocument) -> list[tuple[object, ...]]:
     out: list[tuple[object, ...]] = []
-    block = doc.begin()
-    while block.isValid():
-        fmt = block.blockFormat()
-        listed = block.textList()
-        out.append(
-            (
-                block.text().rstrip(),
-                fmt.headingLevel(),
-                fmt.leftMargin(),
-                QTextCursor(block).currentTable() is not None,
-                str(listed.format().style()) if listed is not None else "",
+    for doc in docs:
+        block = doc.begin()
+        while block.isValid():
+            fmt = block.blockFormat()
+            listed = block.textList()
+            out.append(
+                (
+                    block.text().rstrip(),
+                    fmt.headingLevel(),
+                    fmt.leftMargin(),
+                    QTextCursor(block).currentTable() is not None,
+                    str(listed.format().style()) if listed is not None else "",
+                )
             )
-        )
-        block = block.next()
+            block = block.next()
     return out
+
+
+def reference(view: MarkdownView, source: str) -> QTextDocument:
+    doc = QTextDocument()
+    doc.setDefaultStyleSheet(view.segments[0].document().defaultStyleSheet())
+    doc.setHtml(render_markdown(source, LIGHT).html)
+    return doc
+
+
+def stream(view: MarkdownView, source: str, rng: random.Random) -> None:
+    i = 0
+    while i < len(source):
+        n = rng.randint(1, 15)
+        view.append(source[i : i + n])
+        i += n
+    view.finish()
 
 
 PARTS = [
@@ -107,32 +123,40 @@ PARTS = [
 @pytest.mark.parametrize("seed", range(12))
 def test_streaming_in_pieces_gives_the_same_document_as_rendering_at_once(qtbot: Any, seed: int) -> None:
     rng = random.Random(seed)
-    view = RichTextView("Answer")
+    view = MarkdownView("Answer", LIGHT)
     qtbot.addWidget(view)
     view.resize(600, 300)
     for _ in range(4):
         source = "".join(rng.choice(PARTS) for _ in range(rng.randint(1, 12)))
-        doc = StreamingDocument(view, LIGHT)
-        i = 0
-        while i < len(source):
-            n = rng.randint(1, 15)
-            doc.append(source[i : i + n])
-            i += n
-        doc.finish()
-        reference = QTextDocument()
-        reference.setDefaultStyleSheet(view.document().defaultStyleSheet())
-        reference.setHtml(render_markdown(source, LIGHT).html)
-        assert structure(view.document()) == structure(reference), source
+        view.set_text("", final=False)
+        stream(view, source, rng)
+        assert len(view.segments) == 1
+        assert structure(view.segments[0].document()) == structure(reference(view, source)), source
+
+
+def test_a_long_text_continues_in_new_segments_that_read_as_one(qtbot: Any) -> None:
+    rng = random.Random(7)
+    view = MarkdownView("Answer", LIGHT)
+    qtbot.addWidget(view)
+    source = "".join(rng.choice(PARTS) for _ in range(600))
+    stream(view, source, rng)
+    assert len(view.segments) >= max(2, len(source) // (3 * SEGMENT_CHARS))
+    docs = [s.document() for s in view.segments]
+    assert structure(*docs) == structure(reference(view, source))
+    assert all(d.characterCount() < 2 * SEGMENT_CHARS for d in docs)
+    assert view.segments[0].accessibleName() == "Answer"
+    assert view.segments[1].accessibleName() == "Answer (continued)"
+    view.set_text("short")
+    assert len(view.segments) == 1 and view.toPlainText() == "short"
 
 
 def test_the_view_grows_with_its_text(qtbot: Any) -> None:
-    view = RichTextView("Answer")
+    view = MarkdownView("Answer", LIGHT)
     qtbot.addWidget(view)
     view.resize(400, 10)
     view.show()
-    doc = StreamingDocument(view, LIGHT)
-    doc.append("One line.")
+    view.append("One line.")
     short = view.height()
-    doc.append("\n\n" + "More text. " * 200)
-    doc.finish()
-    assert view.height() > short * 5
+    view.append("\n\n" + "More text. " * 200)
+    view.finish()
+    qtbot.waitUntil(lambda: view.height() > short * 5)

@@ -1,0 +1,342 @@
+"""Streaming a long reply through the real chat window: GUI stalls and repaint cost.
+
+A 20,000-token Markdown answer (prose, lists, code blocks, tables) after 5,000 tokens of
+thinking is fed, one TextDelta per token, through the exact path engine events take: the
+engine client's callback on a background thread (``EngineBridge._from_engine``), a queued
+signal to the GUI thread, the controller, the reply stream with its repaint timer, and the
+real message widgets. A real scripted model is loaded first so that the window is in the
+state it is in when a model answers; only ``generate`` is replaced, so the engine stays
+quiet while the synthetic events flow.
+
+Measured on the GUI thread:
+  * the longest stall, from a 5 ms heartbeat timer (the largest gap between beats);
+  * the cost of one repaint (a reply-stream flush: render the tail, update the document,
+    relayout, resize) plus the paint of the answer widget, near the start of the answer and
+    near its end, and their ratio.
+
+Run: QT_QPA_PLATFORM=offscreen python benchmarks/bench_chat_view.py [--rate 2000]
+Targets: no stall over 50 ms; end/start repaint ratio <= 1.5. Exit status 1 if missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from app.core.chat import ReplyStats
+from app.core.settings import ModelLoad
+from app.engine.protocol import GenerateRequest, PromptProgress, ReplyFinished, TextDelta
+from app.testkit.scripted_model import Script, write_scripted_model
+from app.ui.assistant_view import AssistantMessageView
+from app.ui.main_window import MainWindow
+from app.ui.prefs import Preferences
+from app.ui.qt import QApplication, QElapsedTimer, Qt, QTimer
+from app.ui.reply_stream import ReplyStream
+from app.ui.rich_view import RichTextView
+from app.ui.theme import ThemeManager
+from app.ui.warmup import settle_startup
+
+REQUEST_ID = 7777
+WORDS = (
+    "the",
+    "model",
+    "reads",
+    "each",
+    "token",
+    "and",
+    "keeps",
+    "a",
+    "cache",
+    "of",
+    "keys",
+    "and",
+    "values",
+    "so",
+    "that",
+    "the",
+    "next",
+    "step",
+    "only",
+    "computes",
+    "attention",
+    "for",
+    "one",
+    "position",
+    "while",
+    "the",
+    "window",
+    "stays",
+    "responsive",
+    "because",
+    "the",
+    "repaint",
+    "timer",
+    "batches",
+    "deltas",
+    "and",
+    "the",
+    "renderer",
+    "settles",
+    "finished",
+    "blocks",
+    "once",
+)
+TOKEN_RE = re.compile(r"\s*\S+|\s+")
+
+
+def prose(rng: random.Random, words: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."
+
+
+def code_block(rng: random.Random, lines: int) -> str:
+    body = [f"def step_{rng.randint(0, 999)}(x, y):"]
+    for i in range(lines):
+        body.append(f"    total_{i} = x * {rng.randint(1, 99)} + y  # {rng.choice(WORDS)}")
+    body.append("    return total_0")
+    return "```python\n" + "\n".join(body) + "\n```"
+
+
+def table(rng: random.Random, rows: int) -> str:
+    lines = ["| name | value | note |", "|---|---:|---|"]
+    lines += [f"| {rng.choice(WORDS)} | {rng.randint(0, 9999)} | {rng.choice(WORDS)} |" for _ in range(rows)]
+    return "\n".join(lines)
+
+
+def markdown_answer(rng: random.Random, tokens: int) -> list[str]:
+    """A Markdown answer split into about ``tokens`` token-sized pieces."""
+    blocks: list[str] = []
+    count = 0
+    section = 0
+    while count < tokens:
+        kind = rng.random()
+        if kind < 0.08:
+            section += 1
+            block = f"## Section {section}: {rng.choice(WORDS)}"
+        elif kind < 0.55:
+            block = prose(rng, rng.randint(30, 90))
+        elif kind < 0.7:
+            block = "\n".join(f"- {prose(rng, rng.randint(5, 14))}" for _ in range(rng.randint(3, 6)))
+        elif kind < 0.88:
+            block = code_block(rng, rng.randint(6, 18))
+        else:
+            block = table(rng, rng.randint(4, 8))
+        blocks.append(block)
+        count += len(TOKEN_RE.findall(block)) + 1
+    return TOKEN_RE.findall("\n\n".join(blocks) + "\n")
+
+
+def thinking_text(rng: random.Random, tokens: int) -> list[str]:
+    paragraphs: list[str] = []
+    count = 0
+    while count < tokens:
+        p = prose(rng, rng.randint(40, 120))
+        paragraphs.append(p)
+        count += len(TOKEN_RE.findall(p))
+    return TOKEN_RE.findall("\n\n".join(paragraphs))
+
+
+class Heartbeat:
+    """A 5 ms timer on the GUI thread; a late beat means the thread was busy."""
+
+    def __init__(self, interval_ms: int = 5) -> None:
+        self.clock = QElapsedTimer()
+        self.gaps: list[float] = []
+        self._last = 0.0
+        self.timer = QTimer()
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self._beat)
+
+    def start(self) -> None:
+        self.clock.start()
+        self._last = self.clock.nsecsElapsed() / 1e6
+        self.timer.start()
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+    def _beat(self) -> None:
+        now = self.clock.nsecsElapsed() / 1e6
+        self.gaps.append(now - self._last)
+        self._last = now
+
+
+class RepaintMeter:
+    """Times each reply-stream flush and each paint of the answer view."""
+
+    def __init__(self) -> None:
+        self.flushes: list[tuple[int, float]] = []  # (answer chars so far, ms)
+        self.paints: list[tuple[int, float]] = []
+        self.answer_chars = 0
+
+    def install(self) -> None:
+        meter = self
+        flush = ReplyStream.flush
+        paint = RichTextView.paintEvent
+
+        def timed_flush(stream: ReplyStream) -> None:
+            t0 = time.perf_counter()
+            flush(stream)
+            if stream.view is not None and stream.message.content:
+                meter.answer_chars = len(stream.message.content)
+                meter.flushes.append((meter.answer_chars, (time.perf_counter() - t0) * 1000))
+
+        def timed_paint(view: RichTextView, event: object) -> None:
+            t0 = time.perf_counter()
+            paint(view, event)  # type: ignore[arg-type]
+            if view.accessibleName().startswith("Answer") and meter.answer_chars:
+                meter.paints.append((meter.answer_chars, (time.perf_counter() - t0) * 1000))
+
+        ReplyStream.flush = timed_flush  # type: ignore[method-assign,assignment]
+        RichTextView.paintEvent = timed_paint  # type: ignore[method-assign,assignment]
+
+
+def feed(
+    window: MainWindow, thinking: list[str], answer: list[str], rate: float, done: threading.Event
+) -> None:
+    """The engine's reader thread, played back: one event per token at ``rate`` tokens/s."""
+    emit = window.bridge._from_engine
+    emit(PromptProgress(40, 0, REQUEST_ID))
+    start = time.perf_counter()
+    n = 0
+    for i, piece in enumerate(thinking, 1):
+        emit(TextDelta("thinking", piece, i, REQUEST_ID))
+        n += 1
+        _pace(start, n, rate)
+    for piece in answer:
+        emit(TextDelta("answer", piece, len(thinking), REQUEST_ID))
+        n += 1
+        _pace(start, n, rate)
+    stats = ReplyStats(
+        thinking_tokens=len(thinking),
+        answer_tokens=len(answer),
+        ttft_s=0.05,
+        thinking_s=len(thinking) / rate,
+        total_s=n / rate,
+        tokens_per_s=rate,
+    )
+    emit(ReplyFinished("".join(thinking), "".join(answer), "stop", False, True, stats, REQUEST_ID))
+    done.set()
+
+
+def _pace(start: float, n: int, rate: float) -> None:
+    ahead = n / rate - (time.perf_counter() - start)
+    if ahead > 0.002:
+        time.sleep(ahead)
+
+
+def median_ms(samples: list[tuple[int, float]], lo: float, hi: float, total: int) -> float:
+    picked = [ms for chars, ms in samples if lo * total <= chars <= hi * total]
+    return statistics.median(picked) if picked else float("nan")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--rate", type=float, default=2000.0, help="tokens per second fed (default 2000)")
+    parser.add_argument("--answer-tokens", type=int, default=20_000)
+    parser.add_argument("--thinking-tokens", type=int, default=5_000)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+
+    rng = random.Random(args.seed)
+    thinking = thinking_text(rng, args.thinking_tokens)
+    answer = markdown_answer(rng, args.answer_tokens)
+
+    home = tempfile.mkdtemp(prefix="ponder-bench-")
+    os.environ["PONDER_HOME"] = home
+    app = QApplication.instance() or QApplication([])
+    assert isinstance(app, QApplication)
+    theme = ThemeManager(app, "light")
+    prefs = Preferences()
+    prefs.set_default_load(ModelLoad(n_ctx=1024, n_gpu_layers=0))
+    window = MainWindow(theme, prefs)
+    window.resize(1280, 800)
+    window.show()
+    settle_startup().join()  # what run_app does when the window opens
+
+    model = write_scripted_model(Path(home) / "bench.gguf", Script())
+    window.load_model(str(model.path))
+    deadline = time.monotonic() + 120
+    while not window.models.ready and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.005)
+    if not window.models.ready:
+        print("the scripted model did not load", file=sys.stderr)
+        return 2
+
+    meter = RepaintMeter()
+    meter.install()
+    client = window.bridge.client
+
+    def quiet_generate(request: GenerateRequest) -> int:  # the engine stays idle
+        return REQUEST_ID
+
+    client.generate = quiet_generate  # type: ignore[method-assign]
+    window.composer.budget.set_value(None)
+    window.composer.edit.setPlainText("Write a long, well-structured answer.")
+    window._send(window.composer.text())
+    assert window.controller.generating
+
+    heartbeat = Heartbeat()
+    done = threading.Event()
+    feeder = threading.Thread(target=feed, args=(window, thinking, answer, args.rate, done), name="feeder")
+    t0 = time.perf_counter()
+    heartbeat.start()
+    feeder.start()
+    while window.controller.generating:
+        app.processEvents()
+        time.sleep(0.0005)
+    for _ in range(20):  # the final layout and paint
+        app.processEvents()
+        time.sleep(0.005)
+    heartbeat.stop()
+    elapsed = time.perf_counter() - t0
+    feeder.join()
+
+    reply = [w for w in window.conversation.widgets() if isinstance(w, AssistantMessageView)][-1]
+    ok_text = reply.answer.text == "".join(answer)
+    total_chars = len("".join(answer))
+    gaps = sorted(heartbeat.gaps)
+    worst = gaps[-1] if gaps else float("nan")
+    p99 = gaps[int(len(gaps) * 0.99)] if gaps else float("nan")
+    flush_start = median_ms(meter.flushes, 0.02, 0.12, total_chars)
+    flush_end = median_ms(meter.flushes, 0.88, 1.0, total_chars)
+    paint_start = median_ms(meter.paints, 0.02, 0.12, total_chars)
+    paint_end = median_ms(meter.paints, 0.88, 1.0, total_chars)
+    start_cost = flush_start + paint_start
+    end_cost = flush_end + paint_end
+    ratio = end_cost / start_cost
+
+    print(f"streamed {len(thinking):,} thinking + {len(answer):,} answer tokens ({total_chars:,} chars)")
+    print(f"  at {args.rate:,.0f} tokens/s in {elapsed:.1f} s; answer shown intact: {ok_text}")
+    print(f"  repaints: {len(meter.flushes):,} flushes of the answer, {len(meter.paints):,} paints")
+    print(
+        f"GUI thread: longest stall {worst:.1f} ms, p99 beat gap {p99:.1f} ms ({len(gaps):,} beats of 5 ms)"
+    )
+    print(
+        f"repaint near start: flush {flush_start:.2f} ms + paint {paint_start:.2f} ms = {start_cost:.2f} ms"
+    )
+    print(f"repaint near end:   flush {flush_end:.2f} ms + paint {paint_end:.2f} ms = {end_cost:.2f} ms")
+    print(f"end/start ratio: {ratio:.2f}")
+    passed = worst <= 50.0 and ratio <= 1.5 and ok_text
+    print("targets (stall <= 50 ms, ratio <= 1.5):", "met" if passed else "MISSED")
+    window.shutdown()
+    window.close()
+    return 0 if passed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
