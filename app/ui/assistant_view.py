@@ -90,7 +90,8 @@ class AssistantMessageView(QFrame):
         layout.addWidget(self.status)
         layout.addWidget(self.answer)
         layout.addWidget(self.continue_button, 0, Qt.AlignmentFlag.AlignLeft)
-        layout.addWidget(self._build_footer())
+        self.footer = self._build_footer()
+        layout.addWidget(self.footer)
 
     def _build_footer(self) -> QWidget:
         footer = QWidget()
@@ -126,6 +127,8 @@ class AssistantMessageView(QFrame):
         self.stats = QLabel()
         self.stats.setObjectName("replyStats")
         self.stats.setAccessibleName("Reply statistics")
+        self.stats.setWordWrap(True)
+        self.stats.setMinimumWidth(80)
         self.stats.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         for w in (self.prev_button, self.version_label, self.next_button):
             row.addWidget(w)
@@ -153,6 +156,7 @@ class AssistantMessageView(QFrame):
         self.streaming = False
         self.status.hide()
         self.answer.set_text(message.content, final=True)
+        self.answer.setVisible(bool(message.content) or not message.thinking)
         self._show_thinking_final(message)
         self.thinking.set_expanded(False)
         self.set_versions(version, versions)
@@ -185,6 +189,7 @@ class AssistantMessageView(QFrame):
     def _finish_footer(self) -> None:
         m = self.message
         self.stats.setText(stats_text(m) if m is not None else "")
+        self.footer.setVisible(not self.streaming)
         for w in (self.copy_button, self.regen_button, self.delete_button):
             w.setEnabled(not self.streaming)
 
@@ -199,6 +204,7 @@ class AssistantMessageView(QFrame):
         self.continue_button.hide()
         self.stats.setText("")
         self.answer.set_text("", final=False)
+        self.answer.hide()
         if not resume:
             self.thinking.set_text("", final=False)
         self.thinking.setVisible(thinking)
@@ -235,6 +241,7 @@ class AssistantMessageView(QFrame):
         self.status.hide()
         if not self._answer_started:
             self._answer_started = True
+            self.answer.show()
             if self.thinking.isVisible():
                 self.thinking.finish()
                 self.thinking.set_header(done_header(thinking_seconds, thinking_tokens, budget_hit))
@@ -246,6 +253,7 @@ class AssistantMessageView(QFrame):
         self.message = message
         self.streaming = False
         self.status.hide()
+        self.answer.setVisible(bool(message.content) or not message.thinking)
         if message.content != self.answer.text:
             self.answer.set_text(message.content, final=True)
         else:

@@ -10,7 +10,7 @@ from app.engine.protocol import EngineError, Event, GenerateRequest
 from app.ui.bridge import EngineBridge
 from app.ui.bus import MessageBus
 from app.ui.chats import Chat, ChatRepository, Entry, Reply
-from app.ui.models import ModelManager
+from app.ui.models import ModelManager, ModelState
 from app.ui.prefs import Preferences
 from app.ui.presenter import ConversationPresenter
 from app.ui.qt import QObject, Signal
@@ -77,15 +77,26 @@ class ChatController(QObject):
     def can_generate(self) -> bool:
         if self.stream is not None:
             return False
-        if not self.models.ready or not self.bridge.client.alive:
+        if self.models.ready and self.bridge.client.alive:
+            return True
+        state = self.models.state
+        if state is ModelState.LOADING:
+            self.bus.info("The model is still loading; send again in a moment.", key="model")
+        elif state is ModelState.CRASHED or (state is ModelState.READY and not self.bridge.client.alive):
+            self.bus.error(
+                "The engine stopped. Reload the model to go on.",
+                "Reload model",
+                self.models.reload,
+                key="model",
+            )
+        else:
             self.bus.warning(
-                "Open a model to start chatting (toolbar ▸ Model, or drop a .gguf file on the window).",
+                "Open a model to start chatting (Model ▸ Open model…, or drop a .gguf file on the window).",
                 "Open model…",
                 self.on_open_model,
                 key="model",
             )
-            return False
-        return True
+        return False
 
     def send(self, text: str, think: bool, budget: int | None) -> bool:
         """Add the user's message and start the reply; False if nothing was sent."""

@@ -17,18 +17,19 @@ from app.ui.models import ModelManager, ModelState
 from app.ui.prefs import Preferences
 from app.ui.presenter import ConversationPresenter
 from app.ui.qt import (
-    QAction,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
     QFileDialog,
+    QFrame,
+    QHBoxLayout,
     QKeySequence,
     QMainWindow,
     QShortcut,
     QSizePolicy,
     QSplitter,
     Qt,
-    QToolBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -78,6 +79,7 @@ class MainWindow(QMainWindow):
         )
         self.controller.on_open_model = self.open_model_dialog
         self.controller.on_new_chat = self.new_chat
+        self.models.on_open = self.open_model_dialog
         self.picker = ModelPicker(self.models, self.prefs)
         self._build_layout()
         self._connect()
@@ -88,25 +90,23 @@ class MainWindow(QMainWindow):
 
     # -- building ----------------------------------------------------------------------
     def _build_layout(self) -> None:
-        toolbar = QToolBar("Main")
-        toolbar.setObjectName("mainToolbar")
-        toolbar.setMovable(False)
-        toolbar.setFloatable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        toolbar.addWidget(self.picker)
-        spacer = QWidget()
-        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        toolbar.addWidget(spacer)
-        self.settings_action = QAction("Settings", self)
-        self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
-        self.settings_action.setToolTip("Settings (Ctrl+,)")
-        self.settings_action.triggered.connect(self.open_settings)
-        toolbar.addAction(self.settings_action)
-        settings_button = toolbar.widgetForAction(self.settings_action)
-        if settings_button is not None:
-            settings_button.setAccessibleName("Settings")
-            set_icon(settings_button, "settings")  # type: ignore[arg-type]
-        self.addToolBar(toolbar)
+        top = QFrame()
+        top.setObjectName("topBar")
+        bar = QHBoxLayout(top)
+        bar.setContentsMargins(10, 6, 10, 6)
+        bar.setSpacing(8)
+        bar.addWidget(self.picker)
+        bar.addStretch(1)
+        self.settings_button = QToolButton()
+        self.settings_button.setObjectName("settingsButton")
+        self.settings_button.setText("Settings")
+        self.settings_button.setAccessibleName("Settings")
+        self.settings_button.setToolTip("Settings (Ctrl+,)")
+        self.settings_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.settings_button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        set_icon(self.settings_button, "settings")
+        self.settings_button.clicked.connect(self.open_settings)
+        bar.addWidget(self.settings_button)
 
         right = QWidget()
         right.setObjectName("mainArea")
@@ -131,7 +131,13 @@ class MainWindow(QMainWindow):
         self.sidebar.setMinimumWidth(180)
         self.sidebar.setMaximumWidth(420)
         self.splitter.setSizes([250, 1030])
-        self.setCentralWidget(self.splitter)
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        outer.addWidget(top)
+        outer.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
 
     def _connect(self) -> None:
         self.bridge.received.connect(self.models.on_event, Qt.ConnectionType.QueuedConnection)
@@ -163,6 +169,7 @@ class MainWindow(QMainWindow):
         shortcut("Ctrl+T", self.composer.toggle_thinking)
         shortcut("Ctrl+L", self.focus_composer)
         shortcut("Ctrl+O", self.open_model_dialog)
+        shortcut("Ctrl+,", self.open_settings)
         shortcut("Escape", self.controller.stop)
 
     # -- chats -------------------------------------------------------------------------

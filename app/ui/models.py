@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 
@@ -42,6 +43,7 @@ class ModelManager(QObject):
         self.progress = 0.0
         self.loaded: ModelLoaded | None = None
         self.error = ""
+        self.on_open: Callable[[], None] | None = None  # "Open model…" (set by the window)
 
     @property
     def name(self) -> str:
@@ -94,12 +96,15 @@ class ModelManager(QObject):
             self.state = ModelState.NONE
             self.loaded = None
             self.changed.emit()
-        elif isinstance(event, EngineError) and event.kind == "load":
+        elif isinstance(event, EngineError) and (
+            event.kind == "load" or (event.kind == "crash" and self.state is ModelState.LOADING)
+        ):
+            # A crash while loading is the model's fault (a damaged or unsupported file).
             self.state = ModelState.FAILED
             self.loaded = None
             self.error = event.message
             self.bus.error(
-                f"The model could not be loaded: {event.message}", "Open model…", None, key="model"
+                f"The model could not be loaded: {event.message}", "Open model…", self.on_open, key="model"
             )
             self.changed.emit()
         elif isinstance(event, EngineError) and event.kind == "crash":

@@ -82,6 +82,7 @@ from PySide6.QtGui import (  # noqa: E402
 from PySide6.QtWidgets import (  # noqa: E402
     QAbstractButton,
     QAbstractItemView,
+    QAbstractScrollArea,
     QApplication,
     QBoxLayout,
     QCheckBox,
@@ -119,6 +120,7 @@ from PySide6.QtWidgets import (  # noqa: E402
 __all__ = [
     "QAbstractButton",
     "QAbstractItemView",
+    "QAbstractScrollArea",
     "QAction",
     "QApplication",
     "QBoxLayout",

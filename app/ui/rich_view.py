@@ -13,7 +13,10 @@ from typing import Any
 
 from app.core.render import copy_index, is_safe_link
 from app.ui.qt import (
+    QAbstractScrollArea,
+    QApplication,
     QDesktopServices,
+    QEvent,
     QFrame,
     QGuiApplication,
     QSizeF,
@@ -24,6 +27,24 @@ from app.ui.qt import (
     QWheelEvent,
     QWidget,
 )
+
+
+def settle_layouts(widget: QWidget) -> None:
+    """Re-lay out the widgets around ``widget`` now, up to the scroll area it lives in.
+
+    Qt would do it over the next few event-loop turns, one level per turn; meanwhile a paint
+    could show a grown text still clipped to its old height. Layouts are refreshed from the
+    inside out, then the scroll area resizes its content, which lays it out top-down.
+    """
+    parent = widget.parentWidget()
+    while parent is not None and not isinstance(parent, QAbstractScrollArea):
+        layout = parent.layout()
+        if layout is not None:
+            layout.invalidate()
+            layout.activate()
+        parent = parent.parentWidget()
+    if parent is not None:
+        QApplication.sendEvent(parent, QEvent(QEvent.Type.LayoutRequest))
 
 
 class RichTextView(QTextBrowser):
@@ -87,6 +108,7 @@ class RichTextView(QTextBrowser):
         height = self._height_for(size)
         if height != self.height():
             self.setFixedHeight(height)
+            settle_layouts(self)
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         event.ignore()  # let the conversation scroll

@@ -40,6 +40,8 @@ class ChatList(QListWidget):
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setUniformItemSizes(True)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setWordWrap(False)
         self.itemChanged.connect(self._edited)
 
     def _edited(self, item: QListWidgetItem) -> None:
