@@ -145,7 +145,9 @@ class MemoryChats:
         chat.updated_at = time.time()
 
     def update_message(self, chat_id: str, message: Message) -> None:
-        self._chats[chat_id].updated_at = time.time()
+        chat = self._chats.get(chat_id) or self._deleted.get(chat_id)  # a reply may end after a delete
+        if chat is not None:
+            chat.updated_at = time.time()
 
     def delete_message(self, chat_id: str, message: Message) -> None:
         chat = self._chats[chat_id]

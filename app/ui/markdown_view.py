@@ -10,7 +10,7 @@ between settled blocks, so each block is rendered exactly as in one document.
 
 from __future__ import annotations
 
-from app.core.render import RenderUpdate, StreamingRenderer, Theme
+from app.core.render import RenderUpdate, StreamingRenderer, Theme, document_stylesheet
 from app.ui.qt import QSizePolicy, QVBoxLayout, QWidget
 from app.ui.rich_view import RichTextView
 from app.ui.streaming_doc import DocumentWriter
@@ -28,6 +28,7 @@ class MarkdownView(QWidget):
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(0)
+        self.theme = theme
         self.renderer = StreamingRenderer(theme)
         self.text = ""
         self._finished = False
@@ -67,9 +68,11 @@ class MarkdownView(QWidget):
             self._finished = True
 
     def set_theme(self, theme: Theme) -> None:
+        self.theme = theme
         self.renderer = StreamingRenderer(theme)
         for segment in self.segments:
             segment.code_source = self.renderer.code
+            segment.document().setDefaultStyleSheet(document_stylesheet(theme))
         self.set_text(self.text, final=self._finished)
 
     def toPlainText(self) -> str:
@@ -94,6 +97,7 @@ class MarkdownView(QWidget):
         segment = RichTextView(name)
         segment.setObjectName(self.objectName() or "markdown")
         segment.code_source = self.renderer.code
+        segment.document().setDefaultStyleSheet(document_stylesheet(self.theme))
         self.segments.append(segment)
         self._layout.addWidget(segment)
         return segment

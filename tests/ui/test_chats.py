@@ -90,3 +90,24 @@ def test_switching_chats_while_a_reply_streams_keeps_it(
     (reply,) = replies(window)
     assert reply.answer.toPlainText() == runaway_model.script.answer_text
     assert "budget reached" in reply.thinking.header.text()
+
+
+def test_deleting_the_chat_of_a_streaming_reply_stops_it(
+    qtbot: Any, window: MainWindow, runaway_model: ScriptedModel
+) -> None:
+    load(qtbot, window, runaway_model)
+    window.composer.budget.set_value(None)
+    send(qtbot, window, "Think.", wait=False)
+    chat = window.controller.chat
+    assert chat is not None
+    window.sidebar.delete.emit(chat.id)
+    qtbot.waitUntil(lambda: not window.controller.generating, timeout=60_000)
+    assert window.repo.get_chat(chat.id) is None
+    assert window.controller.chat is not chat and window.controller.chat is not None
+    qtbot.mouseClick(window.banner.action, Qt.MouseButton.LeftButton)  # Undo
+    restored = window.repo.get_chat(chat.id)
+    assert restored is chat and window.controller.chat is chat
+    reply = chat.entries[-1]
+    assert reply.message.finish_reason == "cancelled"  # type: ignore[union-attr]
+    (view,) = replies(window)
+    assert view.stats.text().startswith("Stopped")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.core.render import DARK
 from app.core.sampling import NO_THINKING_DEFAULTS, THINKING_DEFAULTS
 from app.testkit.scripted_model import ScriptedModel
 from app.ui.main_window import MainWindow
@@ -119,3 +120,23 @@ def test_sending_while_the_engine_is_down_offers_a_reload(
     qtbot.waitUntil(lambda: window.models.ready, timeout=WAIT_MS)
     send(qtbot, window, "Hello?")
     assert replies(window)[-1].answer.toPlainText() == qwen3_model.script.answer_text
+
+
+def test_switching_to_dark_and_back_rerenders_without_warnings(
+    qtbot: Any, window: MainWindow, qwen3_model: ScriptedModel
+) -> None:
+    load(qtbot, window, qwen3_model)
+    send(qtbot, window, "Say hello.")
+    theme = window.theme
+    try:
+        theme.preference = "dark"
+        theme.apply()
+        assert theme.name == "dark"
+        (reply,) = replies(window)
+        assert reply.answer.toPlainText() == qwen3_model.script.answer_text
+        assert reply.answer.renderer.theme.name == "dark"
+        assert DARK.link in reply.answer.segments[0].document().defaultStyleSheet()
+    finally:
+        theme.preference = "light"
+        theme.apply()
+    assert theme.name == "light"
