@@ -78,6 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--prompt-tokens", type=_positive, default=512)
     bench.add_argument("--repeat", type=_positive, default=3)
     _add_load_options(bench)
+
+    from app.cli_models import add_parser as add_models_parser
+
+    add_models_parser(sub)
     return parser
 
 
@@ -102,6 +106,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from app.engine.bench import run_bench
 
             return run_bench(args, sys.stdout)
+        if args.command == "models":
+            from app.cli_models import run as run_models
+
+            return run_models(args, sys.stdout)
         return _open_window([])
     except CliError as exc:
         print(f"ponder: {exc}", file=sys.stderr)
