@@ -129,20 +129,16 @@ def _open_window(args: list[str]) -> int:
 
 
 def resolve_model(name: str) -> Path:
-    """A path to a model file, or a one-line error."""
+    """A path to a model file (a path, a catalog name or a downloaded model's name), or a one-line error."""
     path = Path(name).expanduser()
     if path.exists() or path.suffix.lower() == ".gguf" or "/" in name or "\\" in name:
         return path
+    from app.core.hub.library import ModelLibrary, ModelNotFoundError
+
     try:
-        from app.core.hub.library import resolve_model_name  # the model library, when present
-    except ImportError:
-        return path
-    found = resolve_model_name(name)
-    if found is None:
-        raise CliError(
-            f"no model named {name!r}: give a .gguf path or download it with 'ponder models download'"
-        )
-    return Path(found)
+        return ModelLibrary().resolve(name)
+    except ModelNotFoundError as exc:
+        raise CliError(str(exc).replace("`", "'")) from None
 
 
 def _ask(args: argparse.Namespace, out: TextIO) -> int:
