@@ -6,6 +6,7 @@ from typing import Any
 
 from app.core.render import DARK
 from app.core.sampling import NO_THINKING_DEFAULTS, THINKING_DEFAULTS
+from app.core.settings import ModelLoad
 from app.testkit.scripted_model import ScriptedModel
 from app.ui.main_window import MainWindow
 from app.ui.models import ModelState
@@ -87,19 +88,20 @@ def test_the_view_follows_the_end_unless_the_user_scrolls_up(
     qtbot: Any, window: MainWindow, runaway_model: ScriptedModel
 ) -> None:
     window.resize(900, 600)
+    window.prefs.settings.models[str(runaway_model.path)] = ModelLoad(n_ctx=4096, n_gpu_layers=0)
     load(qtbot, window, runaway_model)
     window.composer.budget.set_value(None)
     send(qtbot, window, "Think at length.", wait=False)
     bar = window.conversation.verticalScrollBar()
-    qtbot.waitUntil(lambda: bar.maximum() > 2000, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: bar.maximum() > 1000, timeout=WAIT_MS)
     assert bar.value() == bar.maximum()
     bar.setValue(100)  # the user scrolls up to read
     maximum = bar.maximum()
-    qtbot.waitUntil(lambda: bar.maximum() > maximum + 500, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: bar.maximum() > maximum + 300, timeout=WAIT_MS)
     assert bar.value() == 100
     bar.setValue(bar.maximum())  # back to the end: following again
     maximum = bar.maximum()
-    qtbot.waitUntil(lambda: bar.maximum() > maximum + 500, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: bar.maximum() > maximum + 300, timeout=WAIT_MS)
     assert bar.value() == bar.maximum()
     window.controller.stop()
     qtbot.waitUntil(lambda: not window.controller.generating, timeout=WAIT_MS)
