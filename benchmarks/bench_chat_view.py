@@ -41,7 +41,7 @@ from app.testkit.scripted_model import Script, write_scripted_model
 from app.ui.assistant_view import AssistantMessageView
 from app.ui.main_window import MainWindow
 from app.ui.prefs import Preferences
-from app.ui.qt import QApplication, QElapsedTimer, Qt, QTimer
+from app.ui.qt import QApplication, QElapsedTimer, Qt, QTimer, qInstallMessageHandler
 from app.ui.reply_stream import ReplyStream
 from app.ui.rich_view import RichTextView
 from app.ui.theme import ThemeManager
@@ -241,6 +241,12 @@ def median_ms(samples: list[tuple[int, float]], lo: float, hi: float, total: int
     return statistics.median(picked) if picked else float("nan")
 
 
+def quiet_offscreen(_kind: object, _context: object, message: str) -> None:
+    """The offscreen platform cannot honour window size hints and says so; others print."""
+    if message != "This plugin does not support propagateSizeHints()":
+        print(message, file=sys.stderr)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -255,6 +261,7 @@ def main() -> int:
     thinking = thinking_text(rng, args.thinking_tokens)
     answer = markdown_answer(rng, args.answer_tokens)
 
+    qInstallMessageHandler(quiet_offscreen)
     home = tempfile.mkdtemp(prefix="ponder-bench-")
     os.environ["PONDER_HOME"] = home
     app = QApplication.instance() or QApplication([])
