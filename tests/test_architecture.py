@@ -62,3 +62,21 @@ def test_importing_the_core_does_not_load_qt() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_the_qt_binding_keeps_its_references() -> None:
+    """Guard against binding builds that give back None without owning it (PySide6 6.12 on 3.11)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from app.ui.qt import QTimer\n"
+        "timer = QTimer()\n"
+        "before = sys.getrefcount(None)\n"
+        "for _ in range(5000): timer.setInterval(5)\n"
+        "print(before - sys.getrefcount(None))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert abs(int(out.stdout.strip())) < 100

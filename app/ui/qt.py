@@ -6,31 +6,7 @@ change to this file only.
 
 from __future__ import annotations
 
-import ctypes
-import sys
-
-
-def _pin_singletons() -> None:
-    """Work around PySide6 6.12 on CPython 3.11 giving back singletons it does not own.
-
-    The 6.12 wheels (abi3) return ``None`` from every C++ ``void`` method, and ``True`` or
-    ``False`` from ``Signal.emit``, without taking a new reference. That is harmless on 3.12+
-    (these objects are immortal there) but on 3.11 each call drops the object's reference
-    count by one until the interpreter aborts ("deallocating None") after a few thousand
-    calls. Give the three a reference count they can never use up, as 3.12 does. They are
-    never deallocated anyway, so nothing else changes.
-    """
-    if sys.version_info >= (3, 12) or sys.implementation.name != "cpython":
-        return
-    for singleton in (None, True, False):
-        refcount = ctypes.c_ssize_t.from_address(id(singleton))
-        if refcount.value < 1 << 40:
-            refcount.value += 1 << 50
-
-
-_pin_singletons()
-
-from PySide6.QtCore import (  # noqa: E402
+from PySide6.QtCore import (
     QByteArray,
     QElapsedTimer,
     QEvent,
@@ -49,7 +25,7 @@ from PySide6.QtCore import (  # noqa: E402
     Slot,
     qInstallMessageHandler,
 )
-from PySide6.QtGui import (  # noqa: E402
+from PySide6.QtGui import (
     QAction,
     QCloseEvent,
     QColor,
@@ -79,7 +55,7 @@ from PySide6.QtGui import (  # noqa: E402
     QTextOption,
     QWheelEvent,
 )
-from PySide6.QtWidgets import (  # noqa: E402
+from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
     QAbstractScrollArea,
