@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
+from app.core.logs import setup_logging
 from app.ui.main_window import MainWindow
 from app.ui.prefs import Preferences
 from app.ui.qt import QApplication
+from app.ui.single_instance import SingleInstance
 from app.ui.theme import ThemeManager
 from app.ui.warmup import settle_startup
+
+log = logging.getLogger("ponder.app")
 
 
 def run_app(args: list[str]) -> int:
@@ -20,10 +25,18 @@ def run_app(args: list[str]) -> int:
     app.setApplicationName("Ponder")
     app.setApplicationDisplayName("Ponder")
     app.setOrganizationName("Ponder")
+    paths = [str(Path(a).resolve()) if Path(a).is_file() else a for a in args if not a.startswith("-")]
+    instance = SingleInstance()
+    if instance.forward(paths):
+        return 0  # the running window takes over (and opens the model, if one was given)
+    setup_logging()
+    log.info("starting Ponder")
     prefs = Preferences()
     theme = ThemeManager(app, prefs.settings.theme)
     window = MainWindow(theme, prefs)
     window.show()
+    instance.activated.connect(lambda later: _activate(window, later))
+    instance.listen()
     settle_startup()
     model = next((a for a in args if not a.startswith("-")), None) or prefs.last_model
     if model:
@@ -36,4 +49,17 @@ def run_app(args: list[str]) -> int:
     try:
         return int(app.exec())
     finally:
+        instance.close()
         window.shutdown()
+
+
+def _activate(window: MainWindow, args: list[str]) -> None:
+    """Another launch: bring this window forward and open the model it was given."""
+    log.info("activated by another launch")
+    if window.isMinimized():
+        window.showNormal()
+    window.raise_()
+    window.activateWindow()
+    model = next((a for a in args if a.lower().endswith(".gguf") and Path(a).is_file()), None)
+    if model:
+        window.load_model(model)

@@ -55,6 +55,7 @@ from PySide6.QtGui import (
     QTextOption,
     QWheelEvent,
 )
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -128,6 +129,8 @@ __all__ = [
     "QLineEdit",
     "QListWidget",
     "QListWidgetItem",
+    "QLocalServer",
+    "QLocalSocket",
     "QMainWindow",
     "QMenu",
     "QMimeData",
