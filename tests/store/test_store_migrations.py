@@ -11,7 +11,7 @@ from app.core.store.db import migrate, schema_version
 
 def test_fresh_database_is_latest_wal_with_foreign_keys(store: ChatStore) -> None:
     conn = store.connection
-    assert schema_version(conn) == LATEST_VERSION == 2
+    assert schema_version(conn) == LATEST_VERSION == 3
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
@@ -65,3 +65,41 @@ def test_failed_migration_rolls_back(db_path: Path) -> None:
     names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
     assert "t" in names and "u" not in names
     conn.close()
+
+
+def test_v2_database_migrates_to_reply_versions(db_path: Path) -> None:
+    from app.core.store.turns import all_turns, shown_messages
+
+    old = connect(db_path, migrate_to=2)
+    old.execute("INSERT INTO chats (id, title, created_at, updated_at) VALUES ('c1', 'Old chat', 1.0, 2.0)")
+    old.execute(
+        "INSERT INTO messages (id, chat_id, role, content, created_at, finish_reason)"
+        " VALUES ('m1', 'c1', 'user', 'Hi', 1.0, NULL), ('m2', 'c1', 'assistant', 'Hello', 2.0, 'stop')"
+    )
+    old.close()
+
+    with ChatStore(db_path) as s:
+        assert schema_version(s.connection) == LATEST_VERSION == 3
+        columns = {r[1] for r in s.connection.execute("PRAGMA table_info(messages)")}
+        assert {"reply_group", "shown"} <= columns
+        # Old rows are single messages, each shown.
+        turns = all_turns(s, "c1")
+        assert [(t.role, t.group, [m.id for m in t.messages]) for t in turns] == [
+            ("user", None, ["m1"]),
+            ("assistant", None, ["m2"]),
+        ]
+        assert [m.id for m in shown_messages(s, "c1")] == ["m1", "m2"]
+        assert [h.message_id for h in search(s, "hello")] == ["m2"]
+
+
+def test_v1_database_migrates_all_the_way(db_path: Path) -> None:
+    old = connect(db_path, migrate_to=1)
+    old.execute("INSERT INTO chats (id, title, created_at, updated_at) VALUES ('c1', 'Old', 1.0, 2.0)")
+    old.execute(
+        "INSERT INTO messages (id, chat_id, role, content, created_at)"
+        " VALUES ('m1', 'c1', 'user', 'lava', 1.0)"
+    )
+    old.close()
+    with ChatStore(db_path) as s:
+        assert schema_version(s.connection) == 3
+        assert [h.message_id for h in search(s, "lava")] == ["m1"]

@@ -336,16 +336,17 @@ class ChatStore:
         row = self._one("SELECT streaming FROM messages WHERE id = ?", (message_id,))
         return bool(row and row[0])
 
-    def recover_interrupted(self) -> list[Message]:
-        """Mark replies left streaming by a crash as "interrupted"; return them, text intact."""
+    def recover_interrupted(self, reason: str = "interrupted") -> list[Message]:
+        """Mark replies left streaming by a crash as finished with ``reason``; return them,
+        text intact. (The window uses ``"app_closed"`` to tell them from engine crashes.)"""
         with self.transaction():
             rows = self._conn.execute(
                 f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE streaming = 1 ORDER BY seq"
             ).fetchall()
             self._conn.execute(
-                "UPDATE messages SET streaming = 0, finish_reason = 'interrupted' WHERE streaming = 1"
+                "UPDATE messages SET streaming = 0, finish_reason = ? WHERE streaming = 1", (reason,)
             )
         recovered = [message_from_row(r) for r in rows]
         for message in recovered:
-            message.finish_reason = "interrupted"
+            message.finish_reason = reason
         return recovered

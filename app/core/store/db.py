@@ -101,7 +101,17 @@ _V2: tuple[str, ...] = (
     "INSERT INTO messages_fts (messages_fts) VALUES ('rebuild')",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
+# Migration 3: reply versions. Every version of one assistant turn shares a ``reply_group``
+# (NULL: a message that is its own turn); ``shown`` marks the version the chat shows and
+# sends. The versions of a turn are contiguous in ``seq`` order among the chat's turns,
+# because a new version is only ever added to the chat's last turn.
+_V3: tuple[str, ...] = (
+    "ALTER TABLE messages ADD COLUMN reply_group TEXT",
+    "ALTER TABLE messages ADD COLUMN shown INTEGER NOT NULL DEFAULT 1",
+    "CREATE INDEX messages_group ON messages (chat_id, reply_group) WHERE reply_group IS NOT NULL",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
 LATEST_VERSION = len(MIGRATIONS)
 
 

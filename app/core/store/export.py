@@ -12,6 +12,7 @@ from typing import Any
 from app.core.chat import Message
 from app.core.store.chats import ChatStore
 from app.core.store.records import Chat, new_id
+from app.core.store.turns import message_rows, set_versions, shown_messages
 
 CHAT_FORMAT = "ponder.chat"
 ARCHIVE_FORMAT = "ponder.archive"
@@ -38,7 +39,7 @@ def _message_markdown(message: Message, include_thinking: bool) -> str:
         parts.append(f"<details><summary>Thinking</summary>\n\n{thinking}\n\n</details>")
     if message.content.strip():
         parts.append(message.content.strip())
-    if message.finish_reason in ("interrupted", "cancelled"):
+    if message.finish_reason in ("interrupted", "cancelled", "app_closed"):
         parts.append("*(stopped)*")
     elif message.finish_reason == "error":
         parts.append("*(failed)*")
@@ -55,27 +56,41 @@ def chat_to_markdown(chat: Chat, messages: list[Message], *, include_thinking: b
 
 
 def export_markdown(store: ChatStore, chat_id: str, *, include_thinking: bool = True) -> str:
+    """The chat as read: of a regenerated reply, only the version shown."""
     chat = _chat_or_raise(store, chat_id)
-    return chat_to_markdown(chat, store.all_messages(chat_id), include_thinking=include_thinking)
+    return chat_to_markdown(chat, shown_messages(store, chat_id), include_thinking=include_thinking)
 
 
 # -- JSON -------------------------------------------------------------------------------------
 
 
-def chat_to_json_data(chat: Chat, messages: list[Message]) -> dict[str, Any]:
+def chat_to_json_data(
+    chat: Chat, messages: list[Message], versions: list[tuple[str | None, bool]] | None = None
+) -> dict[str, Any]:
+    """``versions``: each message's reply group and whether it is the version shown."""
+    dicts = [m.to_dict() for m in messages]
+    for data, (group, shown) in zip(dicts, versions or [], strict=False):
+        if group is not None:
+            data["reply_group"] = group
+            data["shown"] = shown
     return {
         "format": CHAT_FORMAT,
         "version": FORMAT_VERSION,
         "exported_at": time.time(),
         "chat": chat.to_dict(),
-        "messages": [m.to_dict() for m in messages],
+        "messages": dicts,
     }
 
 
+def _chat_json_data(store: ChatStore, chat: Chat) -> dict[str, Any]:
+    rows = message_rows(store, chat.id)
+    return chat_to_json_data(chat, [m for m, _g, _s in rows], [(g, s) for _m, g, s in rows])
+
+
 def export_json(store: ChatStore, chat_id: str) -> str:
+    """Every message, every version of a regenerated reply included."""
     chat = _chat_or_raise(store, chat_id)
-    data = chat_to_json_data(chat, store.all_messages(chat_id))
-    return json.dumps(data, ensure_ascii=False, indent=1)
+    return json.dumps(_chat_json_data(store, chat), ensure_ascii=False, indent=1)
 
 
 def import_chat(store: ChatStore, data: dict[str, Any] | str | bytes) -> Chat:
@@ -100,17 +115,25 @@ def import_chat(store: ChatStore, data: dict[str, Any] | str | bytes) -> Chat:
         raise ImportFormatError(f"malformed chat export: {exc}") from exc
     chat.deleted_at = None
     conn = store.connection
+    groups: dict[str, tuple[list[str], str]] = {}  # group -> (message ids, shown id)
     with store.transaction():
         if not chat.id or conn.execute("SELECT 1 FROM chats WHERE id = ?", (chat.id,)).fetchone():
             chat.id = new_id()
         store.insert_chat(chat)
         seen: set[str] = set()
-        for message in messages:
+        for message, raw in zip(messages, raw_messages, strict=True):
             taken = conn.execute("SELECT 1 FROM messages WHERE id = ?", (message.id,)).fetchone()
             if not message.id or taken or message.id in seen:
                 message.id = new_id()
             seen.add(message.id)
             store.add_message(chat.id, message, touch=False)
+            group = raw.get("reply_group") if isinstance(raw, dict) else None
+            if isinstance(group, str) and group:
+                ids, shown = groups.get(group, ([], ""))
+                ids.append(message.id)
+                groups[group] = (ids, message.id if raw.get("shown") else shown)
+        for group, (ids, shown) in groups.items():
+            set_versions(store, chat.id, group, ids, shown or ids[-1])
     return chat
 
 
@@ -131,10 +154,10 @@ def export_archive(store: ChatStore, path: str | Path, *, include_deleted: bool 
     try:
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for chat in chats:
-                messages = store.all_messages(chat.id)
+                data = _chat_json_data(store, chat)
+                messages = data["messages"]
                 name = f"chats/{chat.id}.json"
-                body = json.dumps(chat_to_json_data(chat, messages), ensure_ascii=False)
-                archive.writestr(name, body)
+                archive.writestr(name, json.dumps(data, ensure_ascii=False))
                 index.append(
                     {
                         "id": chat.id,
