@@ -9,9 +9,9 @@ from pathlib import Path
 from app.core.logs import setup_logging
 from app.ui.main_window import MainWindow
 from app.ui.prefs import Preferences
-from app.ui.qt import QApplication
+from app.ui.qt import QApplication, QIcon
 from app.ui.single_instance import SingleInstance
-from app.ui.theme import ThemeManager
+from app.ui.theme import RESOURCES, ThemeManager
 from app.ui.warmup import settle_startup
 
 log = logging.getLogger("ponder.app")
@@ -25,6 +25,7 @@ def run_app(args: list[str]) -> int:
     app.setApplicationName("Ponder")
     app.setApplicationDisplayName("Ponder")
     app.setOrganizationName("Ponder")
+    app.setWindowIcon(QIcon(str(RESOURCES / "ponder.svg")))
     paths = [str(Path(a).resolve()) if Path(a).is_file() else a for a in args if not a.startswith("-")]
     instance = SingleInstance()
     if instance.forward(paths):
