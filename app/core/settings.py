@@ -98,6 +98,7 @@ class Settings:
     data_dir: str | None = None  # None: default_data_dir()
     theme: Theme = "system"
     window_geometry: str = ""  # base64 of the GUI's saved geometry
+    search_thinking: bool = False  # chat search looks in the reasoning too
 
     def sampling_for(self, thinking: bool) -> Sampling:
         return (self.sampling_thinking if thinking else self.sampling_no_thinking).to_sampling()

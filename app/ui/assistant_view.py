@@ -29,6 +29,7 @@ FINISH_NOTES = {
     "length": "Cut off at the length limit",
     "error": "Failed",
     "interrupted": "Interrupted",
+    "app_closed": "Stopped — the app closed while this reply was being written",
 }
 
 

@@ -3,7 +3,10 @@
 A chat is a list of entries: a user :class:`Message`, or a :class:`Reply` that holds every
 version of one assistant answer (regenerating adds a version; "‹ 1/2 ›" switches). The
 window talks to a :class:`ChatRepository`; :class:`MemoryChats` keeps everything in memory,
-and a store-backed repository can replace it without touching the widgets.
+and :class:`app.ui.chat_store_repo.StoreChats` (the window's default) keeps it in SQLite.
+
+A persistent repository may load a chat's entries lazily, newest first: ``entries`` then
+holds the newest ones and ``has_earlier`` says that older ones wait in the store.
 
 Qt-free on purpose: plain data and plain calls.
 """
@@ -27,6 +30,7 @@ class Reply:
 
     versions: list[Message]
     index: int = 0
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)  # the reply group in the store
 
     @property
     def message(self) -> Message:
@@ -49,6 +53,10 @@ class Chat:
     budget: int | None = None  # thinking budget in tokens; None: unlimited
     created_at: float = field(default_factory=time.time)
     updated_at: float = field(default_factory=time.time)
+    pinned: bool = False
+    model: str | None = None  # the model last used in this chat (a path or a name)
+    system_prompt: str = ""
+    has_earlier: bool = False  # older entries are in the store, not loaded yet
 
     def messages(self, upto: Entry | None = None) -> list[Message]:
         """The conversation as sent to the model: the shown version of each reply.
@@ -74,6 +82,21 @@ class Chat:
                 return entry
         return None
 
+    def entry_with(self, message_id: str) -> Entry | None:
+        """The loaded entry holding the message (or reply version) ``message_id``."""
+        for entry in self.entries:
+            if isinstance(entry, Reply):
+                if any(v.id == message_id for v in entry.versions):
+                    return entry
+            elif entry.id == message_id:
+                return entry
+        return None
+
+
+def sort_key(chat: Chat) -> tuple[bool, float]:
+    """Pinned chats first, then by last activity."""
+    return (chat.pinned, chat.updated_at)
+
 
 def title_from(text: str) -> str:
     """A chat title from the first user message: its first line, shortened."""
@@ -81,6 +104,13 @@ def title_from(text: str) -> str:
     if not line:
         return DEFAULT_TITLE
     return line if len(line) <= TITLE_LIMIT else line[: TITLE_LIMIT - 1].rstrip() + "…"
+
+
+class ReplyLog(Protocol):
+    """Saves a reply while it streams (see :meth:`ChatRepository.reply_log`)."""
+
+    def add(self, thinking: str = "", answer: str = "") -> object: ...
+    def rewrite(self, message: Message) -> None: ...
 
 
 class ChatRepository(Protocol):
@@ -93,10 +123,23 @@ class ChatRepository(Protocol):
     def delete_chat(self, chat_id: str) -> None: ...
     def restore_chat(self, chat_id: str) -> None: ...
     def set_options(self, chat_id: str, think: bool, budget: int | None) -> None: ...
+    def set_pinned(self, chat_id: str, pinned: bool) -> None: ...
+    def set_system_prompt(self, chat_id: str, text: str) -> None: ...
+    def set_model(self, chat_id: str, model: str | None) -> None: ...
     def add_message(self, chat_id: str, message: Message, reply: Reply | None = None) -> None: ...
     def update_message(self, chat_id: str, message: Message) -> None: ...
     def delete_message(self, chat_id: str, message: Message) -> None: ...
     def truncate(self, chat_id: str, entry: Entry) -> None: ...
+    def select_version(self, chat_id: str, reply: Reply) -> None: ...
+    def load_earlier(self, chat_id: str, limit: int | None = None) -> list[Entry]:
+        """Load older entries into the chat (all with ``limit`` None); return them, oldest first."""
+        ...
+
+    def reply_log(self, chat_id: str, message: Message) -> ReplyLog | None:
+        """Start saving ``message`` as it streams (None: nothing to save)."""
+        ...
+
+    def close(self) -> None: ...
 
 
 class MemoryChats:
@@ -107,7 +150,7 @@ class MemoryChats:
         self._deleted: dict[str, Chat] = {}
 
     def list_chats(self) -> list[Chat]:
-        return sorted(self._chats.values(), key=lambda c: c.updated_at, reverse=True)
+        return sorted(self._chats.values(), key=sort_key, reverse=True)
 
     def get_chat(self, chat_id: str) -> Chat | None:
         return self._chats.get(chat_id)
@@ -130,6 +173,27 @@ class MemoryChats:
     def set_options(self, chat_id: str, think: bool, budget: int | None) -> None:
         chat = self._chats[chat_id]
         chat.think, chat.budget = think, budget
+
+    def set_pinned(self, chat_id: str, pinned: bool) -> None:
+        self._chats[chat_id].pinned = pinned
+
+    def set_system_prompt(self, chat_id: str, text: str) -> None:
+        self._chats[chat_id].system_prompt = text
+
+    def set_model(self, chat_id: str, model: str | None) -> None:
+        self._chats[chat_id].model = model
+
+    def select_version(self, chat_id: str, reply: Reply) -> None:
+        pass  # the Reply already holds its index
+
+    def load_earlier(self, chat_id: str, limit: int | None = None) -> list[Entry]:
+        return []  # everything is in memory
+
+    def reply_log(self, chat_id: str, message: Message) -> ReplyLog | None:
+        return None
+
+    def close(self) -> None:
+        pass
 
     def add_message(self, chat_id: str, message: Message, reply: Reply | None = None) -> None:
         """Append a user message or a new reply; with ``reply``, add a version to it."""

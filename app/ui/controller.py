@@ -46,6 +46,8 @@ class ChatController(QObject):
         presenter.continue_thinking.connect(self.continue_thinking)
         presenter.delete.connect(self.delete)
         presenter.resend.connect(self.edit_and_resend)
+        presenter.version_switched.connect(self._version_switched)
+        presenter.load_earlier = lambda chat: self.repo.load_earlier(chat.id)
 
     @property
     def generating(self) -> bool:
@@ -108,6 +110,8 @@ class ChatController(QObject):
         if chat is None:
             return False
         user = Message("user", text)
+        if self.models.path and chat.model != self.models.path:
+            self.repo.set_model(chat.id, self.models.path)
         self.repo.add_message(chat.id, user)
         self.presenter.append(user)
         self.chats_changed.emit()
@@ -123,6 +127,8 @@ class ChatController(QObject):
     ) -> None:
         thinking = self._effective_thinking(think) or resume is not None
         sampling = self.prefs.sampling(thinking)
+        if chat.has_earlier:  # the prompt needs the whole conversation, not just what is shown
+            self.repo.load_earlier(chat.id, None)
         history = chat.messages(upto=reply) if reply is not None else chat.messages()
         if resume is not None:
             message = resume
@@ -151,7 +157,7 @@ class ChatController(QObject):
                 self.presenter.refresh_reply(reply)
         assert reply is not None
         request = GenerateRequest(
-            tuple(to_prompt(history)),
+            tuple(to_prompt(history, chat.system_prompt.strip() or None)),
             thinking=thinking,
             budget=budget if thinking else None,
             sampling=sampling,
@@ -161,7 +167,8 @@ class ChatController(QObject):
         if view is not None:
             view.begin_stream(message, thinking, limit, resume=resume is not None)
         rid = self.bridge.client.generate(request)
-        stream = ReplyStream(rid, chat, reply, message, view, limit=limit, parent=self)
+        log = self.repo.reply_log(chat.id, message)
+        stream = ReplyStream(rid, chat, reply, message, view, limit=limit, log=log, parent=self)
         stream.finished.connect(self._finished)
         self.stream = stream
         self.presenter.set_busy(True)
@@ -181,6 +188,18 @@ class ChatController(QObject):
     def stop(self) -> None:
         if self.stream is not None:
             self.bridge.client.cancel()
+
+    def abandon(self) -> None:
+        """The window is closing mid-reply: keep the reply as it is, marked as stopped."""
+        stream = self.stream
+        if stream is None:
+            return
+        self.stream = None
+        stream.done = True
+        message = stream.message
+        message.finish_reason = "app_closed"
+        message.stats = message.stats or ReplyStats(thinking_tokens=stream.tokens)
+        self.repo.update_message(stream.chat.id, message)
 
     # -- actions on messages -----------------------------------------------------------
     def regenerate(self, reply: Reply, thinking: bool | None) -> None:
@@ -209,6 +228,10 @@ class ChatController(QObject):
         self.repo.truncate(chat.id, user)
         think, budget = chat.think, chat.budget
         self.send(text, think, budget)
+
+    def _version_switched(self, reply: Reply) -> None:
+        if self.chat is not None:
+            self.repo.select_version(self.chat.id, reply)
 
     def delete(self, entry: Entry) -> None:
         chat = self.chat

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -15,6 +16,11 @@ from app.ui.theme import RESOURCES, ThemeManager
 from app.ui.warmup import settle_startup
 
 log = logging.getLogger("ponder.app")
+
+# Test support only: the crash test starts the real app in a child process and needs it to
+# send a message by itself. Nothing else reads these; users never set them.
+TEST_AUTOSEND = "PONDER_TEST_AUTOSEND"  # text to send once the model is ready
+TEST_AUTOSEND_CHAT = "PONDER_TEST_AUTOSEND_CHAT"  # the id of the chat to send it in
 
 
 def run_app(args: list[str]) -> int:
@@ -36,6 +42,7 @@ def run_app(args: list[str]) -> int:
     theme = ThemeManager(app, prefs.settings.theme)
     window = MainWindow(theme, prefs)
     window.show()
+    install_test_autosend(window)
     instance.activated.connect(lambda later: _activate(window, later))
     instance.listen()
     settle_startup()
@@ -52,6 +59,29 @@ def run_app(args: list[str]) -> int:
     finally:
         instance.close()
         window.shutdown()
+
+
+def install_test_autosend(window: MainWindow) -> None:
+    """Test support: with ``PONDER_TEST_AUTOSEND`` set, open ``PONDER_TEST_AUTOSEND_CHAT`` (if
+    given) and send that text as soon as the model is ready, once."""
+    text = os.environ.get(TEST_AUTOSEND, "").strip()
+    if not text:
+        return
+    chat_id = os.environ.get(TEST_AUTOSEND_CHAT, "")
+    sent = False
+
+    def send_when_ready() -> None:
+        nonlocal sent
+        if sent or not window.models.ready:
+            return
+        sent = True
+        log.info("test support: sending a message by itself (%s)", TEST_AUTOSEND)
+        if chat_id:
+            window.select_chat(chat_id)
+        window.composer.edit.setPlainText(text)
+        window.composer.send_button.click()
+
+    window.models.changed.connect(send_when_ready)
 
 
 def _activate(window: MainWindow, args: list[str]) -> None:

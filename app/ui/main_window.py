@@ -7,7 +7,9 @@ from pathlib import Path
 from app.ui.banner import Banner
 from app.ui.bridge import EngineBridge
 from app.ui.bus import MessageBus
-from app.ui.chats import ChatRepository, MemoryChats
+from app.ui.chat_history import ChatHistory
+from app.ui.chat_store_repo import open_chats
+from app.ui.chats import ChatRepository
 from app.ui.composer import Composer
 from app.ui.controller import ChatController
 from app.ui.conversation import MAX_WIDTH, ConversationView, centred
@@ -29,6 +31,7 @@ from app.ui.qt import (
     QSizePolicy,
     QSplitter,
     Qt,
+    QTimer,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -63,8 +66,10 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.theme = theme
         self.prefs = prefs or Preferences()
-        self.repo: ChatRepository = repo or MemoryChats()
         self.bus = MessageBus(self)
+        self.repo: ChatRepository = repo or open_chats(
+            self.prefs.settings.database_path(), self._store_problem
+        )
         self.bridge = EngineBridge(self)
         self.models = ModelManager(self.bridge, self.prefs, self.bus, self)
         self._closed = False
@@ -84,6 +89,7 @@ class MainWindow(QMainWindow):
         self._build_layout()
         self._connect()
         self._shortcuts()
+        self.history = ChatHistory(self)  # persisted chats: search, pin, chat settings, export/import
         self.new_chat()
         self._model_changed()
         self.resize(1280, 800)
@@ -299,5 +305,10 @@ class MainWindow(QMainWindow):
             return
         self._closed = True
         self.controller.stop()
+        self.controller.abandon()  # a reply still streaming is saved as stopped
         self.bridge.close()
         self.prefs.save()
+        self.repo.close()
+
+    def _store_problem(self, text: str) -> None:
+        QTimer.singleShot(0, self, lambda: self.bus.error(text, key="store"))

@@ -1,8 +1,9 @@
 """One reply being generated: collects engine events, repaints at a bounded rate, finalises.
 
-Deltas are appended to the message at once (so nothing is lost if the engine dies) and to
-a pending buffer that a single-shot timer pushes to the view at most every
-``REPAINT_MS``: however fast tokens arrive, the view repaints about 25 times a second.
+Deltas are appended to the message at once (so nothing is lost if the engine dies), to the
+reply's :class:`~app.ui.chats.ReplyLog` (which saves them to disk in batches), and to a
+pending buffer that a single-shot timer pushes to the view at most every ``REPAINT_MS``:
+however fast tokens arrive, the view repaints about 25 times a second.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import time
 from app.core.chat import Message, ReplyStats
 from app.engine.protocol import EngineError, Event, PromptProgress, ReplyFinished, TextDelta, ThinkingCut
 from app.ui.assistant_view import AssistantMessageView
-from app.ui.chats import Chat, Reply
+from app.ui.chats import Chat, Reply, ReplyLog
 from app.ui.qt import QObject, QTimer, Signal
 
 REPAINT_MS = 40
@@ -30,9 +31,11 @@ class ReplyStream(QObject):
         view: AssistantMessageView | None,
         *,
         limit: int | None,
+        log: ReplyLog | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        self.log = log
         self.request_id = request_id
         self.chat = chat
         self.reply = reply
@@ -64,11 +67,15 @@ class ReplyStream(QObject):
                 m.thinking += event.text
                 self._thinking.append(event.text)
                 self.tokens = event.thinking_tokens
+                if self.log is not None:
+                    self.log.add(thinking=event.text)
             else:
                 if self._t_think is not None and not self._answer and not m.content:
                     self._thinking_s += time.monotonic() - self._t_think
                 m.content += event.text
                 self._answer.append(event.text)
+                if self.log is not None:
+                    self.log.add(answer=event.text)
             self._schedule()
         elif isinstance(event, ThinkingCut):
             m.thinking = event.thinking
@@ -76,6 +83,8 @@ class ReplyStream(QObject):
             self.tokens = event.thinking_tokens
             self._thinking.clear()
             self._cut = event.thinking
+            if self.log is not None:
+                self.log.rewrite(m)
             self._schedule()
         elif isinstance(event, PromptProgress):
             if self.view is not None and event.prompt_tokens > 200:

@@ -95,6 +95,25 @@ def test_reply_writer_batches_on_interval(store: ChatStore) -> None:
         writer.add(answer="late")
 
 
+def test_reply_writer_rewrite_replaces_the_saved_text(store: ChatStore) -> None:
+    chat = store.create_chat()
+    clock = FakeClock()
+    writer = ReplyWriter.begin(store.run, chat.id, Message(role="assistant"), interval=0.5, clock=clock)
+    mid = writer.message_id
+    writer.add(thinking="a long line of reasoning")
+    clock.now += 1
+    writer.tick()
+    writer.add(thinking=" more")  # pending, then the budget cuts the reasoning
+    writer.rewrite(Message(role="assistant", thinking="a long line\n</think>"))
+    assert not writer.pending
+    got = store.get_message(mid)
+    assert got is not None and got.thinking == "a long line\n</think>" and store.is_streaming(mid)
+    writer.add(answer="Yes")
+    clock.now += 1
+    writer.tick()
+    assert store.get_message(mid).content == "Yes"  # type: ignore[union-attr]
+
+
 def test_worker_runs_jobs_off_thread_in_order(db_path: Path) -> None:
     errors: list[BaseException] = []
     worker = StoreWorker(db_path, on_error=errors.append)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -74,3 +74,25 @@ def window(qtbot: object, theme: ThemeManager, prefs: Preferences) -> Iterator[M
     w.close()
     w.deleteLater()
     assert not [p for p in multiprocessing.active_children() if p.name == "ponder-engine"]
+
+
+@pytest.fixture
+def make_window(qtbot: object, theme: ThemeManager) -> Iterator[Callable[[], MainWindow]]:
+    """More windows on the test's PONDER_HOME (a restart is a new window on the same folder);
+    each is shut down afterwards, engine and chat store included."""
+    made: list[MainWindow] = []
+
+    def make() -> MainWindow:
+        prefs = Preferences()
+        prefs.set_default_load(ModelLoad(n_ctx=2048, n_gpu_layers=0))
+        w = MainWindow(theme, prefs)
+        w.show()
+        made.append(w)
+        return w
+
+    yield make
+    for w in made:
+        w.shutdown()
+        assert not w.bridge.client.alive, "engine process left running"
+        w.close()
+        w.deleteLater()

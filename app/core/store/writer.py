@@ -202,6 +202,17 @@ class ReplyWriter:
         self.flushes += 1
         return True
 
+    def rewrite(self, message: Message) -> None:
+        """Replace the saved text with ``message``'s whole text (the budget cut the reasoning);
+        the reply goes on streaming. Pending deltas are dropped: ``message`` holds them."""
+        if self._finished:
+            raise RuntimeError("reply already finished")
+        self._thinking.clear()
+        self._answer.clear()
+        state = replace(message, id=self.message_id)
+        self._submit(lambda store: store.update_message(state))
+        self._last_flush = self._clock()
+
     def finish(self, message: Message) -> None:
         """Write the final state (full text, stats, finish reason); pending deltas are dropped
         because ``message`` already holds the whole text."""
