@@ -50,6 +50,7 @@ def _add_load_options(p: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ponder", description="Chat with Qwen3 models, privately.")
     parser.add_argument("--self-test", nargs="?", const="", metavar="MODEL", help=argparse.SUPPRESS)
+    parser.add_argument("--version", action="store_true", help="print the version and llama.cpp backends")
     sub = parser.add_subparsers(dest="command")
 
     ask = sub.add_parser("ask", help="answer one prompt in the terminal")
@@ -96,6 +97,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:
         return int(exc.code or 0)
     try:
+        if args.version:
+            return _version(sys.stdout)
         if args.self_test is not None:
             from app.selftest import run_self_test
 
@@ -117,6 +120,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("ponder: interrupted", file=sys.stderr)
         return 130
+
+
+def _version(out: TextIO) -> int:
+    from app import __version__
+    from app.engine.llama_session import backend_names, gpu_offload_supported
+
+    gpu = "GPU offload available" if gpu_offload_supported() else "CPU only (see README, GPU builds)"
+    out.write(f"Ponder {__version__} · llama.cpp backends: {', '.join(backend_names())} · {gpu}\n")
+    return 0
 
 
 def _open_window(args: list[str]) -> int:

@@ -126,3 +126,9 @@ def test_bench_prints_figures_and_ratios(qwen3_model: ScriptedModel) -> None:
     ratio_line = next(line for line in out.stdout.splitlines() if line.startswith("ratio"))
     numbers = [float(x) for x in ratio_line.split() if x.replace(".", "").isdigit()]
     assert len(numbers) == 2 and all(n >= 0 for n in numbers)
+
+
+def test_version_names_the_backend() -> None:
+    out = ponder("--version")
+    assert out.returncode == 0
+    assert out.stdout.startswith("Ponder ") and "llama.cpp backends: CPU" in out.stdout

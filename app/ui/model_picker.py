@@ -62,7 +62,14 @@ class ModelPicker(QWidget):
         tip = m.path or "No model loaded"
         if m.state is ModelState.READY and m.loaded is not None:
             support = {"hybrid": "can think or not", "always": "always thinks", "never": "never thinks"}
+            info = m.loaded.info
             tip += f"\nLoaded in {m.loaded.load_s:.1f} s · {support.get(m.thinking_support, '')}"
+            backends = ", ".join(info.get("backends") or ["CPU"])
+            layers = info.get("n_gpu_layers", 0)
+            gpu = "all layers" if layers == -1 else f"{layers} layers"
+            tip += f"\nRuns on {backends}" + (f" ({gpu} on the GPU)" if layers else "")
+            if info.get("fit"):
+                tip += f"\n{info['fit']}"
         elif m.error:
             tip += f"\n{m.error}"
         self.button.setToolTip(tip)
