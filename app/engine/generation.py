@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from app.core.budget import WRAP_UP, choose_cut
 from app.core.chat import ReplyStats
@@ -112,138 +112,147 @@ class ReplyGenerator:
             presence_penalty=sampling.presence_penalty,
             seed=req.seed,
         )
+        budget = req.budget if (thinking and req.budget is not None and req.budget > 0) else None
+        turn = _Turn(
+            req, prompt_tokens, prefix, prior_thinking, prior_count, budget, parser, sampler, cached, t0
+        )
         try:
-            self._loop(
-                req,
-                emit,
-                cancelled,
-                sampler,
-                parser,
-                prompt_tokens,
-                prefix,
-                thinking,
-                prior_thinking,
-                prior_count,
-                cached,
-                t0,
-            )
+            reason = self._loop(turn, emit, cancelled)
+            self._finish(turn, reason, emit)
         finally:
             sampler.close()
 
-    def _loop(
-        self,
-        req: GenerateRequest,
-        emit: Callable[[Event], None],
-        cancelled: Callable[[], bool],
-        sampler: Sampler,
-        parser: ThinkingParser,
-        prompt_tokens: list[int],
-        prefix: list[int],
-        thinking: bool,
-        prior_thinking: str,
-        prior_count: int,
-        cached: int,
-        t0: float,
-    ) -> None:
+    def _loop(self, turn: _Turn, emit: Callable[[Event], None], cancelled: Callable[[], bool]) -> str:
+        """Generate until a stop, the length limit or a cancel; returns the finish reason."""
         s = self.session
-        rid = req.request_id
-        base = len(prompt_tokens) + len(prefix)
-        budget = req.budget if (thinking and req.budget is not None and req.budget > 0) else None
-        room = s.n_ctx - base
-        max_tokens = min(req.max_tokens, room) if req.max_tokens else room
-        generated: list[int] = []
-        think_pieces: list[bytes] = []
-        think_start = 0 if parser.in_thinking else -1  # index in `generated` of the first reasoning token
-        n_think = n_answer = 0
-        budget_hit = False
-        cut_thinking: str | None = None
-        t_first = t_think_end = 0.0
-        t_decode = time.perf_counter()
-        reason = "length"
-        piece_of, is_eog, eval_one, sample = s.piece, s.is_eog, s.eval_one, sampler.sample
-        ignore_eos = req.ignore_eos
+        rid = turn.req.request_id
+        room = s.n_ctx - turn.base
+        max_tokens = min(turn.req.max_tokens, room) if turn.req.max_tokens else room
+        if turn.parser.in_thinking:
+            turn.think_start = 0
+        piece_of, is_eog, eval_one, sample = s.piece, s.is_eog, s.eval_one, turn.sampler.sample
+        ignore_eos = turn.req.ignore_eos
+        generated, think_pieces = turn.generated, turn.think_pieces
         while len(generated) < max_tokens:
             if cancelled():
-                reason = "cancelled"
-                break
+                return "cancelled"
             tok = sample()
-            if not t_first:
-                t_first = time.perf_counter()
+            if not turn.t_first:
+                turn.t_first = time.perf_counter()
             if not ignore_eos and is_eog(tok):
-                reason = "stop"
-                break
+                return "stop"
             piece = piece_of(tok)
+            parser = turn.parser
             was_thinking = parser.in_thinking
             deltas = parser.feed(piece)
             generated.append(tok)
             if parser.in_thinking:
                 if was_thinking:
-                    n_think += 1
+                    turn.n_think += 1
                     think_pieces.append(piece)
                 else:
-                    think_start = len(generated)
+                    turn.think_start = len(generated)
             else:
                 if was_thinking:
-                    t_think_end = time.perf_counter()
-                n_answer += 1
+                    turn.t_think_end = time.perf_counter()
+                turn.n_answer += 1
             for d in deltas:
-                emit(TextDelta(d.kind, d.text, prior_count + n_think, rid))
+                emit(TextDelta(d.kind, d.text, turn.prior_count + turn.n_think, rid))
             eval_one(tok)
-            if budget is not None and parser.in_thinking and n_think >= budget:
-                keep = choose_cut(think_pieces, budget)
-                generated = generated[: think_start + keep]
-                s.truncate(base + len(generated))
-                replay = (
-                    ThinkingParser.resuming()
-                    if prefix
-                    else ThinkingParser(starts_in_thinking=think_start == 0)
-                )
-                for t in generated:
-                    replay.feed(piece_of(t))
-                replay.finish()
-                n_think = keep
-                cut_thinking = prior_thinking + replay.thinking
-                self.last_cut = CutState(prompt_tokens, prefix + generated, cut_thinking, prior_count + keep)
-                emit(ThinkingCut(cut_thinking, prior_count + keep, rid))
-                wrap = s.tokenize(WRAP_UP, parse_special=True)
-                if s.n_ctx - len(s.tokens) <= len(wrap) + 1:
-                    reason = "length"
-                    break
-                s.eval(wrap)
-                for t in wrap:
-                    sampler.accept(t)
-                generated.extend(wrap)
-                parser = ThinkingParser.answering()
-                budget_hit = True
-                budget = None
-                t_think_end = time.perf_counter()
-        for d in parser.finish():
-            emit(TextDelta(d.kind, d.text, prior_count + n_think, rid))
+            if turn.budget is not None and parser.in_thinking and turn.n_think >= turn.budget:
+                if not self._cut(turn, emit):
+                    return "length"
+                generated = turn.generated
+        return "length"
+
+    def _cut(self, turn: _Turn, emit: Callable[[Event], None]) -> bool:
+        """End the reasoning at the budget, Qwen's way; False when the context has no room left."""
+        s = self.session
+        assert turn.budget is not None
+        keep = choose_cut(turn.think_pieces, turn.budget)
+        turn.generated = turn.generated[: turn.think_start + keep]
+        s.truncate(turn.base + len(turn.generated))
+        # What the reasoning says up to the cut, parsed again from the kept tokens.
+        if turn.prefix:
+            replay = ThinkingParser.resuming()
+        else:
+            replay = ThinkingParser(starts_in_thinking=turn.think_start == 0)
+        for t in turn.generated:
+            replay.feed(s.piece(t))
+        replay.finish()
+        turn.n_think = keep
+        turn.cut_thinking = turn.prior_thinking + replay.thinking
+        used = turn.prior_count + keep
+        self.last_cut = CutState(turn.prompt_tokens, turn.prefix + turn.generated, turn.cut_thinking, used)
+        emit(ThinkingCut(turn.cut_thinking, used, turn.req.request_id))
+        wrap = s.tokenize(WRAP_UP, parse_special=True)
+        if s.n_ctx - len(s.tokens) <= len(wrap) + 1:
+            return False
+        s.eval(wrap)  # in place: the prompt and the kept reasoning stay in the KV cache
+        for t in wrap:
+            turn.sampler.accept(t)
+        turn.generated.extend(wrap)
+        turn.parser = ThinkingParser.answering()
+        turn.budget = None
+        turn.t_think_end = time.perf_counter()
+        return True
+
+    def _finish(self, turn: _Turn, reason: str, emit: Callable[[Event], None]) -> None:
+        rid = turn.req.request_id
+        for d in turn.parser.finish():
+            emit(TextDelta(d.kind, d.text, turn.prior_count + turn.n_think, rid))
         t_end = time.perf_counter()
-        final_thinking = cut_thinking if cut_thinking is not None else prior_thinking + parser.thinking
+        budget_hit = turn.cut_thinking is not None
+        thinking = turn.cut_thinking if budget_hit else turn.prior_thinking + turn.parser.thinking
         if not budget_hit:
             self.last_cut = None
-        used_thinking = bool(final_thinking) or parser.saw_think_block or budget_hit
-        n_generated = n_think + n_answer
-        decode_s = max(t_end - t_decode, 1e-9)
         stats = ReplyStats(
-            prompt_tokens=len(prompt_tokens),
-            cached_tokens=cached,
-            thinking_tokens=prior_count + n_think,
-            answer_tokens=n_answer,
-            ttft_s=(t_first - t0) if t_first else 0.0,
-            thinking_s=(t_think_end - t_first) if (t_think_end and t_first) else 0.0,
-            total_s=t_end - t0,
-            tokens_per_s=n_generated / decode_s,
+            prompt_tokens=len(turn.prompt_tokens),
+            cached_tokens=turn.cached,
+            thinking_tokens=turn.prior_count + turn.n_think,
+            answer_tokens=turn.n_answer,
+            ttft_s=(turn.t_first - turn.t0) if turn.t_first else 0.0,
+            thinking_s=(turn.t_think_end - turn.t_first) if (turn.t_think_end and turn.t_first) else 0.0,
+            total_s=t_end - turn.t0,
+            tokens_per_s=(turn.n_think + turn.n_answer) / max(t_end - turn.t_decode, 1e-9),
         )
         emit(
             ReplyFinished(
-                thinking=final_thinking,
-                answer=parser.answer,
+                thinking=thinking or "",
+                answer=turn.parser.answer,
                 finish_reason=reason,
                 budget_hit=budget_hit,
-                thinking_used=used_thinking,
+                thinking_used=bool(thinking) or turn.parser.saw_think_block or budget_hit,
                 stats=stats,
                 request_id=rid,
             )
         )
+
+
+@dataclass
+class _Turn:
+    """The state of one reply while it is generated."""
+
+    req: GenerateRequest
+    prompt_tokens: list[int]
+    prefix: list[int]  # reply tokens already in the context (continue-thinking)
+    prior_thinking: str
+    prior_count: int
+    budget: int | None  # reasoning tokens left to this reply; None: no limit (or already cut)
+    parser: ThinkingParser
+    sampler: Sampler
+    cached: int
+    t0: float
+    generated: list[int] = field(default_factory=list)
+    think_pieces: list[bytes] = field(default_factory=list)
+    think_start: int = -1  # index in ``generated`` of the first reasoning token
+    n_think: int = 0
+    n_answer: int = 0
+    cut_thinking: str | None = None
+    t_first: float = 0.0
+    t_think_end: float = 0.0
+    t_decode: float = field(default_factory=time.perf_counter)
+
+    @property
+    def base(self) -> int:
+        return len(self.prompt_tokens) + len(self.prefix)
