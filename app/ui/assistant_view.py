@@ -184,7 +184,11 @@ class AssistantMessageView(QFrame):
         seconds = message.stats.thinking_s if message.stats else 0.0
         tokens = message.stats.thinking_tokens if message.stats else 0
         self.thinking.set_text(message.thinking, final=True)
-        self.thinking.set_header(done_header(seconds, tokens, message.budget_hit))
+        if seconds or tokens:
+            self.thinking.set_header(done_header(seconds, tokens, message.budget_hit))
+        else:  # no statistics: a reply saved mid-stream (the app closed) or imported
+            stopped = message.finish_reason in FINISH_NOTES
+            self.thinking.set_header("Thinking (stopped)" if stopped else "Thinking")
         self.thinking.show()
 
     def _finish_footer(self) -> None:

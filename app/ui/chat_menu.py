@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from app.ui.chat_io import ChatTransfer
+from app.ui.icons import set_icon
 from app.ui.qt import QMenu, Qt, QToolButton
 
 
@@ -15,6 +16,8 @@ def chat_menu_button(transfer: ChatTransfer, open_settings: Callable[[], None]) 
     button.setAccessibleName("Chat menu")
     button.setToolTip("This chat's settings, export and import")
     button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    set_icon(button, "chat")
     button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
     menu = QMenu(button)
     menu.addAction("Chat settings…", open_settings)

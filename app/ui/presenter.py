@@ -112,8 +112,8 @@ class ConversationPresenter(QObject):
         if chat is None:
             return 0
         lo, _hi = self._range()
-        if lo == 0 and chat.has_earlier and self.load_earlier is not None:
-            self.load_earlier(chat)
+        if lo < WINDOW and chat.has_earlier and self.load_earlier is not None:
+            self.load_earlier(chat)  # too few older entries in memory: read the next page
             lo, _hi = self._range()
         start = max(0, lo - WINDOW)
         if start == lo:

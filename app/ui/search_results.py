@@ -16,6 +16,7 @@ from app.ui.qt import (
     QListWidgetItem,
     QResizeEvent,
     QSize,
+    QSizePolicy,
     Qt,
     QVBoxLayout,
     QWidget,
@@ -35,9 +36,11 @@ def hit_label(hit: SearchHit) -> str:
 class HitView(QWidget):
     def __init__(self, hit: SearchHit, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.title = QLabel(hit.chat_title or "New chat")
+        self.full_title = hit.chat_title or "New chat"
+        self.title = QLabel(self.full_title)
         self.title.setObjectName("hitTitle")
         self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         prefix = "<i>in thinking:</i> " if hit.in_thinking else ""
         self.snippet = QLabel(prefix + snippet_html(hit.snippet))
         self.snippet.setObjectName("hitSnippet")
@@ -50,6 +53,12 @@ class HitView(QWidget):
         layout.addWidget(self.snippet)
         for label in (self.title, self.snippet):
             label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        metrics = self.title.fontMetrics()
+        width = max(20, self.title.width())
+        self.title.setText(metrics.elidedText(self.full_title, Qt.TextElideMode.ElideRight, width))
 
 
 class SearchResults(QListWidget):

@@ -35,6 +35,8 @@ from app.ui.search_results import SearchResults
 ID_ROLE = Qt.ItemDataRole.UserRole
 PINNED_ROLE = Qt.ItemDataRole.UserRole + 1
 SEARCH_DELAY_MS = 150
+MAX_TITLE_ROWS = 6  # chat titles shown above the message hits while searching
+QWIDGETSIZE_MAX = 16777215
 
 Searcher = Callable[[str, bool], list[SearchHit]]  # text, include thinking -> hits
 
@@ -223,3 +225,16 @@ class Sidebar(QFrame):
             item.setHidden(hide)
             shown += not hide
         self.empty.setVisible(bool(needle) and shown == 0)
+        self._fit_list(bool(needle), shown)
+
+    def _fit_list(self, searching: bool, shown: int) -> None:
+        """While searching, the chat list takes only the room its matches need, so the
+        message hits below get the rest."""
+        if not searching:
+            self.list.setMaximumHeight(QWIDGETSIZE_MAX)
+            self.list.show()
+            return
+        self.list.setVisible(shown > 0)
+        row = self.list.sizeHintForRow(0) if self.list.count() else 0
+        frame = 2 * self.list.frameWidth() + 4
+        self.list.setMaximumHeight(min(QWIDGETSIZE_MAX, frame + row * min(shown, MAX_TITLE_ROWS)))
