@@ -7,9 +7,11 @@ window's parts together.
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from app.core.settings import move_data_folder
 from app.ui.chat_io import ChatTransfer
 from app.ui.chat_menu import chat_menu_button
 from app.ui.chat_settings import ChatSettingsDialog
@@ -83,6 +85,31 @@ class ChatHistory(QObject):
             problem = window.prefs.save()
             if problem:
                 window.bus.warning(problem, key="settings")
+
+    def move_data_folder(self, folder: str) -> bool:
+        """Move the chat database to ``folder`` (closing and reopening the store around it)."""
+        window = self.window
+        store = self.repo
+        if not isinstance(store, StoreChats):
+            window.bus.warning("Chats are not being saved in this session; there is nothing to move.")
+            return False
+        if window.controller.generating:
+            window.bus.warning("Wait until the reply has finished, then move the chats.", key="data")
+            return False
+        prefs = window.prefs
+
+        def move() -> Path:
+            moved = move_data_folder(prefs.settings, folder, prefs.file)
+            prefs.settings = moved
+            return moved.database_path()
+
+        try:
+            store.relocate(move)
+        except (OSError, sqlite3.Error, RuntimeError) as exc:
+            window.bus.error(f"Your chats could not be moved: {exc}", key="data")
+            return False
+        window.bus.info(f"Your chats are now kept in {prefs.settings.data_path()}.", key="data")
+        return True
 
     def _search_thinking_changed(self, on: bool) -> None:
         self.window.prefs.settings.search_thinking = on

@@ -25,7 +25,7 @@ from app.core.store import ChatStore, SchemaTooNewError, SearchHit, search, titl
 from app.core.store.turns import PAGE_SIZE, Turn, begin_version, load_page, restart_reply, set_versions
 from app.core.store.turns import truncate_from as store_truncate
 from app.ui.chats import DEFAULT_TITLE, Chat, ChatRepository, Entry, MemoryChats, Reply, ReplyLog, sort_key
-from app.ui.qt import QObject
+from app.ui.qt import QObject, Signal
 from app.ui.reply_saver import ReplySaver
 from app.ui.store_jobs import StoreJobs
 
@@ -61,20 +61,20 @@ def entry_of(turn: Turn) -> Entry:
 class StoreChats(QObject):
     """Raises ``sqlite3.Error`` or ``SchemaTooNewError`` when the file cannot be opened."""
 
+    failed = Signal(str)  # a background write failed: what to tell the user
+
     def __init__(self, path: str | Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.path = Path(path)
-        reader = ChatStore(self.path)  # creates and migrates the file
+        reader = ChatStore(path)  # creates and migrates the file
         try:
             self.recovered = reader.recover_interrupted(RECOVERED)
             reader.purge_deleted()
             rows = reader.list_chats()
-            reader.connection.execute("PRAGMA query_only = ON")
         except BaseException:
             reader.close()
             raise
-        self._reader = reader
-        self.jobs = StoreJobs(self.path, self)
+        reader.close()
+        self._open(Path(path))
         self._chats: dict[str, Chat] = {c.id: ui_chat(c) for c in rows}
         self._deleted: dict[str, Chat] = {}
         self._drafts: set[str] = set()  # chats not stored yet (no message so far)
@@ -290,6 +290,29 @@ class StoreChats(QObject):
         return [h for h in hits if h.chat_id in self._chats]
 
     # -- lifetime ----------------------------------------------------------------------------
+    def _open(self, path: Path) -> None:
+        """The query-only reader on this thread and the writer thread, both on ``path``."""
+        self.path = path
+        self._reader = ChatStore(path)
+        self._reader.connection.execute("PRAGMA query_only = ON")
+        self.jobs = StoreJobs(path, self)
+        self.jobs.failed.connect(self.failed)
+
+    def relocate(self, move: Callable[[], Path]) -> None:
+        """Close the database, let ``move`` copy it elsewhere and return its new path, and go on
+        there. If ``move`` raises, the error propagates and the old file stays in use.
+
+        Waits for the queued writes (an explicit user action; never while a reply streams)."""
+        if self._savers:
+            raise RuntimeError("a reply is being written; move the chats when it has finished")
+        self.jobs.close()
+        self._reader.close()
+        new_path = self.path
+        try:
+            new_path = move()
+        finally:
+            self._open(new_path)
+
     def flush(self, timeout: float = 10.0) -> bool:
         """Wait until every queued write is on disk (tests; never while the window runs)."""
         return self.jobs.flush(timeout)
@@ -317,5 +340,5 @@ def open_chats(path: Path, on_problem: Callable[[str], None]) -> ChatRepository:
             f"Your chats in {path} could not be opened ({exc}). New chats in this session will not be saved."
         )
         return MemoryChats()
-    repo.jobs.failed.connect(on_problem)
+    repo.failed.connect(on_problem)
     return repo

@@ -10,9 +10,13 @@ from app.core.chat import Message
 from app.core.settings import Settings
 from app.core.store import ChatStore
 from app.testkit.scripted_model import ScriptedModel
+from app.ui.chat_settings import ChatSettingsDialog
 from app.ui.chat_store_repo import StoreChats
 from app.ui.chats import Reply
+from app.ui.data_folder import DataFolderBox
 from app.ui.main_window import MainWindow
+from app.ui.prefs import Preferences
+from app.ui.qt import QTimer
 from tests.ui.driver import load, replies, send, user_messages
 
 MakeWindow = Callable[[], MainWindow]
@@ -231,3 +235,80 @@ def test_system_prompt_is_sent(qtbot: Any, make_window: MakeWindow, qwen3_model:
     sent = record_requests(window)
     send(qtbot, window, "Hi.")
     assert [(m.role, m.content) for m in sent[0].messages] == [("system", "Be brief."), ("user", "Hi.")]
+
+
+def test_chat_settings_dialog_with_presets(qtbot: Any, make_window: MakeWindow) -> None:
+    window = make_window()
+    window.prefs.settings.system_prompts = {"Terse": "Answer in one line."}
+    chat = window.controller.chat
+    assert chat is not None
+    dialog = ChatSettingsDialog(window.prefs, chat.title, chat.system_prompt, chat.model, window)
+    assert dialog.preset_names() == ["None", "Terse"]
+    dialog.apply_preset("Terse")
+    assert dialog.system_prompt() == "Answer in one line."
+    dialog.prompt.setPlainText("You are a careful mathematician.")
+    dialog.preset_name.setText("Maths")
+    dialog.save_preset()
+    assert window.prefs.settings.system_prompts["Maths"] == "You are a careful mathematician."
+    assert dialog.preset_names() == ["None", "Maths", "Terse"]
+    qtbot.addWidget(dialog)
+
+    # Through the Chat menu: the dialog's result becomes the chat's system prompt.
+    def accept_with(text: str) -> None:
+        dialogs = [w for w in window.findChildren(ChatSettingsDialog) if w.isVisible()]
+        dialogs[-1].prompt.setPlainText(text)
+        dialogs[-1].accept()
+
+    QTimer.singleShot(0, lambda: accept_with("Be brief."))
+    menu = window.history.menu_button.menu()
+    assert menu is not None
+    next(a for a in menu.actions() if a.text() == "Chat settings…").trigger()
+    assert chat.system_prompt == "Be brief."
+
+
+def test_moving_the_data_folder_keeps_every_chat(
+    qtbot: Any, make_window: MakeWindow, qwen3_model: ScriptedModel, tmp_path: Path
+) -> None:
+    window = make_window()
+    load(qtbot, window, qwen3_model)
+    send(qtbot, window, "Before the move.")
+    old = window.repo.path  # type: ignore[attr-defined]
+    target = tmp_path / "elsewhere"
+    box = DataFolderBox(old.parent)
+    box.choose(str(old.parent))
+    assert box.chosen is None
+    box.choose(str(target))
+    assert box.chosen == str(target)
+    assert window.history.move_data_folder(str(target))
+    assert window.repo.path == target.resolve() / "ponder.db"  # type: ignore[attr-defined]
+    assert not old.exists()
+    assert Preferences().settings.data_dir == str(target.resolve())  # saved at once
+    send(qtbot, window, "After the move.")
+    chat = window.controller.chat
+    assert chat is not None
+    close(window)
+
+    again = make_window()
+    assert again.repo.path == target.resolve() / "ponder.db"  # type: ignore[attr-defined]
+    again.select_chat(chat.id)
+    assert [u.message.content for u in user_messages(again)] == ["Before the move.", "After the move."]
+
+
+def test_a_move_that_fails_keeps_the_chats_where_they_were(
+    qtbot: Any, make_window: MakeWindow, tmp_path: Path
+) -> None:
+    window = make_window()
+    chat = window.controller.chat
+    assert chat is not None
+    window.repo.add_message(chat.id, Message("user", "Stay here."))
+    old = window.repo.path  # type: ignore[attr-defined]
+    blocked = tmp_path / "blocked"
+    blocked.mkdir()
+    (blocked / "ponder.db").write_text("someone else's file")
+    assert not window.history.move_data_folder(str(blocked))
+    assert "could not be moved" in window.banner.text
+    assert window.repo.path == old and old.exists()  # type: ignore[attr-defined]
+    window.repo.add_message(chat.id, Message("user", "Still saved."))
+    assert window.repo.flush()  # type: ignore[attr-defined]
+    with ChatStore(old) as store:
+        assert [m.content for m in store.all_messages(chat.id)] == ["Stay here.", "Still saved."]
