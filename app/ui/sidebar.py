@@ -112,6 +112,7 @@ class Sidebar(QFrame):
         self.search.setPlaceholderText("Search chats (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._search_changed)
+        self.search.returnPressed.connect(self._open_first_hit)
         self.list = ChatList()
         self.list.currentItemChanged.connect(self._current_changed)
         self.list.rename_requested.connect(self.rename)
@@ -215,6 +216,13 @@ class Sidebar(QFrame):
         self.results.setVisible(bool(hits))
         self.no_results.setVisible(not hits)
         self.results_box.show()
+
+    def _open_first_hit(self) -> None:
+        """Enter in the search field opens the best hit."""
+        self.run_search()
+        if self.results.count() and not self.results.isHidden():
+            self.results.setCurrentRow(0)
+            self.results.choose(0)
 
     def _filter(self, text: str) -> None:
         needle = text.strip().casefold()

@@ -12,6 +12,7 @@ from app.testkit.scripted_model import ScriptedModel
 from app.ui.assistant_view import AssistantMessageView
 from app.ui.chats import Reply
 from app.ui.main_window import MainWindow
+from app.ui.qt import Qt
 from app.ui.search_results import HitView
 from app.ui.user_view import UserMessageView
 from tests.ui.driver import load, named, send
@@ -65,6 +66,12 @@ def test_search_finds_answers_and_thinking_and_opens_the_chat(
     widget = window.presenter.view_for(user)
     assert isinstance(widget, UserMessageView) and widget.bubble.property("flash") is True
     qtbot.waitUntil(lambda: widget.bubble.property("flash") is False, timeout=5000)
+
+    # Enter in the search field opens the best hit.
+    window.select_chat(pears.id)
+    window.sidebar.search.setText("apples")
+    qtbot.keyClick(window.sidebar.search, Qt.Key.Key_Return)
+    assert window.controller.chat is apples
 
 
 def test_search_never_shows_model_html(qtbot: Any, make_window: Callable[[], MainWindow]) -> None:
