@@ -278,6 +278,8 @@ class MainWindow(QMainWindow):
             problem = self.prefs.save()
             if problem:
                 self.bus.warning(problem, key="settings")
+            if dialog.data_folder.chosen:
+                self.history.move_data_folder(dialog.data_folder.chosen)
 
     # -- drag and drop -----------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:

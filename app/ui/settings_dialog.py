@@ -6,6 +6,7 @@ import os
 
 from app.core.sampling import Sampling, defaults_for
 from app.core.settings import ModelLoad
+from app.ui.data_folder import DataFolderBox
 from app.ui.prefs import Preferences
 from app.ui.qt import (
     QCheckBox,
@@ -88,6 +89,8 @@ class SettingsDialog(QDialog):
         tabs = QTabWidget()
         tabs.addTab(self._load_tab(), "Model loading")
         tabs.addTab(self._sampling_tab(), "Sampling")
+        self.data_folder = DataFolderBox(prefs.settings.data_path())
+        tabs.addTab(self.data_folder, "Chats")
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

@@ -17,6 +17,7 @@ from app.ui.data_folder import DataFolderBox
 from app.ui.main_window import MainWindow
 from app.ui.prefs import Preferences
 from app.ui.qt import QTimer
+from app.ui.settings_dialog import SettingsDialog
 from tests.ui.driver import load, replies, send, user_messages
 
 MakeWindow = Callable[[], MainWindow]
@@ -312,3 +313,25 @@ def test_a_move_that_fails_keeps_the_chats_where_they_were(
     assert window.repo.flush()  # type: ignore[attr-defined]
     with ChatStore(old) as store:
         assert [m.content for m in store.all_messages(chat.id)] == ["Stay here.", "Still saved."]
+
+
+def test_the_settings_dialog_moves_the_chats(qtbot: Any, make_window: MakeWindow, tmp_path: Path) -> None:
+    window = make_window()
+    chat = window.controller.chat
+    assert chat is not None
+    window.repo.add_message(chat.id, Message("user", "Moving house."))
+    target = tmp_path / "new-home"
+
+    def choose_and_accept() -> None:
+        (dialog,) = [w for w in window.findChildren(SettingsDialog) if w.isVisible()]
+        assert dialog.data_folder.path_label.text() == str(window.prefs.settings.data_path())
+        dialog.data_folder.choose(str(target))
+        dialog.accept()
+
+    QTimer.singleShot(0, choose_and_accept)
+    window.open_settings()
+    assert window.repo.path == target.resolve() / "ponder.db"  # type: ignore[attr-defined]
+    assert "now kept in" in window.banner.text
+    assert window.repo.flush()  # type: ignore[attr-defined]
+    with ChatStore(target / "ponder.db") as store:
+        assert [m.content for m in store.all_messages(chat.id)] == ["Moving house."]
