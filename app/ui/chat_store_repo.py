@@ -305,7 +305,9 @@ class StoreChats(QObject):
         Waits for the queued writes (an explicit user action; never while a reply streams)."""
         if self._savers:
             raise RuntimeError("a reply is being written; move the chats when it has finished")
-        self.jobs.close()
+        old_jobs = self.jobs
+        old_jobs.close()
+        old_jobs.deleteLater()
         self._reader.close()
         new_path = self.path
         try:
