@@ -46,4 +46,3 @@ def preflight(path: str, n_ctx: int, gpu_layers: int | str, *, allow_oversize: b
 
 def _layers(requested: int | str, auto: int) -> int:
     return auto if requested == "auto" else int(requested)
-
