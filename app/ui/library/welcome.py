@@ -1,0 +1,192 @@
+"""The first-run welcome: the best Qwen3 model for this machine, one button to get it."""
+
+from __future__ import annotations
+
+from app.core.fit import Recommendation
+from app.core.hub.queue import DownloadEvent, JobInfo
+from app.ui.library.downloads_tab import STEPS, progress_bar
+from app.ui.library.service import ModelsService
+from app.ui.library.text import THINKING_TIP, human_size, job_fraction, job_status
+from app.ui.library.widgets import FitBadge, button, label, repolish
+from app.ui.qt import QFrame, QHBoxLayout, QScrollArea, Qt, QVBoxLayout, QWidget, Signal
+
+MAX_WIDTH = 640
+
+
+class WelcomePanel(QScrollArea):
+    choose_requested = Signal()  # "Choose another…": the Models window
+    open_file_requested = Signal()  # "Open a .gguf file…"
+
+    def __init__(self, service: ModelsService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("welcome")
+        self.setAccessibleName("Welcome")
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.service = service
+        self.recommendation: Recommendation | None = None
+        self.job: JobInfo | None = None
+
+        self.title = label("Welcome to Ponder", "welcomeTitle")
+        self.intro = label(
+            "Ponder chats with Qwen3 models that run on this computer: nothing you type leaves it. "
+            "To begin, download a model once.",
+            "welcomeIntro",
+        )
+        self.flag = label("★ Recommended for this computer", "recommendedTag")
+        self.name = label("Checking what this computer can run…", "welcomeModel")
+        self.badge = FitBadge()
+        self.badge.hide()
+        name_row = QHBoxLayout()
+        name_row.addWidget(self.name, 1)
+        name_row.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignTop)
+        self.facts = label("", "cardDetails")
+        self.fit_text = label("", "cardDetails")
+        card = QFrame()
+        card.setObjectName("welcomeCard")
+        card_col = QVBoxLayout(card)
+        card_col.setContentsMargins(16, 14, 16, 14)
+        card_col.setSpacing(6)
+        card_col.addWidget(self.flag)
+        card_col.addLayout(name_row)
+        card_col.addWidget(self.facts)
+        card_col.addWidget(self.fit_text)
+
+        self.download_button = button(
+            "Download and open", "Download and open", self.download, name="primaryButton"
+        )
+        self.download_button.setEnabled(False)
+        self.choose_button = button("Choose another…", "Choose another model", self.choose_requested.emit)
+        self.open_button = button("Open a .gguf file…", "Open a model file", self.open_file_requested.emit)
+        actions = QHBoxLayout()
+        actions.addWidget(self.download_button)
+        actions.addWidget(self.choose_button)
+        actions.addWidget(self.open_button)
+        actions.addStretch(1)
+
+        self.bar = progress_bar()
+        self.bar.hide()
+        self.status = label("", "cardDetails", selectable=True)
+        self.status.setAccessibleName("Download status")
+        self.status.hide()
+        self.cancel_button = button("Cancel download", "Cancel download", self.cancel)
+        self.cancel_button.hide()
+        progress_row = QHBoxLayout()
+        progress_row.addWidget(self.status, 1)
+        progress_row.addWidget(self.cancel_button)
+
+        column = QWidget()
+        column.setMaximumWidth(MAX_WIDTH)
+        col = QVBoxLayout(column)
+        col.setContentsMargins(0, 0, 0, 0)
+        col.setSpacing(14)
+        col.addWidget(self.title)
+        col.addWidget(self.intro)
+        col.addWidget(card)
+        col.addLayout(actions)
+        col.addWidget(self.bar)
+        col.addLayout(progress_row)
+        content = QWidget()
+        content.setObjectName("welcomeContent")
+        outer = QVBoxLayout(content)
+        outer.setContentsMargins(24, 48, 24, 24)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(column, 1000)
+        row.addStretch(1)
+        outer.addLayout(row)
+        outer.addStretch(1)
+        self.setWidget(content)
+
+        service.hardware_changed.connect(self.refresh)
+        service.job_changed.connect(self._job_changed)
+        self.refresh()
+
+    @property
+    def spec(self) -> str | None:
+        return self.recommendation.spec if self.recommendation else None
+
+    def refresh(self) -> None:
+        s = self.service
+        if s.hardware is None:
+            return
+        rec = self.recommendation = s.recommendation()
+        if rec is None:
+            self.flag.hide()
+            self.name.setText("Nothing in the catalog runs well on this computer.")
+            self.facts.setText(
+                "There is too little free memory for even the smallest Qwen3 model at this context "
+                "size. Close other programs, or choose a model yourself."
+            )
+            self.fit_text.setText("")
+            self.badge.hide()
+            self.download_button.setEnabled(False)
+            return
+        m, q = rec.model, rec.quant
+        self.flag.show()
+        self.name.setText(f"{m.name} · {q.quant}")
+        split = f" in {len(q.files)} files" if q.is_split else ""
+        self.facts.setText(f"A {human_size(q.size)} download{split}. {THINKING_TIP[m.thinking]}")
+        self.fit_text.setText(rec.fit.message)
+        self.badge.set_fit(rec.fit)
+        self.badge.show()
+        self.job = s.job_for(rec.spec)
+        self._show_job()
+
+    def download(self) -> None:
+        spec = self.spec
+        if spec is None:
+            return
+        self.download_button.setEnabled(False)
+        self.download_button.setText("Checking the Hub…")
+        self.status.setText("")
+        job = self.job
+        if job is not None and job.status in ("paused", "failed"):
+            self.service.resume(job.id, open_when_done=True)
+        else:
+            self.service.download_catalog(spec, self._failed, open_when_done=True)
+
+    def cancel(self) -> None:
+        if self.job is not None:
+            self.cancel_button.setEnabled(False)
+            self.service.cancel(self.job.id)
+
+    def _failed(self, exc: Exception) -> None:
+        self.download_button.setEnabled(True)
+        self.download_button.setText("Try again")
+        self.status.setObjectName("inlineError")
+        repolish(self.status)
+        self.status.setText(f"Could not download {self.spec}: {exc}")
+        self.status.show()
+
+    def _job_changed(self, event: DownloadEvent) -> None:
+        if event.job.name == self.spec:
+            self.job = None if event.kind == "removed" else event.job
+            self._show_job()
+
+    def _show_job(self) -> None:
+        job = self.job
+        running = job is not None and job.status in ("queued", "active", "paused", "done")
+        self.bar.setVisible(running)
+        self.cancel_button.setVisible(job is not None and job.status in ("queued", "active", "paused"))
+        self.cancel_button.setEnabled(True)
+        if job is None:
+            self.download_button.setEnabled(self.recommendation is not None)
+            self.download_button.setText("Download and open")
+            return
+        self.bar.setValue(round(job_fraction(job) * STEPS))
+        self.status.setObjectName("inlineError" if job.status == "failed" else "cardDetails")
+        repolish(self.status)
+        self.status.setText(job_status(job))
+        self.status.show()
+        busy = job.status in ("queued", "active")
+        self.download_button.setEnabled(not busy and job.status != "done")
+        if busy:
+            self.download_button.setText("Downloading…")
+        elif job.status == "paused":
+            self.download_button.setText("Download and open")
+        elif job.status == "done":
+            self.download_button.setText("Opening…")
+        else:
+            self.download_button.setText("Try again" if job.status == "failed" else "Download and open")
