@@ -14,6 +14,7 @@ from app.ui.composer import Composer
 from app.ui.controller import ChatController
 from app.ui.conversation import MAX_WIDTH, ConversationView, centred
 from app.ui.icons import retint, set_icon
+from app.ui.library import ModelsFeature
 from app.ui.model_picker import ModelPicker
 from app.ui.models import ModelManager, ModelState
 from app.ui.prefs import Preferences
@@ -86,6 +87,7 @@ class MainWindow(QMainWindow):
         self.controller.on_new_chat = self.new_chat
         self.models.on_open = self.open_model_dialog
         self.picker = ModelPicker(self.models, self.prefs)
+        self.models_feature = ModelsFeature(self)  # Models window (Ctrl+M), first-run welcome
         self._build_layout()
         self._connect()
         self._shortcuts()
@@ -112,6 +114,7 @@ class MainWindow(QMainWindow):
         self.settings_button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         set_icon(self.settings_button, "settings")
         self.settings_button.clicked.connect(self.open_settings)
+        bar.addWidget(self.models_feature.button)
         bar.addWidget(self.settings_button)
 
         right = QWidget()
@@ -121,6 +124,7 @@ class MainWindow(QMainWindow):
         column.setSpacing(0)
         column.addWidget(self.banner)
         column.addWidget(self.conversation, 1)
+        column.addWidget(self.models_feature.welcome, 1)  # shown instead of it on a first run
         holder = QWidget()
         holder_layout = QVBoxLayout(holder)
         holder_layout.setContentsMargins(24, 4, 24, 16)
@@ -272,7 +276,7 @@ class MainWindow(QMainWindow):
         )
 
     def open_settings(self) -> None:
-        dialog = SettingsDialog(self.prefs, self.models.path, self)
+        dialog = SettingsDialog(self.prefs, self.models.path, self, gpu_note=self.models_feature.gpu_note())
         if dialog.exec():
             dialog.apply()
             problem = self.prefs.save()
@@ -308,6 +312,7 @@ class MainWindow(QMainWindow):
         self._closed = True
         self.controller.stop()
         self.controller.abandon()  # a reply still streaming is saved as stopped
+        self.models_feature.shutdown()
         self.bridge.close()
         self.prefs.save()
         self.repo.close()

@@ -19,6 +19,7 @@ from app.ui.qt import (
     QLabel,
     QPushButton,
     QSpinBox,
+    Qt,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -80,12 +81,15 @@ class SamplingBox(QGroupBox):
 class SettingsDialog(QDialog):
     """Edits the preferences in place when accepted; the caller saves them."""
 
-    def __init__(self, prefs: Preferences, model_path: str | None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, prefs: Preferences, model_path: str | None, parent: QWidget | None = None, *, gpu_note: str = ""
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self.setAccessibleName("Settings")
         self.prefs = prefs
         self.model_path = model_path
+        self.gpu_note_text = gpu_note  # how to get a GPU build, when this one cannot offload
         tabs = QTabWidget()
         tabs.addTab(self._load_tab(), "Model loading")
         tabs.addTab(self._sampling_tab(), "Sampling")
@@ -132,6 +136,13 @@ class SettingsDialog(QDialog):
         self.threads.setValue(params.n_threads or 0)
         form.addRow("Context size", self.n_ctx)
         form.addRow("GPU offload layers", gpu_row)
+        if self.gpu_note_text:
+            gpu_note = QLabel(self.gpu_note_text)
+            gpu_note.setWordWrap(True)
+            gpu_note.setObjectName("hint")
+            gpu_note.setAccessibleName("GPU offload note")
+            gpu_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            form.addRow("", gpu_note)
         form.addRow("CPU threads", self.threads)
         note = QLabel("Changes apply the next time a model loads (Model ▸ Reload model).")
         note.setWordWrap(True)
