@@ -490,3 +490,26 @@ def test_models_entries_and_gpu_note(qtbot: Any, window: MainWindow) -> None:
         assert "CMAKE_ARGS" in note.text() and "GPU builds" in note.text()  # type: ignore[attr-defined]
         assert shown(named(dialog.catalog, "GPU note")[0])
     defaults.deleteLater()
+
+
+def test_a_download_refused_for_want_of_a_token_asks_for_one(
+    qtbot: Any, hub: LocalHub, models: ModelsFeature, memory_token_store: auth.TokenStore
+) -> None:
+    hub.protect("someone/Tiny-GGUF", "hf_right")
+    memory_token_store.set("hf_right")
+    dialog = open_models(qtbot, models.window, "search")
+    search = dialog.search
+    search.open_repo("someone/Tiny-GGUF")
+    qtbot.waitUntil(lambda: search.files.topLevelItemCount() == 3, timeout=WAIT_MS)
+    memory_token_store.set("hf_wrong")  # the token changes (or expires) before the download
+    item = search.files.findItems("Tiny-Q8_0", Qt.MatchFlag.MatchExactly, 0)[0]
+    search.files.setCurrentItem(item)
+    qtbot.mouseClick(search.download_button, Qt.MouseButton.LeftButton)
+    download = only_download(qtbot, dialog)
+    qtbot.waitUntil(lambda: download.job.status == "failed", timeout=WAIT_MS)
+    assert download.job.error_kind == "AuthRequiredError" and "token" in download.status.text()
+    assert shown(download.token)
+    qtbot.keyClicks(download.token.field, "hf_right")
+    qtbot.mouseClick(download.token.save, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: download.job.status == "done", timeout=WAIT_MS)
+    assert memory_token_store.get() == "hf_right" and not shown(download.token)

@@ -250,7 +250,7 @@ class ModelsService(QObject):
             return
         self._closed = True
         self.tasks.shutdown()
-        self.manager.shutdown(timeout=10)
+        self.manager.shutdown(timeout=3)  # a .part file is always a true prefix: nothing is lost
 
     @property
     def root(self) -> Path:
