@@ -142,7 +142,7 @@ class SettingsDialog(QDialog):
             gpu_note.setObjectName("hint")
             gpu_note.setAccessibleName("GPU offload note")
             gpu_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            form.addRow("", gpu_note)
+            form.addRow(gpu_note)
         form.addRow("CPU threads", self.threads)
         note = QLabel("Changes apply the next time a model loads (Model ▸ Reload model).")
         note.setWordWrap(True)
