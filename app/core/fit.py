@@ -50,6 +50,9 @@ COMPUTE_FIXED = 300 * MIB
 COMPUTE_BYTES_PER_CTX_EMBD = 4  # one f32 activation per context position and embedding dim
 KV_BYTES_F16 = 2
 HEADROOM = 0.9  # plan for at most 90% of the free memory
+# A recommended model leaves the rest of the machine usable: what it needs in RAM stays
+# under this share of the total (a model that merely fits is still offered, not recommended).
+RECOMMEND_RAM_SHARE = 0.7
 # On the CPU, decoding reads the active weights once per token; above this many bytes
 # (about 2-5 tokens/s on a desktop's memory bandwidth) a model is too slow to recommend.
 CPU_ACTIVE_LIMIT = 4 * GIB
@@ -299,6 +302,8 @@ def rank_catalog(
         for files in model.quants.values():
             fit = check_fit(shape, files.size, n_ctx, hardware)
             if not fit.fits or fit.cpu_active_bytes > CPU_ACTIVE_LIMIT:
+                continue
+            if hardware.ram_total and fit.ram_needed > hardware.ram_total * RECOMMEND_RAM_SHARE:
                 continue
             rank = catalog.quant_rank(files.quant)
             # Wholly on the GPU, the better quant wins; otherwise the lighter one (speed).

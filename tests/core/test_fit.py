@@ -143,6 +143,9 @@ def test_recommendations() -> None:
     cases = {
         (4, 0): "qwen3-1.7b:q4_k_m",  # small laptop: 1.7B
         (16, 0): "qwen3-4b:q4_k_m",  # CPU only: dense 8B would read 5 GB a token; 4B it is
+        # 24 GB, CPU only: the MoE at Q4_K_M (~19 GB with context) fits but would leave the
+        # machine no room, so it is not the recommendation.
+        (24, 0): "qwen3-4b:q4_k_m",
         (64, 0): "qwen3-30b-a3b:q4_k_m",  # CPU with lots of RAM: the MoE reads only 3.3B a token
         (32, 12): "qwen3-14b:q4_k_m",  # 12 GB GPU: 14B entirely on the GPU
         (64, 24): "qwen3-32b:q4_k_m",  # 24 GB GPU: 32B at Q4_K_M
