@@ -425,6 +425,20 @@ def test_welcome_recommends_a_model_for_this_machine(qtbot: Any, window: MainWin
     assert dialog is not None and dialog.isVisible() and dialog.tabs.currentWidget() is dialog.catalog
 
 
+def test_choosing_a_stored_chat_leaves_the_welcome(qtbot: Any, window: MainWindow) -> None:
+    """Chats kept from before (with no model known any more) open instead of the welcome."""
+    from app.core.chat import Message
+
+    feature = window.models_feature
+    qtbot.waitUntil(feature.welcome.isVisible, timeout=WAIT_MS)
+    chat = window.repo.create_chat("Earlier chat")
+    window.repo.add_message(chat.id, Message("user", "Hello from before"))
+    window.sidebar.selected.emit(chat.id)  # what a click on the chat list sends
+    assert feature.welcome.isHidden() and window.conversation.isVisible()
+    feature._check_welcome()  # a later library scan does not bring it back
+    assert feature.welcome.isHidden()
+
+
 @pytest.fixture
 def modest_machine(monkeypatch: pytest.MonkeyPatch) -> Hardware:
     """8 GB free, 4 cores, no GPU: the welcome's pick is known before the window opens."""

@@ -55,6 +55,9 @@ class ModelsFeature(QObject):
         self.service.open_requested.connect(window.load_model)
         self.service.library_changed.connect(self._check_welcome)
         window.models.changed.connect(self._check_welcome)
+        # Going to a stored chat (a click, a search hit) leaves the welcome for good.
+        window.sidebar.selected.connect(self.dismiss_welcome)
+        window.sidebar.open_result.connect(self.dismiss_welcome)
         self.service.probe()
         self.service.refresh_library()
 
@@ -98,6 +101,11 @@ class ModelsFeature(QObject):
         if wanted == self.welcome.isHidden():
             self.welcome.setVisible(wanted)
             w.conversation.setVisible(not wanted)
+
+    def dismiss_welcome(self, *_chat: str) -> None:
+        """The user went to a stored chat: show it, and leave the welcome for good."""
+        self._welcome_over = True
+        self._check_welcome()
 
     # ---- lifetime --------------------------------------------------------------------
     def shutdown(self) -> None:
