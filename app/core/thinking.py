@@ -32,9 +32,13 @@ class Delta:
 
 def _partial_suffix(text: str, tag: str) -> int:
     """Length of the longest suffix of ``text`` that is a proper prefix of ``tag``."""
-    for n in range(min(len(tag) - 1, len(text)), 0, -1):
-        if tag.startswith(text[-n:]):
-            return n
+    # Such a suffix starts with the tag's first character, within the last len(tag)-1 characters.
+    start = max(0, len(text) - len(tag) + 1)
+    i = text.find(tag[0], start)
+    while i >= 0:
+        if tag.startswith(text[i:]):
+            return len(text) - i
+        i = text.find(tag[0], i + 1)
     return 0
 
 
