@@ -110,22 +110,10 @@ def gpu_advice(hw: Hardware, offload: bool | None) -> str | None:
     )
 
 
-def badge(fit: Fit) -> str:
-    from app.core.fit import CPU_ACTIVE_LIMIT, Verdict
-
-    if fit.verdict is Verdict.GPU:
-        return "GPU"
-    if fit.verdict is Verdict.PARTIAL:
-        return f"GPU {fit.gpu_layers}/{fit.estimate.n_layers} layers"
-    if fit.verdict is Verdict.CPU:
-        return "CPU, slow" if fit.cpu_active_bytes > CPU_ACTIVE_LIMIT else "CPU"
-    return "too big"
-
-
 def fit_json(fit: Fit) -> dict[str, Any]:
     return {
         "verdict": str(fit.verdict),
-        "badge": badge(fit),
+        "badge": fit.badge,
         "gpu_layers": fit.gpu_layers,
         "memory_needed": fit.estimate.total,
         "ram_needed": fit.ram_needed,
@@ -285,7 +273,7 @@ def _info_file(path: Path, args: argparse.Namespace, out: TextIO, lib: ModelLibr
         rows.append(("Catalog", found.spec))
     if local and local.repo:
         rows.append(("From", local.repo))
-    verdict = f"{badge(fit)}: {fit.message}" if fit else "unknown (the file lacks the figures)"
+    verdict = f"{fit.badge}: {fit.message}" if fit else "unknown (the file lacks the figures)"
     rows.append((f"Fit at {args.ctx:,} ctx", verdict))
     _field_rows(out, rows)
     gpu_note(out, hw, offload)
@@ -348,7 +336,7 @@ def _info_catalog(model: CatalogModel, args: argparse.Namespace, out: TextIO, li
         [
             spec + (" (default)" if q.quant == model.default_quant else ""),
             human_size(q.size),
-            badge(fit),
+            fit.badge,
             "yes" if spec in have else "",
             q.repo,
         ]
@@ -397,7 +385,7 @@ def _info_repo(repo: str, args: argparse.Namespace, out: TextIO, lib: ModelLibra
             m.quant or "?",
             human_size(m.size) if m.size is not None else "?",
             str(len(m.files)),
-            badge(fit) if fit else "?",
+            fit.badge if fit else "?",
             "yes" if have else "",
         ]
         for m, _spec, fit, have in entries
@@ -455,7 +443,7 @@ def cmd_catalog(args: argparse.Namespace, out: TextIO) -> int:
             model.thinking,
             q.quant,
             human_size(q.size),
-            badge(fit),
+            fit.badge,
             best or "-",
             ", ".join(mine),
         ]
@@ -524,18 +512,18 @@ def cmd_fit(args: argparse.Namespace, out: TextIO) -> int:
     if rec:
         what = f"{rec.model.name} {rec.quant.quant}, {human_size(rec.quant.size)}"
         out.write(f"Recommended: {rec.spec} ({what})\n")
-        out.write(f"  {badge(rec.fit)}: {rec.fit.message}\n")
+        out.write(f"  {rec.fit.badge}: {rec.fit.message}\n")
         out.write(f"  Download: ponder models download {rec.spec}\n")
     else:
         out.write("Recommended: nothing in the catalog runs well here (too little free memory).\n")
     if others:
-        out.write("Also fits: " + ", ".join(f"{r.spec} ({badge(r.fit)})" for r in others) + "\n")
+        out.write("Also fits: " + ", ".join(f"{r.spec} ({r.fit.badge})" for r in others) + "\n")
     if downloaded:
         rows = [
             [
                 m.catalog_spec or m.name,
                 human_size(m.size),
-                badge(f) if f else "unknown",
+                f.badge if f else "unknown",
                 f.message if f else one_line(m.problem or "the file lacks the figures"),
             ]
             for m, f in downloaded

@@ -200,6 +200,17 @@ class Fit:
     def fits(self) -> bool:
         return self.verdict is not Verdict.TOO_BIG
 
+    @property
+    def badge(self) -> str:
+        """A few words for a badge or a table cell: GPU, partial GPU with layers, CPU, too big."""
+        if self.verdict is Verdict.GPU:
+            return "GPU"
+        if self.verdict is Verdict.PARTIAL:
+            return f"Partial GPU {self.gpu_layers}/{self.estimate.n_layers} layers"
+        if self.verdict is Verdict.CPU:
+            return "CPU, slow" if self.cpu_active_bytes > CPU_ACTIVE_LIMIT else "CPU"
+        return "Too big"
+
 
 def _gb(n: int) -> str:
     return f"{n / 1e9:.1f} GB"

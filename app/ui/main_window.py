@@ -13,6 +13,7 @@ from app.ui.chats import ChatRepository
 from app.ui.composer import Composer
 from app.ui.controller import ChatController
 from app.ui.conversation import MAX_WIDTH, ConversationView, centred
+from app.ui.drops import gguf_paths
 from app.ui.icons import retint, set_icon
 from app.ui.library import ModelsFeature
 from app.ui.model_picker import ModelPicker
@@ -43,15 +44,6 @@ from app.ui.theme import ThemeManager
 
 WELCOME = "Ask anything.\nThe model runs on this computer; nothing leaves it."
 NO_MODEL = "Open a model to begin: Model ▸ Open model…, or drop a .gguf file here."
-
-
-def gguf_paths(event: QDragEnterEvent | QDropEvent) -> list[str]:
-    mime = event.mimeData()
-    if mime is None or not mime.hasUrls():
-        return []
-    return [
-        u.toLocalFile() for u in mime.urls() if u.isLocalFile() and u.toLocalFile().lower().endswith(".gguf")
-    ]
 
 
 class MainWindow(QMainWindow):

@@ -28,7 +28,6 @@ from app.ui.library.dialog import ModelsDialog
 from app.ui.library.downloads_tab import DownloadCard
 from app.ui.library.feature import ModelsFeature
 from app.ui.library.service import ModelsService
-from app.ui.library.text import fit_badge
 from app.ui.main_window import MainWindow
 from app.ui.prefs import Preferences
 from app.ui.qt import (
@@ -147,7 +146,7 @@ def test_catalog_shows_fit_badges_and_thinking(qtbot: Any, models: ModelsFeature
     for card in cards:
         fit = service.fit(card.model, card.files)
         assert fit is not None
-        assert card.badge.text() == fit_badge(fit)
+        assert card.badge.text() == fit.badge
         assert card.badge.toolTip() == fit.message
         assert card.badge.property("verdict") == str(fit.verdict)
     assert dialog.catalog.card("qwen3-235b-a22b").badge.text() == "Too big"  # no test machine holds it
@@ -417,7 +416,7 @@ def test_welcome_recommends_a_model_for_this_machine(qtbot: Any, window: MainWin
         assert "Nothing in the catalog" in welcome.name.text()
         return
     assert welcome.name.text() == f"{rec.model.name} · {rec.quant.quant}"
-    assert welcome.badge.text() == fit_badge(rec.fit) and welcome.fit_text.text() == rec.fit.message
+    assert welcome.badge.text() == rec.fit.badge and welcome.fit_text.text() == rec.fit.message
     assert welcome.download_button.isEnabled()
     assert named(window, "Download and open") == [welcome.download_button]
     qtbot.mouseClick(welcome.choose_button, Qt.MouseButton.LeftButton)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from app.cli_format import human_params
-from app.core.fit import CPU_ACTIVE_LIMIT, Fit, Verdict
 from app.core.hardware import Hardware
 from app.core.hub.errors import human_size
 from app.core.hub.queue import JobInfo
@@ -12,7 +11,6 @@ __all__ = [
     "THINKING_LABEL",
     "THINKING_TIP",
     "duration_text",
-    "fit_badge",
     "human_params",
     "human_size",
     "job_fraction",
@@ -31,17 +29,6 @@ THINKING_TIP = {
     "always": "Always reasons before answering (a thinking-only model).",
     "never": "Answers at once and never shows reasoning (an instruct-only model).",
 }
-
-
-def fit_badge(fit: Fit) -> str:
-    """A few words for a badge: GPU, partial GPU with layers, CPU, too big."""
-    if fit.verdict is Verdict.GPU:
-        return "GPU"
-    if fit.verdict is Verdict.PARTIAL:
-        return f"Partial GPU {fit.gpu_layers}/{fit.estimate.n_layers} layers"
-    if fit.verdict is Verdict.CPU:
-        return "CPU, slow" if fit.cpu_active_bytes > CPU_ACTIVE_LIMIT else "CPU"
-    return "Too big"
 
 
 def size_text(n: int | None) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from app.core.fit import CPU_ACTIVE_LIMIT, Fit
-from app.ui.library.text import fit_badge
+from app.ui.drops import gguf_paths
 from app.ui.qt import (
     QDragEnterEvent,
     QDropEvent,
@@ -57,15 +57,6 @@ def button(
     return b
 
 
-def gguf_paths(event: QDragEnterEvent | QDropEvent) -> list[str]:
-    mime = event.mimeData()
-    if mime is None or not mime.hasUrls():
-        return []
-    return [
-        u.toLocalFile() for u in mime.urls() if u.isLocalFile() and u.toLocalFile().lower().endswith(".gguf")
-    ]
-
-
 class FitBadge(QLabel):
     """GPU / partial GPU / CPU / too big for this machine; the estimate as the tooltip."""
 
@@ -78,7 +69,7 @@ class FitBadge(QLabel):
 
     def set_fit(self, fit: Fit | None, pending: str = "Checking fit…") -> None:
         self.fit = fit
-        text = fit_badge(fit) if fit else pending
+        text = fit.badge if fit else pending
         self.setText(text)
         self.setToolTip(fit.message if fit else "")
         self.setAccessibleName(f"Fit: {text}")
