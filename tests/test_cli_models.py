@@ -22,6 +22,7 @@ import pytest
 from app.cli_format import ProgressPrinter, table
 from app.core.catalog import load_catalog
 from app.core.hub.progress import Progress
+from app.core.settings import Settings, save_settings
 from app.testkit.scripted_model import Script, write_scripted_model
 from tests.hub.local_hub import LocalHub
 
@@ -182,6 +183,22 @@ def test_download_list_info_remove(env: dict[str, str], hub: LocalHub, gguf_data
     assert "Removed" in removed.stdout and "1.5 MB freed" in removed.stdout
     assert not path.exists() and not (models_dir(env) / "Qwen").exists()  # empty folders tidied
     assert "No models" in ponder(env, "models", "list").stdout
+
+
+def test_list_follows_the_chosen_models_folder(env: dict[str, str], tmp_path: Path, gguf_data: bytes) -> None:
+    chosen = tmp_path / "elsewhere"
+    (chosen / "local").mkdir(parents=True)
+    (chosen / "local" / "mine.gguf").write_bytes(gguf_data)
+    (models_dir(env) / "local").mkdir(parents=True)
+    (models_dir(env) / "local" / "default.gguf").write_bytes(gguf_data)  # the folder no longer in use
+    save_settings(Settings(models_dir=str(chosen)), Path(env["PONDER_HOME"]) / "config" / "settings.json")
+
+    listed = ponder(env, "models", "list")
+    assert listed.returncode == 0, listed.stderr
+    names = [line.split()[0] for line in listed.stdout.splitlines()[1:] if line.strip()]
+    assert "mine" in names and "default" not in names
+    assert f"Models folder: {chosen}" in listed.stdout
+    assert json.loads(ponder(env, "models", "list", "--json").stdout)["root"] == str(chosen)
 
 
 def test_download_from_a_repository_by_quant_and_file(env: dict[str, str]) -> None:

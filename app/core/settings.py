@@ -6,7 +6,8 @@ never raises: a missing, corrupt or partial main file falls back to the backup, 
 defaults, and values of the wrong type fall back to their defaults one by one.
 
 Paths come from platformdirs, or from ``$PONDER_HOME`` when it is set (then the config is
-``$PONDER_HOME/config`` and the data ``$PONDER_HOME/data``).
+``$PONDER_HOME/config`` and the data ``$PONDER_HOME/data``). ``data_dir`` and ``models_dir``
+override the data and models folders when the user has chosen them.
 """
 
 from __future__ import annotations
@@ -96,6 +97,7 @@ class Settings:
     system_prompts: dict[str, str] = field(default_factory=dict)  # preset name -> text
     last_model: str | None = None
     data_dir: str | None = None  # None: default_data_dir()
+    models_dir: str | None = None  # None: app.core.hub.library's default models folder
     theme: Theme = "system"
     window_geometry: str = ""  # base64 of the GUI's saved geometry
     search_thinking: bool = False  # chat search looks in the reasoning too

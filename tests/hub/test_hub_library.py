@@ -8,7 +8,14 @@ import pytest
 
 from app.core.gguf_header import GGUFError, TruncatedGGUFError
 from app.core.hub.download import Downloader, RemoteFile, part_path
-from app.core.hub.library import ModelLibrary, ModelNotFoundError, default_models_dir, resolve_model_name
+from app.core.hub.library import (
+    ModelLibrary,
+    ModelNotFoundError,
+    default_models_dir,
+    platform_models_dir,
+    resolve_model_name,
+)
+from app.core.settings import Settings, load_settings, save_settings
 from tests.hub.local_hub import LocalHub
 
 REPO = "Qwen/Qwen3-0.6B-GGUF"
@@ -26,6 +33,20 @@ def test_models_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     assert (
         ModelLibrary(tmp_path).download_dir("unsloth/Qwen3-8B-GGUF") == tmp_path / "unsloth" / "Qwen3-8B-GGUF"
     )
+
+
+def test_models_folder_chosen_in_the_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    monkeypatch.setenv("PONDER_HOME", str(home))
+    save_settings(Settings(models_dir=str(tmp_path / "chosen")))
+    assert (home / "config" / "settings.json").is_file()  # PONDER_HOME still places the settings
+    assert default_models_dir() == tmp_path / "chosen"
+    assert ModelLibrary().root == tmp_path / "chosen"
+    assert platform_models_dir() == home / "models"
+    settings = load_settings()
+    settings.models_dir = None
+    save_settings(settings)
+    assert default_models_dir() == home / "models"  # unset again: the default folder
 
 
 def test_downloaded_model_is_listed_and_resolved(hub: LocalHub, gguf_bytes: bytes, tmp_path: Path) -> None:

@@ -187,3 +187,12 @@ def test_move_data_folder_failure_leaves_everything(
     assert s.database_path().exists()
     assert list(target.iterdir()) == []
     assert file.load().data_dir is None
+
+
+def test_models_dir_round_trips_and_is_tolerant(ponder_home: Path, tmp_path: Path) -> None:
+    assert load_settings().models_dir is None
+    s = Settings(models_dir=str(tmp_path / "my models"))
+    save_settings(s)
+    assert load_settings().models_dir == str(tmp_path / "my models")
+    assert Settings.from_dict({"models_dir": 42}).models_dir is None  # a bad value: the default
+    assert Settings.from_dict({"models_dir": None}).models_dir is None

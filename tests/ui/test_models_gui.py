@@ -402,6 +402,73 @@ def test_drop_a_file_onto_the_library_and_show_its_folder(
     assert ModelLibrary().models()[0].path == qwen3_model.path
 
 
+def test_change_the_models_folder_rescans_it(
+    qtbot: Any, window: MainWindow, ponder_home: Path, tmp_path: Path, gguf_bytes: bytes
+) -> None:
+    dialog = open_models(qtbot, window, "library")
+    service = window.models_feature.service
+    old = service.root
+    qtbot.waitUntil(lambda: service.scanned, timeout=WAIT_MS)
+    assert str(old) in dialog.library.intro.text()
+    assert named(dialog, "Change models folder") == [dialog.library.change_button]
+    chosen = tmp_path / "my models"
+    (chosen / "local").mkdir(parents=True)
+    (chosen / "local" / "elsewhere.gguf").write_bytes(gguf_bytes)
+
+    assert dialog.library.change_folder(str(chosen))  # what the folder picker answers
+    assert service.root == chosen.resolve()
+    titles = lambda: [c.title.text() for c in dialog.library.cards()]  # noqa: E731
+    qtbot.waitUntil(lambda: titles() == ["elsewhere"], timeout=WAIT_MS)
+    assert f"in {chosen.resolve()}." in dialog.library.intro.text()
+    notice = dialog.library.notice
+    assert shown(notice) and f"Models already downloaded stay in {old}" in notice.text()
+    assert "Add a .gguf file…" in notice.text() and not shown(dialog.library.message)
+    assert window.prefs.settings.models_dir == str(chosen.resolve())
+    assert Preferences().settings.models_dir == str(chosen.resolve())  # saved
+    assert ModelLibrary().root == chosen.resolve()  # the CLI and the next session agree
+
+
+def test_a_download_after_changing_the_folder_lands_there(
+    qtbot: Any, tmp_path: Path, models: ModelsFeature, gguf_bytes: bytes
+) -> None:
+    dialog = open_models(qtbot, models.window, "library")
+    chosen = tmp_path / "new-models"
+    assert dialog.library.change_folder(chosen)
+    dialog.show_tab("catalog")
+    card = catalog_card(qtbot, dialog, "qwen3-0.6b", "Q8_0")
+    qtbot.mouseClick(card.action, Qt.MouseButton.LeftButton)
+    download = only_download(qtbot, dialog)
+    qtbot.waitUntil(lambda: download.job.status == "done", timeout=WAIT_MS)
+    dest = chosen.resolve() / "Qwen" / "Qwen3-0.6B-GGUF" / FILE
+    assert dest.read_bytes() == gguf_bytes
+    assert (chosen / "downloads.json").is_file()  # the queue lives with its folder
+    dialog.show_tab("library")
+    qtbot.waitUntil(lambda: [c.title.text() for c in dialog.library.cards()] == [SPEC], timeout=WAIT_MS)
+
+
+def test_the_models_folder_cannot_change_while_downloading(
+    qtbot: Any, tmp_path: Path, hub: LocalHub, models: ModelsFeature
+) -> None:
+    service = models.service
+    old = service.root
+    release = hub.stall_after(FILE, STALL_AT)
+    dialog = open_models(qtbot, models.window, "catalog")
+    card = catalog_card(qtbot, dialog, "qwen3-0.6b", "Q8_0")
+    qtbot.mouseClick(card.action, Qt.MouseButton.LeftButton)
+    download = only_download(qtbot, dialog)
+    qtbot.waitUntil(lambda: download.job.status == "active" and download.job.done > 0, timeout=WAIT_MS)
+
+    dialog.show_tab("library")
+    assert not dialog.library.change_folder(tmp_path / "refused")
+    message = dialog.library.message
+    assert shown(message) and "Pause or finish downloads first" in message.text()
+    assert service.root == old and not (tmp_path / "refused").exists()
+    assert models.window.prefs.settings.models_dir is None
+    release.set()
+    qtbot.waitUntil(lambda: download.job.status == "done", timeout=WAIT_MS)
+    assert (old / "Qwen" / "Qwen3-0.6B-GGUF" / FILE).is_file()
+
+
 # ---- the first run ---------------------------------------------------------------------------
 def test_welcome_recommends_a_model_for_this_machine(qtbot: Any, window: MainWindow) -> None:
     feature = window.models_feature

@@ -24,8 +24,16 @@ from app.core.gguf_header import GGUFError
 from app.core.gguf_model import GGUFModel, read_model
 from app.core.gguf_split import logical_name, parse_split_name, split_parts
 from app.core.hub.partial import discard_partial, part_path
+from app.core.settings import load_settings
 
-__all__ = ["LocalModel", "ModelLibrary", "ModelNotFoundError", "default_models_dir", "resolve_model_name"]
+__all__ = [
+    "LocalModel",
+    "ModelLibrary",
+    "ModelNotFoundError",
+    "default_models_dir",
+    "platform_models_dir",
+    "resolve_model_name",
+]
 
 INDEX_NAME = "library.json"
 LOCAL_FOLDER = "local"
@@ -36,6 +44,18 @@ class ModelNotFoundError(LookupError):
 
 
 def default_models_dir() -> Path:
+    """The folder the user chose (``models_dir`` in the settings), else the default one.
+
+    ``$PONDER_HOME`` still decides where the settings file is read from.
+    """
+    chosen = load_settings().models_dir
+    if chosen:
+        return Path(chosen).expanduser()
+    return platform_models_dir()
+
+
+def platform_models_dir() -> Path:
+    """``$PONDER_HOME/models``, else ``<user data dir>/Ponder/models``; ignores the settings."""
     home = os.environ.get("PONDER_HOME")
     if home:
         return Path(home).expanduser() / "models"

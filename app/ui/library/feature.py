@@ -26,7 +26,7 @@ class ModelsFeature(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
-        self.service = ModelsService(lambda: window.prefs.default_load().n_ctx, self)
+        self.service = ModelsService(lambda: window.prefs.default_load().n_ctx, self, prefs=window.prefs)
         self.dialog: ModelsDialog | None = None
         self._welcome_over = False  # once a model loads, the welcome does not come back
 

@@ -132,13 +132,18 @@ class LibraryTab(QWidget):
         self.intro = label("", "hint")
         self.add_button = button("Add a .gguf file…", "Add a model file", self.choose_files)
         self.folder_button = button("Open models folder", "Open models folder", self._open_root)
+        self.change_button = button("Change folder…", "Change models folder", lambda: self.change_folder())
         head = QHBoxLayout()
         head.addWidget(self.intro, 1)
         head.addWidget(self.add_button)
         head.addWidget(self.folder_button)
+        head.addWidget(self.change_button)
         self.message = label("", "inlineError", selectable=True)
         self.message.setAccessibleName("Library message")
         self.message.hide()
+        self.notice = label("", "hint", selectable=True)
+        self.notice.setAccessibleName("Library notice")
+        self.notice.hide()
         self.list = CardList(
             "Model library",
             "No models yet. Download one from the Catalog or Search tab, or drop a .gguf file here.",
@@ -148,6 +153,7 @@ class LibraryTab(QWidget):
         column = QVBoxLayout(self)
         column.addLayout(head)
         column.addWidget(self.message)
+        column.addWidget(self.notice)
         column.addWidget(self.list, 1)
         service.library_changed.connect(self.refresh)
         self.refresh()
@@ -155,7 +161,7 @@ class LibraryTab(QWidget):
     def refresh(self) -> None:
         s = self.service
         self.intro.setText(
-            f"Models on this computer, in {s.root}." if s.scanned else "Reading the models folder…"
+            f"Models on this computer, in {s.root}." if s.scanned else f"Reading the models folder {s.root}…"
         )
         loaded = self.loaded_path()
         cards = []
@@ -190,6 +196,30 @@ class LibraryTab(QWidget):
     def _delete(self, model: LocalModel) -> None:
         self.show_error("")
         self.service.remove(model, lambda exc: self.show_error(f"{model.name} was not removed: {exc}"))
+
+    def change_folder(self, path: str | Path | None = None) -> bool:
+        """Keep models in another folder (asks for it when ``path`` is None); True when changed."""
+        if self.service.downloads_busy():  # say so before the picker, not after
+            self.show_error("Pause or finish downloads first, then change the models folder.")
+            return False
+        old = self.service.root
+        if path is None:
+            start = str(old if old.is_dir() else Path.home())
+            path = QFileDialog.getExistingDirectory(self, "Choose the models folder", start)
+            if not path:
+                return False
+        self.show_error("")
+        error = self.service.change_root(path)
+        if error:
+            self.show_error(error)
+            return False
+        if self.service.root != old:
+            self.notice.setText(
+                f"Models are now kept in {self.service.root}. Models already downloaded stay in "
+                f"{old}; add them with Add a .gguf file… if you want them listed."
+            )
+            self.notice.show()
+        return True
 
     def _open_root(self) -> None:
         root = self.service.root

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,9 @@ from app.core.hub.library import LocalModel, ModelLibrary
 from app.core.hub.plan import DownloadPlan, plan_catalog, plan_hub_model
 from app.core.hub.queue import DownloadEvent, DownloadManager, JobInfo
 from app.core.hub.search import HubModel, RepoResult, list_gguf_models, search_gguf_repos
+from app.core.settings import SettingsFile
 from app.ui.library.tasks import Failed, TaskRunner
+from app.ui.prefs import Preferences
 from app.ui.qt import QObject, Qt, Signal
 
 __all__ = ["ModelsService", "probe_hardware"]
@@ -49,9 +52,12 @@ class ModelsService(QObject):
     open_requested = Signal(str)  # a download asked to open when done has finished: its path
     _from_queue = Signal(object)
 
-    def __init__(self, n_ctx: Callable[[], int], parent: QObject | None = None) -> None:
+    def __init__(
+        self, n_ctx: Callable[[], int], parent: QObject | None = None, *, prefs: Preferences | None = None
+    ) -> None:
         super().__init__(parent)
         self.n_ctx = n_ctx
+        self.prefs = prefs  # where a chosen models folder is saved (None: the settings file)
         self.library = ModelLibrary()
         self.catalog: Catalog | None
         try:
@@ -70,11 +76,19 @@ class ModelsService(QObject):
         self._scan = 0
         self._closed = False
         self._from_queue.connect(self._on_queue_event, Qt.ConnectionType.QueuedConnection)
-        self.manager = DownloadManager(self.library.downloads_state_path, downloader=self._downloader)
-        self.manager.subscribe(self._queue_event)
-        self.jobs: dict[str, JobInfo] = {j.id: j for j in self.manager.jobs()}
+        self.jobs: dict[str, JobInfo] = {}
+        self._generation = 0  # which manager is current: events of an old one are dropped
+        self.manager = self._open_manager()
+
+    def _open_manager(self) -> DownloadManager:
+        """The download queue of the current library folder; its unfinished jobs continue."""
+        manager = DownloadManager(self.library.downloads_state_path, downloader=self._downloader)
+        self._generation += 1
+        manager.subscribe(partial(self._queue_event, self._generation))
+        self.jobs = {j.id: j for j in manager.jobs()}
         if any(j.status == "queued" for j in self.jobs.values()):
-            self.manager.start()  # downloads the last session left unfinished continue
+            manager.start()  # downloads the last session left unfinished continue
+        return manager
 
     # ---- this machine -------------------------------------------------------------
     def probe(self) -> None:
@@ -142,6 +156,60 @@ class ModelsService(QObject):
                             folder.rmdir()
 
         self.tasks.run(work, lambda _r: self.refresh_library(), on_error, name="remove")
+
+    def downloads_busy(self) -> bool:
+        """Whether a download is running or waiting its turn."""
+        return any(j.status in ("queued", "active") for j in self.jobs.values())
+
+    def change_root(self, folder: Path | str) -> str | None:
+        """Keep models in ``folder`` from now on: save the choice, switch the library and the
+        download queue there, and rescan. Models in the old folder stay where they are.
+
+        Returns why the folder was not changed (downloads running, settings not saved), or None.
+        """
+        target = Path(folder).expanduser().resolve()
+        if target == self.library.root.resolve():
+            return None
+        if self.downloads_busy():
+            return "Pause or finish downloads first, then change the models folder."
+        try:
+            target.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            return f"Cannot use {target}: {exc.strerror or exc}"
+        error = self._save_models_dir(str(target))
+        if error:
+            return error
+        old_manager, old_jobs = self.manager, list(self.jobs.values())
+        old_manager.shutdown(timeout=3)  # idle (nothing queued or active): the workers just end
+        self.library = ModelLibrary(target, catalog=self.catalog)
+        for job in old_jobs:  # their cards go; the old folder keeps its queue for later
+            self.jobs.pop(job.id, None)
+            self.job_changed.emit(DownloadEvent("removed", job))
+        self.manager = self._open_manager()
+        for job in sorted(self.jobs.values(), key=lambda j: j.created):
+            self.job_changed.emit(DownloadEvent("queued", job))
+        self.models = []
+        self.scanned = False
+        self.library_changed.emit()
+        self.refresh_library()
+        return None
+
+    def _save_models_dir(self, folder: str) -> str | None:
+        if self.prefs is not None:
+            previous = self.prefs.settings.models_dir
+            self.prefs.settings.models_dir = folder
+            error = self.prefs.save()
+            if error:
+                self.prefs.settings.models_dir = previous
+            return error
+        file = SettingsFile()
+        settings = file.load()
+        settings.models_dir = folder
+        try:
+            file.save(settings)
+        except OSError as exc:
+            return f"Settings could not be saved: {exc.strerror or exc}"
+        return None
 
     # ---- the Hub --------------------------------------------------------------------
     def _token(self) -> str | None:
@@ -220,12 +288,15 @@ class ModelsService(QObject):
     def forget(self, job_id: str) -> None:
         self.tasks.run(lambda: self.manager.remove(job_id), name="forget")
 
-    def _queue_event(self, event: DownloadEvent) -> None:  # a worker or task thread
+    def _queue_event(self, generation: int, event: DownloadEvent) -> None:  # a worker or task thread
         if not self._closed:
             with contextlib.suppress(RuntimeError):  # the service is gone with its window
-                self._from_queue.emit(event)
+                self._from_queue.emit((generation, event))
 
-    def _on_queue_event(self, event: DownloadEvent) -> None:
+    def _on_queue_event(self, tagged: tuple[int, DownloadEvent]) -> None:
+        generation, event = tagged
+        if generation != self._generation:
+            return  # from the queue of a models folder no longer in use
         job = event.job
         if event.kind == "removed":
             self.jobs.pop(job.id, None)
