@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.core.thinking import Phase, ThinkingParser, split_complete_text
+from app.core.thinking import Delta, Phase, ThinkingParser, split_complete_text
 
 SAMPLES = [
     "<think>\nLet me think: 2 + 2 = 4.\n</think>\n\nThe answer is **4**.",
@@ -19,9 +19,11 @@ SAMPLES = [
 ]
 
 
-def feed_in_pieces(data: bytes, cuts: list[int], **kwargs: bool) -> tuple[str, str, list[tuple[str, str]]]:
-    parser = ThinkingParser(**kwargs)
-    deltas = []
+def feed_in_pieces(
+    data: bytes, cuts: list[int], *, starts_in_thinking: bool = False
+) -> tuple[str, str, list[tuple[str, str]]]:
+    parser = ThinkingParser(starts_in_thinking=starts_in_thinking)
+    deltas: list[Delta] = []
     points = sorted({c for c in cuts if 0 < c < len(data)})
     start = 0
     for point in [*points, len(data)]:

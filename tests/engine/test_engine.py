@@ -267,15 +267,17 @@ def test_cancel_stops_mid_stream(engine: EngineClient, runaway_model: ScriptedMo
     engine.load_sync(LoadRequest(str(runaway_model.path), n_ctx=4096))
     engine.generate(GenerateRequest(HELLO, thinking=True, max_tokens=4000))
     received = 0
+    finished: ReplyFinished | None = None
     for event in engine.events(timeout=60):
         if isinstance(event, TextDelta):
             received += 1
             if received == 3:
                 engine.cancel()
         if isinstance(event, ReplyFinished):
+            finished = event
             break
-    assert event.finish_reason == "cancelled"
-    assert event.stats.thinking_tokens < 3990
+    assert finished is not None and finished.finish_reason == "cancelled"
+    assert finished.stats.thinking_tokens < 3990
     # The engine is fine afterwards.
     again, _ = ask(engine, thinking=True, budget=10)
     assert again.budget_hit
