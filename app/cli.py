@@ -88,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     multiprocessing.freeze_support()
+    _ensure_streams()
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     if not args_list or (len(args_list) == 1 and args_list[0].lower().endswith(".gguf")):
@@ -129,6 +130,16 @@ def _version(out: TextIO) -> int:
     gpu = "GPU offload available" if gpu_offload_supported() else "CPU only (see README, GPU builds)"
     out.write(f"Ponder {__version__} · llama.cpp backends: {', '.join(backend_names())} · {gpu}\n")
     return 0
+
+
+def _ensure_streams() -> None:
+    """A windowed frozen app has no console: sys.stdout/stderr are None there."""
+    import os
+
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115
 
 
 def _open_window(args: list[str]) -> int:
