@@ -20,7 +20,7 @@ from app.core.prompt import (
     render_prompt,
 )
 from app.core.sampling import defaults_for
-from app.core.thinking import ThinkingParser
+from app.core.thinking import Phase, ThinkingParser
 from app.engine.llama_session import LlamaSession, Sampler
 from app.engine.protocol import (
     EngineError,
@@ -32,9 +32,8 @@ from app.engine.protocol import (
     ThinkingCut,
 )
 
-
-class ContextFull(Exception):
-    pass
+# Answer text is handed to the emitter at most this often (the emitter coalesces anyway).
+ANSWER_BATCH_S = 0.01
 
 
 @dataclass
@@ -131,39 +130,64 @@ class ReplyGenerator:
         if turn.parser.in_thinking:
             turn.think_start = 0
         piece_of, is_eog, eval_one, sample = s.piece, s.is_eog, s.eval_one, turn.sampler.sample
+        clock = time.perf_counter
         ignore_eos = turn.req.ignore_eos
         generated, think_pieces = turn.generated, turn.think_pieces
-        while len(generated) < max_tokens:
-            if cancelled():
-                return "cancelled"
-            tok = sample()
-            if not turn.t_first:
-                turn.t_first = time.perf_counter()
-            if not ignore_eos and is_eog(tok):
-                return "stop"
-            piece = piece_of(tok)
-            parser = turn.parser
-            was_thinking = parser.in_thinking
-            deltas = parser.feed(piece)
-            generated.append(tok)
-            if parser.in_thinking:
-                if was_thinking:
-                    turn.n_think += 1
-                    think_pieces.append(piece)
+        # Once the answer has begun no tag can change the split, so answer tokens skip the
+        # parser and are parsed in batches (the parser gives the same result however the bytes
+        # are cut): the token loop then costs little more than llama.cpp's own work.
+        answer_bytes: list[bytes] = []
+        flush_at = 0.0
+
+        def flush_answer() -> None:
+            if answer_bytes:
+                for d in turn.parser.feed(b"".join(answer_bytes)):
+                    emit(TextDelta(d.kind, d.text, turn.prior_count + turn.n_think, rid))
+                answer_bytes.clear()
+
+        try:
+            while len(generated) < max_tokens:
+                if cancelled():
+                    return "cancelled"
+                tok = sample()
+                if not turn.t_first:
+                    turn.t_first = clock()
+                if not ignore_eos and is_eog(tok):
+                    return "stop"
+                piece = piece_of(tok)
+                generated.append(tok)
+                parser = turn.parser
+                if parser.phase is Phase.ANSWER:
+                    turn.n_answer += 1
+                    answer_bytes.append(piece)
+                    now = clock()
+                    if now >= flush_at:
+                        flush_answer()
+                        flush_at = now + ANSWER_BATCH_S
+                    eval_one(tok)
+                    continue
+                was_thinking = parser.in_thinking
+                deltas = parser.feed(piece)
+                if parser.in_thinking:
+                    if was_thinking:
+                        turn.n_think += 1
+                        think_pieces.append(piece)
+                    else:
+                        turn.think_start = len(generated)
                 else:
-                    turn.think_start = len(generated)
-            else:
-                if was_thinking:
-                    turn.t_think_end = time.perf_counter()
-                turn.n_answer += 1
-            for d in deltas:
-                emit(TextDelta(d.kind, d.text, turn.prior_count + turn.n_think, rid))
-            eval_one(tok)
-            if turn.budget is not None and parser.in_thinking and turn.n_think >= turn.budget:
-                if not self._cut(turn, emit):
-                    return "length"
-                generated = turn.generated
-        return "length"
+                    if was_thinking:
+                        turn.t_think_end = clock()
+                    turn.n_answer += 1
+                for d in deltas:
+                    emit(TextDelta(d.kind, d.text, turn.prior_count + turn.n_think, rid))
+                eval_one(tok)
+                if turn.budget is not None and parser.in_thinking and turn.n_think >= turn.budget:
+                    if not self._cut(turn, emit):
+                        return "length"
+                    generated = turn.generated
+            return "length"
+        finally:
+            flush_answer()
 
     def _cut(self, turn: _Turn, emit: Callable[[Event], None]) -> bool:
         """End the reasoning at the budget, Qwen's way; False when the context has no room left."""

@@ -139,6 +139,7 @@ class LlamaSession:
         self.threads = threads
         self.tokens: list[int] = []  # what the KV cache holds, in order
         self._pieces: dict[int, bytes] = {}
+        self._eog: dict[int, bool] = {}
         self._piece_buf = ctypes.create_string_buffer(256)
         self._one = (ctypes.c_int32 * 1)()
 
@@ -195,7 +196,10 @@ class LlamaSession:
         return cached
 
     def is_eog(self, token: int) -> bool:
-        return bool(L.llama_vocab_is_eog(self.vocab, token))
+        cached = self._eog.get(token)
+        if cached is None:
+            cached = self._eog[token] = bool(L.llama_vocab_is_eog(self.vocab, token))
+        return cached
 
     @property
     def add_bos(self) -> bool:
