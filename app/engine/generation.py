@@ -33,7 +33,7 @@ from app.engine.protocol import (
 )
 
 # Answer text is handed to the emitter at most this often (the emitter coalesces anyway).
-ANSWER_BATCH_S = 0.01
+ANSWER_BATCH_S = 0.03
 
 
 @dataclass

@@ -27,7 +27,7 @@ from app.engine.protocol import (
 )
 
 # Deltas are sent at most this often; everything else goes out at once.
-_COALESCE_S = 0.012
+_COALESCE_S = 0.03
 
 
 class Emitter:
