@@ -26,12 +26,14 @@ from app.engine.protocol import (
     UnloadRequest,
 )
 
-# Deltas are sent at most this often; everything else goes out at once.
+# Deltas are sent at most this often (the window repaints every 40 ms anyway); everything
+# else goes out at once. Each send wakes the app, which on a small CPU steals time from
+# llama.cpp's threads: measured with benchmarks/bench_engine.py, 10 ms cost SmolLM2 ~3%.
 _COALESCE_S = 0.03
 
 
 class Emitter:
-    """Sends events, merging text deltas of one kind that arrive within a few ms."""
+    """Sends events, merging text deltas of one kind that arrive within ``_COALESCE_S``."""
 
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
