@@ -181,22 +181,6 @@ def test_split_names() -> None:
     assert logical_name("Qwen3-8B-Q4_K_M.gguf") == "Qwen3-8B-Q4_K_M"
 
 
-@pytest.fixture(scope="module")
-def split_gguf(tmp_path_factory: pytest.TempPathFactory) -> list[bytes]:
-    """A GGUF split into 3 parts by gguf's writer (2 tensors a part; metadata in the first)."""
-    folder = tmp_path_factory.mktemp("split")
-    writer = gguf.GGUFWriter(str(folder / "m.gguf"), "qwen3moe", split_max_tensors=2)
-    writer.add_name("Split test")
-    writer.add_block_count(2)
-    for i in range(5):
-        writer.add_tensor(f"t{i}", np.full((64, 256), i, np.float32))
-    writer.write_header_to_file()
-    writer.write_kv_data_to_file()
-    writer.write_tensors_to_file(progress=False)
-    writer.close()
-    return [(folder / f"m-{i:05d}-of-00003.gguf").read_bytes() for i in (1, 2, 3)]
-
-
 def _split_files(folder: Path, parts: list[bytes]) -> list[Path]:
     paths = []
     for i, data in enumerate(parts, 1):

@@ -24,30 +24,6 @@ def gguf_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     return path.read_bytes()
 
 
-@pytest.fixture(scope="session")
-def split_gguf(tmp_path_factory: pytest.TempPathFactory) -> list[bytes]:
-    """A real GGUF split into 3 parts by gguf's writer (metadata in the first)."""
-    import gguf
-    import numpy as np
-
-    folder = tmp_path_factory.mktemp("split")
-    writer = gguf.GGUFWriter(str(folder / "m.gguf"), "qwen3moe", split_max_tensors=2)
-    writer.add_name("Split test")
-    writer.add_file_type(gguf.LlamaFileType.ALL_F32)
-    writer.add_context_length(2048)
-    writer.add_block_count(2)
-    writer.add_embedding_length(64)
-    writer.add_head_count(4)
-    writer.add_head_count_kv(2)
-    for i in range(5):
-        writer.add_tensor(f"t{i}", np.full((64, 256), i, np.float32))
-    writer.write_header_to_file()
-    writer.write_kv_data_to_file()
-    writer.write_tensors_to_file(progress=False)
-    writer.close()
-    return [(folder / f"m-{i:05d}-of-00003.gguf").read_bytes() for i in (1, 2, 3)]
-
-
 @pytest.fixture
 def hub(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[LocalHub]:
     """A running local Hub; HF_ENDPOINT points at it and no real token leaks in."""
