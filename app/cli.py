@@ -166,7 +166,7 @@ def resolve_model(name: str) -> Path:
 
 def _ask(args: argparse.Namespace, out: TextIO) -> int:
     from app.core.chat import PromptMessage
-    from app.core.sampling import defaults_for
+    from app.core.sampling import ModeSampling
     from app.engine.client import EngineClient, EngineFailure
     from app.engine.protocol import GenerateRequest, LoadRequest, TextDelta, ThinkingCut
 
@@ -175,7 +175,7 @@ def _ask(args: argparse.Namespace, out: TextIO) -> int:
     if args.system:
         messages.append(PromptMessage("system", args.system))
     messages.append(PromptMessage("user", args.prompt))
-    sampling = defaults_for(args.think).with_overrides(
+    sampling = ModeSampling().with_overrides(
         temperature=args.temperature,
         top_p=args.top_p,
         top_k=args.top_k,

@@ -29,3 +29,24 @@ NO_THINKING_DEFAULTS = Sampling(temperature=0.7, top_p=0.8, top_k=20, min_p=0.0)
 
 def defaults_for(thinking: bool) -> Sampling:
     return THINKING_DEFAULTS if thinking else NO_THINKING_DEFAULTS
+
+
+@dataclass(frozen=True, slots=True)
+class ModeSampling:
+    """Sampling for each think mode; the engine picks by the mode a reply really runs in.
+
+    The mode is known only there: a ``/no_think`` typed in the message, a budget of 0 or a
+    model that never (or always) thinks can overrule the toggle.
+    """
+
+    thinking: Sampling = THINKING_DEFAULTS
+    no_thinking: Sampling = NO_THINKING_DEFAULTS
+
+    def for_mode(self, thinking: bool) -> Sampling:
+        return self.thinking if thinking else self.no_thinking
+
+    def with_overrides(self, **overrides: Any) -> ModeSampling:
+        """The same overrides (those not None) applied to both modes."""
+        return ModeSampling(
+            self.thinking.with_overrides(**overrides), self.no_thinking.with_overrides(**overrides)
+        )

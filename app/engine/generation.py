@@ -19,7 +19,7 @@ from app.core.prompt import (
     prompt_opens_thinking,
     render_prompt,
 )
-from app.core.sampling import defaults_for
+from app.core.sampling import ModeSampling, Sampling, defaults_for
 from app.core.thinking import Phase, ThinkingParser
 from app.engine.llama_session import LlamaSession, Sampler
 from app.engine.protocol import (
@@ -101,7 +101,7 @@ class ReplyGenerator:
             return
         emit(PromptProgress(len(prompt_tokens), s.common_prefix(context), req.request_id))
         cached = s.prefill(context)
-        sampling = req.sampling or defaults_for(thinking)
+        sampling = _sampling_for(req.sampling, thinking)
         sampler = Sampler(
             s,
             temperature=sampling.temperature,
@@ -251,6 +251,12 @@ class ReplyGenerator:
                 request_id=rid,
             )
         )
+
+
+def _sampling_for(chosen: ModeSampling | Sampling | None, thinking: bool) -> Sampling:
+    if isinstance(chosen, ModeSampling):
+        return chosen.for_mode(thinking)
+    return chosen or defaults_for(thinking)
 
 
 @dataclass

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.core.chat import PromptMessage, ReplyStats
-from app.core.sampling import Sampling
+from app.core.sampling import ModeSampling, Sampling
 
 # ---- requests (app -> engine) ----------------------------------------------
 
@@ -27,7 +27,9 @@ class GenerateRequest:
     messages: tuple[PromptMessage, ...]
     thinking: bool = True
     budget: int | None = None  # thinking tokens; None: unlimited
-    sampling: Sampling | None = None  # None: Qwen's defaults for the think mode
+    # Per mode (chosen by the mode the reply really runs in), one for any mode, or None for
+    # Qwen's defaults of the mode.
+    sampling: ModeSampling | Sampling | None = None
     max_tokens: int | None = None
     seed: int | None = None
     # Continue a reasoning that the budget cut: its text so far, and the new budget.

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from app.core.chat import Message, ReplyStats, to_prompt
+from app.core.sampling import ModeSampling
 from app.engine.protocol import EngineError, Event, GenerateRequest
 from app.ui.bridge import EngineBridge
 from app.ui.bus import MessageBus
@@ -160,7 +161,7 @@ class ChatController(QObject):
             tuple(to_prompt(history, chat.system_prompt.strip() or None)),
             thinking=thinking,
             budget=budget if thinking else None,
-            sampling=sampling,
+            sampling=ModeSampling(self.prefs.sampling(True), self.prefs.sampling(False)),
             resume_thinking=resume.thinking if resume is not None else None,
         )
         view = self.presenter.assistant_view(reply)

@@ -83,3 +83,11 @@ def test_sampling_defaults_follow_qwen() -> None:
     )
     assert defaults_for(True).min_p == defaults_for(False).min_p == 0.0
     assert defaults_for(True).with_overrides(temperature=0.1, top_k=None).top_k == 20
+
+
+def test_mode_sampling_overrides_apply_to_both_modes() -> None:
+    from app.core.sampling import ModeSampling
+
+    both = ModeSampling().with_overrides(temperature=0.3, top_k=None)
+    assert both.for_mode(True) == THINKING_DEFAULTS.with_overrides(temperature=0.3)
+    assert both.for_mode(False) == NO_THINKING_DEFAULTS.with_overrides(temperature=0.3)

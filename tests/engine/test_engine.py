@@ -330,3 +330,23 @@ def test_context_too_small_for_the_prompt(engine: EngineClient, qwen3_model: Scr
     assert "context" in str(info.value)
     # Still usable with a short prompt.
     assert engine.generate_sync(GenerateRequest((PromptMessage("user", "hi"),), thinking=False)).answer
+
+
+def test_sampling_follows_the_mode_the_reply_runs_in(engine: EngineClient, smollm_path: Path) -> None:
+    """Per-mode sampling is chosen by the engine: a never-thinking model uses the no-think one."""
+    from app.core.sampling import ModeSampling
+
+    engine.load_sync(LoadRequest(str(smollm_path), n_ctx=1024))
+    greedy = Sampling(temperature=0.0, top_p=1.0, top_k=0, min_p=0.0)
+    hot = Sampling(temperature=1.5, top_p=1.0, top_k=0, min_p=0.0)
+    question = (PromptMessage("user", "Write one sentence about the sea."),)
+    plain = engine.generate_sync(GenerateRequest(question, thinking=False, sampling=greedy, max_tokens=24))
+    # The toggle asks for thinking, but SmolLM2 never thinks: the no-think sampling applies.
+    toggled = engine.generate_sync(
+        GenerateRequest(question, thinking=True, sampling=ModeSampling(hot, greedy), seed=7, max_tokens=24)
+    )
+    assert toggled.answer == plain.answer
+    swapped = engine.generate_sync(
+        GenerateRequest(question, thinking=True, sampling=ModeSampling(greedy, hot), seed=7, max_tokens=24)
+    )
+    assert swapped.answer != plain.answer
