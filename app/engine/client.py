@@ -16,6 +16,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from app.core.gguf_check import GGUFCheckError, check_gguf_file
@@ -133,7 +134,7 @@ class EngineClient:
         rid = self._next_request
         self._cancel.value = 0
         self.busy = True
-        self._send(_with_id(request, rid))
+        self._send(replace(request, request_id=rid))
         return rid
 
     def cancel(self) -> None:
@@ -228,12 +229,6 @@ class EngineFailure(RuntimeError):
     def __init__(self, error: EngineError) -> None:
         super().__init__(error.message)
         self.error = error
-
-
-def _with_id(request: GenerateRequest, rid: int) -> GenerateRequest:
-    from dataclasses import replace
-
-    return replace(request, request_id=rid)
 
 
 def _crash_message(exitcode: int | None) -> str:

@@ -59,7 +59,8 @@ class Emitter:
             return
         self.flush()
         self._conn.send(event)
-        self._last_send = 0.0 if not isinstance(event, TextDelta) else self._clock()
+        # Any other event starts a new phase (a reply, a cut): its first text goes out at once.
+        self._last_send = 0.0
 
     def flush(self) -> None:
         if self._pending is not None:
