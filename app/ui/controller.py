@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from app.core.chat import Message, ReplyStats, to_prompt
+from app.core.prompt import ThinkingSupport, effective_thinking
 from app.core.sampling import ModeSampling
 from app.engine.protocol import EngineError, Event, GenerateRequest
 from app.ui.bridge import EngineBridge
@@ -119,18 +120,17 @@ class ChatController(QObject):
         self._start(chat, None, think, budget)
         return True
 
-    def _effective_thinking(self, think: bool) -> bool:
-        support = self.models.thinking_support
-        return {"never": False, "always": True}.get(support, think)
-
     def _start(
         self, chat: Chat, reply: Reply | None, think: bool, budget: int | None, resume: Message | None = None
     ) -> None:
-        thinking = self._effective_thinking(think) or resume is not None
-        sampling = self.prefs.sampling(thinking)
         if chat.has_earlier:  # the prompt needs the whole conversation, not just what is shown
             self.repo.load_earlier(chat.id, None)
         history = chat.messages(upto=reply) if reply is not None else chat.messages()
+        prompt = tuple(to_prompt(history, chat.system_prompt.strip() or None))
+        # The same rule the engine applies: the model's support, /think and /no_think, budget 0.
+        support = ThinkingSupport(self.models.thinking_support)
+        thinking = resume is not None or effective_thinking(prompt, think, budget, support)
+        sampling = self.prefs.sampling(thinking)
         if resume is not None:
             message = resume
             limit = (resume.stats.thinking_tokens if resume.stats else 0) + budget if budget else None
@@ -158,7 +158,7 @@ class ChatController(QObject):
                 self.presenter.refresh_reply(reply)
         assert reply is not None
         request = GenerateRequest(
-            tuple(to_prompt(history, chat.system_prompt.strip() or None)),
+            prompt,
             thinking=thinking,
             budget=budget if thinking else None,
             sampling=ModeSampling(self.prefs.sampling(True), self.prefs.sampling(False)),

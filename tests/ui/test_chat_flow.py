@@ -61,6 +61,18 @@ def test_thinking_off_shows_no_panel(qtbot: Any, window: MainWindow, qwen3_model
     assert reply.message is not None and reply.message.think_mode is False
 
 
+def test_no_think_typed_in_the_message_wins_over_the_toggle(
+    qtbot: Any, window: MainWindow, qwen3_model: ScriptedModel
+) -> None:
+    load(qtbot, window, qwen3_model)
+    assert window.composer.think.isChecked()
+    send(qtbot, window, "Say hello. /no_think")
+    (reply,) = replies(window)
+    assert reply.thinking.isHidden()
+    assert reply.answer.toPlainText() == qwen3_model.script.answer_text
+    assert reply.message is not None and reply.message.think_mode is False
+
+
 def test_a_model_that_never_thinks_disables_the_toggle(
     qtbot: Any, window: MainWindow, plain_model: ScriptedModel
 ) -> None:
