@@ -34,18 +34,18 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.core.chat import ReplyStats
-from app.core.settings import ModelLoad
+from app.core.chat.messages import ReplyStats
+from app.core.store.settings import ModelLoad
 from app.engine.protocol import GenerateRequest, PromptProgress, ReplyFinished, TextDelta
 from app.testkit.scripted_model import Script, write_scripted_model
-from app.ui.assistant_view import AssistantMessageView
+from app.ui.chat.assistant_view import AssistantMessageView
 from app.ui.main_window import MainWindow
-from app.ui.prefs import Preferences
-from app.ui.qt import QApplication, QElapsedTimer, Qt, QTimer, qInstallMessageHandler
-from app.ui.reply_stream import ReplyStream
-from app.ui.rich_view import RichTextView
-from app.ui.theme import ThemeManager
-from app.ui.warmup import settle_startup
+from app.ui.common.prefs import Preferences
+from app.ui.common.qt import QApplication, QElapsedTimer, Qt, QTimer, qInstallMessageHandler
+from app.ui.chat.reply_stream import ReplyStream
+from app.ui.chat.rich_view import RichTextView
+from app.ui.common.theme import ThemeManager
+from app.ui.common.warmup import settle_startup
 
 REQUEST_ID = 7777
 WORDS = (

@@ -26,14 +26,14 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.core.chat import Message, ReplyStats
-from app.core.settings import Settings
+from app.core.chat.messages import Message, ReplyStats
+from app.core.store.settings import Settings
 from app.core.store import ChatStore
 from app.ui.main_window import MainWindow
-from app.ui.prefs import Preferences
-from app.ui.qt import QApplication, QEvent, QObject, qInstallMessageHandler
-from app.ui.theme import ThemeManager
-from app.ui.warmup import settle_startup
+from app.ui.common.prefs import Preferences
+from app.ui.common.qt import QApplication, QEvent, QObject, qInstallMessageHandler
+from app.ui.common.theme import ThemeManager
+from app.ui.common.warmup import settle_startup
 
 WORDS = [
     "model",

@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.core.chat import Message, ReplyStats
+from app.core.chat.messages import Message, ReplyStats
 from app.core.store import ChatStore, search
 
 VOCAB = (

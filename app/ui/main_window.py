@@ -4,23 +4,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.ui.banner import Banner
-from app.ui.bridge import EngineBridge
-from app.ui.bus import MessageBus
-from app.ui.chat_history import ChatHistory
-from app.ui.chat_store_repo import open_chats
-from app.ui.chats import ChatRepository
-from app.ui.composer import Composer
-from app.ui.controller import ChatController
-from app.ui.conversation import MAX_WIDTH, ConversationView, centred
-from app.ui.drops import gguf_paths
-from app.ui.icons import retint, set_icon
+from app.ui.common.banner import Banner
+from app.ui.common.bridge import EngineBridge
+from app.ui.common.bus import MessageBus
+from app.ui.history.feature import ChatHistory
+from app.ui.history.store_chats import open_chats
+from app.core.chat.chats import ChatRepository
+from app.ui.chat.composer import Composer
+from app.ui.chat.controller import ChatController
+from app.ui.chat.conversation import MAX_WIDTH, ConversationView, centred
+from app.ui.common.drops import gguf_paths
+from app.ui.common.icons import retint, set_icon
 from app.ui.library import ModelsFeature
-from app.ui.model_picker import ModelPicker
-from app.ui.models import ModelManager, ModelState
-from app.ui.prefs import Preferences
-from app.ui.presenter import ConversationPresenter
-from app.ui.qt import (
+from app.ui.chat.model_picker import ModelPicker
+from app.ui.common.model_state import ModelManager, ModelState
+from app.ui.common.prefs import Preferences
+from app.ui.chat.presenter import ConversationPresenter
+from app.ui.common.qt import (
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
@@ -38,9 +38,9 @@ from app.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
-from app.ui.settings_dialog import SettingsDialog
-from app.ui.sidebar import Sidebar
-from app.ui.theme import ThemeManager
+from app.ui.settings.dialog import SettingsDialog
+from app.ui.history.sidebar import Sidebar
+from app.ui.common.theme import ThemeManager
 
 WELCOME = "Ask anything.\nThe model runs on this computer; nothing leaves it."
 NO_MODEL = "Open a model to begin: Model ▸ Open model…, or drop a .gguf file here."

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from app.core.budget import WRAP_UP, choose_cut
+from app.core.chat.budget import WRAP_UP, choose_cut
 
 
 def pieces(*texts: str) -> list[bytes]:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from app.core.catalog import load_catalog
-from app.core.fit import (
+from app.core.models.catalog import load_catalog
+from app.core.models.fit import (
     ModelShape,
     Verdict,
     auto_gpu_layers,
@@ -12,8 +12,8 @@ from app.core.fit import (
     rank_catalog,
     recommend,
 )
-from app.core.gguf_model import read_model
-from app.core.hardware import GPUInfo, Hardware
+from app.core.gguf.model import read_model
+from app.core.models.hardware import GPUInfo, Hardware
 from app.testkit.scripted_model import ScriptedModel
 
 MIB = 1024 * 1024

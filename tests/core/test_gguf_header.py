@@ -9,7 +9,7 @@ import gguf
 import numpy as np
 import pytest
 
-from app.core.gguf_header import (
+from app.core.gguf.header import (
     IncompleteSplitError,
     NotGGUFError,
     SkippedArray,
@@ -18,9 +18,9 @@ from app.core.gguf_header import (
     check_complete,
     read_header,
 )
-from app.core.gguf_model import read_model
-from app.core.gguf_split import logical_name, parse_split_name, split_part_names
-from app.core.gguf_types import FILE_TYPES, GGML_TYPE_SIZES
+from app.core.gguf.model import read_model
+from app.core.gguf.split import logical_name, parse_split_name, split_part_names
+from app.core.gguf.types import FILE_TYPES, GGML_TYPE_SIZES
 from app.testkit.scripted_model import Script, ScriptedModel, qwen3_chat_template, write_scripted_model
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from app.core.hardware import (
+from app.core.models.hardware import (
     GPUInfo,
     Hardware,
     amd_gpus_from_sysfs,

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from app.core.chat import Message, PromptMessage, to_prompt
-from app.core.prompt import (
+from app.core.chat.messages import Message, PromptMessage, to_prompt
+from app.core.chat.prompt import (
     ThinkingSupport,
     effective_thinking,
     prompt_opens_thinking,
@@ -9,7 +9,7 @@ from app.core.prompt import (
     soft_switch,
     thinking_support,
 )
-from app.core.sampling import NO_THINKING_DEFAULTS, THINKING_DEFAULTS, defaults_for
+from app.core.chat.sampling import NO_THINKING_DEFAULTS, THINKING_DEFAULTS, defaults_for
 from app.testkit.scripted_model import qwen3_chat_template
 
 QWEN3 = qwen3_chat_template()
@@ -86,7 +86,7 @@ def test_sampling_defaults_follow_qwen() -> None:
 
 
 def test_mode_sampling_overrides_apply_to_both_modes() -> None:
-    from app.core.sampling import ModeSampling
+    from app.core.chat.sampling import ModeSampling
 
     both = ModeSampling().with_overrides(temperature=0.3, top_k=None)
     assert both.for_mode(True) == THINKING_DEFAULTS.with_overrides(temperature=0.3)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.core.thinking import Delta, Phase, ThinkingParser, split_complete_text
+from app.core.chat.thinking import Delta, Phase, ThinkingParser, split_complete_text
 
 SAMPLES = [
     "<think>\nLet me think: 2 + 2 = 4.\n</think>\n\nThe answer is **4**.",

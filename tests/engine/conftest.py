@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from app.engine.client import EngineClient
+from app.engine.local.client import EngineClient
 
 
 @pytest.fixture

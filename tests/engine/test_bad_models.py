@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.engine.client import EngineClient, EngineFailure
+from app.engine.local.client import EngineClient, EngineFailure
 from app.engine.protocol import LoadRequest
 from app.testkit.scripted_model import ScriptedModel
 
@@ -109,7 +109,7 @@ def _declared_giant(path: Path) -> Path:
     import gguf
     import numpy as np
 
-    from app.core.gguf_header import read_header
+    from app.core.gguf.header import read_header
 
     w = gguf.GGUFWriter(str(path), "qwen3")
     w.add_block_count(64)

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from app.core.chat import PromptMessage
-from app.core.sampling import Sampling
-from app.engine.client import EngineClient, EngineFailure
+from app.core.chat.messages import PromptMessage
+from app.core.chat.sampling import Sampling
+from app.engine.local.client import EngineClient, EngineFailure
 from app.engine.protocol import (
     EngineError,
     GenerateRequest,
@@ -334,7 +334,7 @@ def test_context_too_small_for_the_prompt(engine: EngineClient, qwen3_model: Scr
 
 def test_sampling_follows_the_mode_the_reply_runs_in(engine: EngineClient, smollm_path: Path) -> None:
     """Per-mode sampling is chosen by the engine: a never-thinking model uses the no-think one."""
-    from app.core.sampling import ModeSampling
+    from app.core.chat.sampling import ModeSampling
 
     engine.load_sync(LoadRequest(str(smollm_path), n_ctx=1024))
     greedy = Sampling(temperature=0.0, top_p=1.0, top_k=0, min_p=0.0)

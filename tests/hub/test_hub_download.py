@@ -14,7 +14,7 @@ from typing import Any, BinaryIO
 
 import pytest
 
-from app.core.gguf_model import read_model
+from app.core.gguf.model import read_model
 from app.core.hub import download as dl
 from app.core.hub import partial
 from app.core.hub.download import (

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core.gguf_header import GGUFError, TruncatedGGUFError
+from app.core.gguf.header import GGUFError, TruncatedGGUFError
 from app.core.hub.download import Downloader, RemoteFile, part_path
 from app.core.hub.library import (
     ModelLibrary,
@@ -15,7 +15,7 @@ from app.core.hub.library import (
     platform_models_dir,
     resolve_model_name,
 )
-from app.core.settings import Settings, load_settings, save_settings
+from app.core.store.settings import Settings, load_settings, save_settings
 from tests.hub.local_hub import LocalHub
 
 REPO = "Qwen/Qwen3-0.6B-GGUF"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core.catalog import load_catalog, parse_catalog
+from app.core.models.catalog import load_catalog, parse_catalog
 from app.core.hub.errors import AuthRequiredError, NetworkError, NotFoundError
 from app.core.hub.plan import plan_catalog, plan_hub_model, plan_repo_file
 from app.core.hub.search import (

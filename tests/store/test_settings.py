@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from app.core import settings as settings_mod
-from app.core.chat import Message
-from app.core.sampling import NO_THINKING_DEFAULTS, THINKING_DEFAULTS
-from app.core.settings import (
+from app.core.chat.messages import Message
+from app.core.chat.sampling import NO_THINKING_DEFAULTS, THINKING_DEFAULTS
+from app.core.store.settings import (
     ModelLoad,
     Settings,
     SettingsFile,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.core.chat import Message, ReplyStats
+from app.core.chat.messages import Message, ReplyStats
 from app.core.store import ChatStore, NotFoundError, title_from_text
 
 

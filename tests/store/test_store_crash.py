@@ -15,7 +15,7 @@ REPO = Path(__file__).resolve().parents[2]
 CHILD = textwrap.dedent(
     """
     import sys, time
-    from app.core.chat import Message
+    from app.core.chat.messages import Message
     from app.core.store import ReplyWriter, StoreWorker
 
     worker = StoreWorker(sys.argv[1])

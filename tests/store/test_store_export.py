@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core.chat import Message, ReplyStats
+from app.core.chat.messages import Message, ReplyStats
 from app.core.store import ChatStore
 from app.core.store.export import (
     FORMAT_VERSION,

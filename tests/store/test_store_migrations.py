@@ -41,7 +41,7 @@ def test_v1_database_migrates_and_gets_searchable(db_path: Path) -> None:
         assert [h.message_id for h in search(s, "volcanoes")] == ["m1"]
         assert [h.message_id for h in search(s, "geology", include_thinking=True)] == ["m2"]
         # New rows are indexed by the triggers too.
-        from app.core.chat import Message
+        from app.core.chat.messages import Message
 
         s.add_message("c1", Message(role="user", content="and geysers?"))
         assert len(search(s, "geysers")) == 1

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from app.core.chat import Message
+from app.core.chat.messages import Message
 from app.core.store import ChatStore, search, snippet_html
 from app.core.store.search import HIGHLIGHT_END, HIGHLIGHT_START, fts_query, plain_snippet
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core.chat import Message, ReplyStats
+from app.core.chat.messages import Message, ReplyStats
 from app.core.store import ChatStore, ReplyWriter, StoreWorker
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from app.core.chat import Message
+from app.core.chat.messages import Message
 from app.core.store import ChatStore
 from app.core.store.export import export_json, export_markdown, import_chat
 from app.core.store.turns import (

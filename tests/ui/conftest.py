@@ -15,11 +15,11 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # so that `tests.ui.driver` imports however pytest is run
     sys.path.insert(0, str(ROOT))
 
-from app.core.settings import ModelLoad  # noqa: E402
+from app.core.store.settings import ModelLoad  # noqa: E402
 from app.ui.main_window import MainWindow  # noqa: E402
-from app.ui.prefs import Preferences  # noqa: E402
-from app.ui.qt import QApplication, QtMsgType, qInstallMessageHandler  # noqa: E402
-from app.ui.theme import ThemeManager  # noqa: E402
+from app.ui.common.prefs import Preferences  # noqa: E402
+from app.ui.common.qt import QApplication, QtMsgType, qInstallMessageHandler  # noqa: E402
+from app.ui.common.theme import ThemeManager  # noqa: E402
 
 # The offscreen platform cannot resize windows to size hints; real platforms can. This is the
 # one message tolerated, and only verbatim.

@@ -6,10 +6,10 @@ from pathlib import Path
 from typing import Any
 
 from app.testkit.scripted_model import ScriptedModel
-from app.ui.assistant_view import AssistantMessageView
+from app.ui.chat.assistant_view import AssistantMessageView
 from app.ui.main_window import MainWindow
-from app.ui.qt import Qt, QWidget
-from app.ui.user_view import UserMessageView
+from app.ui.common.qt import Qt, QWidget
+from app.ui.chat.user_view import UserMessageView
 
 WAIT_MS = 60_000
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from app.testkit.scripted_model import ScriptedModel
 from app.ui.main_window import MainWindow
-from app.ui.qt import QKeySequence, Qt, QWidget
+from app.ui.common.qt import QKeySequence, Qt, QWidget
 from tests.ui.driver import load, named, replies, send
 
 FIXED_NAMES = ("Message", "Send", "Think", "Thinking budget", "Model", "Chats")

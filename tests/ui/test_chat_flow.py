@@ -7,7 +7,7 @@ from typing import Any
 
 from app.testkit.scripted_model import ScriptedModel
 from app.ui.main_window import MainWindow
-from app.ui.qt import Qt
+from app.ui.common.qt import Qt
 from tests.ui.driver import WAIT_MS, load, replies, send, user_messages
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.core.chat import Message
+from app.core.chat.messages import Message
 from app.testkit.scripted_model import ScriptedModel
 from app.ui.main_window import MainWindow
-from app.ui.qt import Qt
+from app.ui.common.qt import Qt
 from tests.ui.driver import load, replies, send
 
 

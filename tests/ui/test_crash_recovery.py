@@ -20,14 +20,14 @@ from typing import Any
 
 import pytest
 
-from app.core.chat import Message
-from app.core.settings import Settings
+from app.core.chat.messages import Message
+from app.core.store.settings import Settings
 from app.core.store import ChatStore
 from app.testkit.scripted_model import ScriptedModel
 from app.ui.main import TEST_AUTOSEND, TEST_AUTOSEND_CHAT
 from app.ui.main_window import MainWindow
-from app.ui.prefs import Preferences
-from app.ui.theme import ThemeManager
+from app.ui.common.prefs import Preferences
+from app.ui.common.theme import ThemeManager
 from tests.ui.driver import replies, user_messages
 
 ROOT = Path(__file__).resolve().parents[2]

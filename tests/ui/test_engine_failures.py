@@ -9,8 +9,8 @@ from typing import Any
 
 from app.testkit.scripted_model import ScriptedModel
 from app.ui.main_window import MainWindow
-from app.ui.models import ModelState
-from app.ui.qt import Qt
+from app.ui.common.model_state import ModelState
+from app.ui.common.qt import Qt
 from tests.ui.driver import WAIT_MS, load, replies, send
 
 
@@ -85,7 +85,7 @@ def test_a_file_that_is_not_a_model_fails_to_load_with_a_reason(
 
 
 def test_context_full_says_what_to_do(qtbot: Any, window: MainWindow, qwen3_model: ScriptedModel) -> None:
-    from app.core.settings import ModelLoad
+    from app.core.store.settings import ModelLoad
 
     window.prefs.settings.models[str(qwen3_model.path)] = ModelLoad(n_ctx=512, n_gpu_layers=0)
     load(qtbot, window, qwen3_model)

@@ -9,12 +9,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from app.core.settings import ModelLoad
+from app.core.store.settings import ModelLoad
 from app.testkit.scripted_model import ScriptedModel
-from app.ui.chats import Reply
+from app.core.chat.chats import Reply
 from app.ui.main_window import MainWindow
-from app.ui.prefs import Preferences
-from app.ui.settings_dialog import SettingsDialog
+from app.ui.common.prefs import Preferences
+from app.ui.settings.dialog import SettingsDialog
 from tests.ui.driver import load, replies, send
 
 

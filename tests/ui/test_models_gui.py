@@ -15,13 +15,13 @@ from typing import Any
 
 import pytest
 
-from app.core.catalog import load_catalog
-from app.core.fit import recommend
-from app.core.hardware import Hardware
+from app.core.models.catalog import load_catalog
+from app.core.models.fit import recommend
+from app.core.models.hardware import Hardware
 from app.core.hub import auth
 from app.core.hub.download import part_path
 from app.core.hub.library import ModelLibrary
-from app.core.settings import ModelLoad
+from app.core.store.settings import ModelLoad
 from app.testkit.scripted_model import ScriptedModel
 from app.ui.library.catalog_tab import CatalogCard
 from app.ui.library.dialog import ModelsDialog
@@ -29,8 +29,8 @@ from app.ui.library.downloads_tab import DownloadCard
 from app.ui.library.feature import ModelsFeature
 from app.ui.library.service import ModelsService
 from app.ui.main_window import MainWindow
-from app.ui.prefs import Preferences
-from app.ui.qt import (
+from app.ui.common.prefs import Preferences
+from app.ui.common.qt import (
     QApplication,
     QDesktopServices,
     QDragEnterEvent,
@@ -46,7 +46,7 @@ from app.ui.qt import (
     QWidget,
     Slot,
 )
-from app.ui.settings_dialog import SettingsDialog
+from app.ui.settings.dialog import SettingsDialog
 from tests.hub.local_hub import LocalHub
 from tests.ui.driver import named
 
@@ -493,7 +493,7 @@ def test_welcome_recommends_a_model_for_this_machine(qtbot: Any, window: MainWin
 
 def test_choosing_a_stored_chat_leaves_the_welcome(qtbot: Any, window: MainWindow) -> None:
     """Chats kept from before (with no model known any more) open instead of the welcome."""
-    from app.core.chat import Message
+    from app.core.chat.messages import Message
 
     feature = window.models_feature
     qtbot.waitUntil(feature.welcome.isVisible, timeout=WAIT_MS)

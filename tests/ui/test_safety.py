@@ -13,9 +13,9 @@ import pytest
 from app.core.render import LIGHT
 from app.testkit.scripted_model import Script, write_scripted_model
 from app.ui.main_window import MainWindow
-from app.ui.markdown_view import MarkdownView
-from app.ui.qt import QGuiApplication, QUrl
-from app.ui.rich_view import RichTextView
+from app.ui.chat.markdown_view import MarkdownView
+from app.ui.common.qt import QGuiApplication, QUrl
+from app.ui.chat.rich_view import RichTextView
 from tests.ui.driver import load, replies, send
 
 
@@ -106,7 +106,7 @@ def test_streamed_markup_is_never_interpreted(qtbot: Any, server: str) -> None:
 def test_links_open_only_on_click_and_only_http(qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     opened: list[str] = []
     monkeypatch.setattr(
-        "app.ui.rich_view.QDesktopServices.openUrl", lambda url: opened.append(url.toString())
+        "app.ui.chat.rich_view.QDesktopServices.openUrl", lambda url: opened.append(url.toString())
     )
     md = MarkdownView("Answer", LIGHT)
     qtbot.addWidget(md)

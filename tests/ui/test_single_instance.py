@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from app.testkit.scripted_model import ScriptedModel
-from app.ui.single_instance import SingleInstance, server_name
+from app.ui.common.single_instance import SingleInstance, server_name
 
 
 def test_a_second_instance_forwards_its_arguments(qtbot: Any) -> None:

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from app.core.render import LIGHT, render_markdown
-from app.ui.budget import LAST_STEP, UNLIMITED_STEP, BudgetSlider, budget_at, budget_label, step_for
-from app.ui.composer import Composer
-from app.ui.markdown_view import SEGMENT_CHARS, MarkdownView
-from app.ui.qt import Qt, QTextCursor, QTextDocument
+from app.ui.chat.budget_slider import LAST_STEP, UNLIMITED_STEP, BudgetSlider, budget_at, budget_label, step_for
+from app.ui.chat.composer import Composer
+from app.ui.chat.markdown_view import SEGMENT_CHARS, MarkdownView
+from app.ui.common.qt import Qt, QTextCursor, QTextDocument
 
 
 def test_budget_scale_is_logarithmic_with_an_unlimited_end() -> None:

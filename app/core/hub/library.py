@@ -19,12 +19,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.core.catalog import Catalog, CatalogError, load_catalog
-from app.core.gguf_header import GGUFError
-from app.core.gguf_model import GGUFModel, read_model
-from app.core.gguf_split import logical_name, parse_split_name, split_parts
+from app.core.models.catalog import Catalog, CatalogError, load_catalog
+from app.core.gguf.header import GGUFError
+from app.core.gguf.model import GGUFModel, read_model
+from app.core.gguf.split import logical_name, parse_split_name, split_parts
 from app.core.hub.partial import discard_partial, part_path
-from app.core.settings import load_settings
+from app.core.store.settings import load_settings
 
 __all__ = [
     "LocalModel",

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from app.core.catalog import Catalog, load_catalog
-from app.core.gguf_split import logical_name, parse_split_name
+from app.core.models.catalog import Catalog, load_catalog
+from app.core.gguf.split import logical_name, parse_split_name
 from app.core.hub.download import RemoteFile
 from app.core.hub.errors import NotFoundError
 from app.core.hub.search import HubModel, group_gguf_files, list_gguf_files

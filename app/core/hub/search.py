@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any, TypeVar
 
-from app.core.gguf_split import logical_name, parse_split_name
+from app.core.gguf.split import logical_name, parse_split_name
 from app.core.hub.errors import AuthRequiredError, HubError, NetworkError, NotFoundError, ServerError
 from app.core.hub.hf import get_json, hf_api, hf_errors, hf_model_info_class
 

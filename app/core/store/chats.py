@@ -17,7 +17,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, TypeVar
 
-from app.core.chat import Message
+from app.core.chat.messages import Message
 from app.core.store import db
 from app.core.store.records import (
     MESSAGE_COLUMNS,

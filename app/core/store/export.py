@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from app.core.chat import Message
+from app.core.chat.messages import Message
 from app.core.store.chats import ChatStore
 from app.core.store.records import Chat, new_id
 from app.core.store.turns import message_rows, set_versions, shown_messages

@@ -10,7 +10,7 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from app.core.chat import Message, ReplyStats
+from app.core.chat.messages import Message, ReplyStats
 
 TITLE_MAX = 60
 ELLIPSIS = "…"

@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from app.core.chat import Message
+from app.core.chat.messages import Message
 from app.core.store.chats import ChatStore
 from app.core.store.records import MESSAGE_COLUMNS, message_from_row, message_values
 

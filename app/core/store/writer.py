@@ -18,7 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from app.core.chat import Message
+from app.core.chat.messages import Message
 from app.core.store.chats import ChatStore
 
 T = TypeVar("T")

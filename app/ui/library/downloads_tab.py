@@ -6,7 +6,7 @@ from app.core.hub.queue import DownloadEvent, JobInfo
 from app.ui.library.service import ModelsService
 from app.ui.library.text import human_size, job_fraction, job_status
 from app.ui.library.widgets import Card, CardList, TokenPrompt, button, label, repolish
-from app.ui.qt import QHBoxLayout, QProgressBar, QVBoxLayout, QWidget, Signal
+from app.ui.common.qt import QHBoxLayout, QProgressBar, QVBoxLayout, QWidget, Signal
 
 STEPS = 1000  # progress bar resolution
 

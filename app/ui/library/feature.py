@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from app.ui.icons import set_icon
+from app.ui.common.icons import set_icon
 from app.ui.library.dialog import ModelsDialog
 from app.ui.library.service import ModelsService
 from app.ui.library.welcome import WelcomePanel
-from app.ui.models import ModelState
-from app.ui.qt import QAction, QKeySequence, QObject, Qt, QToolButton
+from app.ui.common.model_state import ModelState
+from app.ui.common.qt import QAction, QKeySequence, QObject, Qt, QToolButton
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow

@@ -10,7 +10,7 @@ from app.core.hub.library import LocalModel
 from app.ui.library.service import ModelsService
 from app.ui.library.text import human_params, human_size
 from app.ui.library.widgets import Card, CardList, button, label
-from app.ui.qt import (
+from app.ui.common.qt import (
     QDesktopServices,
     QFileDialog,
     QHBoxLayout,

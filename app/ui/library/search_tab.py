@@ -7,7 +7,7 @@ from app.core.hub.search import HubModel, RepoResult
 from app.ui.library.service import ModelsService
 from app.ui.library.text import human_size
 from app.ui.library.widgets import TokenPrompt, button, label, repolish
-from app.ui.qt import (
+from app.ui.common.qt import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,

@@ -15,20 +15,20 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from app.cli_fit import gpu_advice, probe_gpu_offload
-from app.core.catalog import Catalog, CatalogError, CatalogModel, QuantFiles, Thinking, load_catalog
-from app.core.fit import Fit, ModelShape, Recommendation, check_fit, rank_catalog, recommend
-from app.core.hardware import Hardware, detect_hardware
+from app.cli.fit import gpu_advice, probe_gpu_offload
+from app.core.models.catalog import Catalog, CatalogError, CatalogModel, QuantFiles, Thinking, load_catalog
+from app.core.models.fit import Fit, ModelShape, Recommendation, check_fit, rank_catalog, recommend
+from app.core.models.hardware import Hardware, detect_hardware
 from app.core.hub.auth import TokenStore, default_token_store
 from app.core.hub.download import Downloader, RemoteFile
 from app.core.hub.library import LocalModel, ModelLibrary
 from app.core.hub.plan import DownloadPlan, plan_catalog, plan_hub_model
 from app.core.hub.queue import DownloadEvent, DownloadManager, JobInfo
 from app.core.hub.search import HubModel, RepoResult, list_gguf_models, search_gguf_repos
-from app.core.settings import SettingsFile
-from app.ui.library.tasks import Failed, TaskRunner
-from app.ui.prefs import Preferences
-from app.ui.qt import QObject, Qt, Signal
+from app.core.store.settings import SettingsFile
+from app.ui.common.tasks import Failed, TaskRunner
+from app.ui.common.prefs import Preferences
+from app.ui.common.qt import QObject, Qt, Signal
 
 __all__ = ["ModelsService", "probe_hardware"]
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from app.cli_format import human_params
-from app.core.hardware import Hardware
+from app.cli.format import human_params
+from app.core.models.hardware import Hardware
 from app.core.hub.errors import human_size
 from app.core.hub.queue import JobInfo
 

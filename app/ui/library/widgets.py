@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from app.core.fit import CPU_ACTIVE_LIMIT, Fit
-from app.ui.drops import gguf_paths
-from app.ui.qt import (
+from app.core.models.fit import CPU_ACTIVE_LIMIT, Fit
+from app.ui.common.drops import gguf_paths
+from app.ui.common.qt import (
     QDragEnterEvent,
     QDropEvent,
     QFrame,

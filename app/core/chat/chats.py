@@ -1,0 +1,230 @@
+"""Chats as the window sees them, and the seam where persistence plugs in.
+
+A chat is a list of entries: a user :class:`Message`, or a :class:`Reply` that holds every
+version of one assistant answer (regenerating adds a version; "‹ 1/2 ›" switches). The
+window talks to a :class:`ChatRepository`; :class:`MemoryChats` keeps everything in memory,
+and :class:`app.ui.history.store_chats.StoreChats` (the window's default) keeps it in SQLite.
+
+A persistent repository may load a chat's entries lazily, newest first: ``entries`` then
+holds the newest ones and ``has_earlier`` says that older ones wait in the store.
+
+Qt-free on purpose: plain data and plain calls.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from app.core.chat.messages import Message
+
+DEFAULT_TITLE = "New chat"
+TITLE_LIMIT = 60
+
+
+@dataclass(eq=False)
+class Reply:
+    """One assistant turn and all of its versions; ``index`` picks the one shown and sent."""
+
+    versions: list[Message]
+    index: int = 0
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)  # the reply group in the store
+
+    @property
+    def message(self) -> Message:
+        return self.versions[self.index]
+
+    def add(self, message: Message) -> None:
+        self.versions.append(message)
+        self.index = len(self.versions) - 1
+
+
+Entry = Message | Reply
+
+
+@dataclass(eq=False)
+class Chat:
+    title: str = DEFAULT_TITLE
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    entries: list[Entry] = field(default_factory=list)
+    think: bool = True  # the Think toggle, remembered per chat
+    budget: int | None = None  # thinking budget in tokens; None: unlimited
+    created_at: float = field(default_factory=time.time)
+    updated_at: float = field(default_factory=time.time)
+    pinned: bool = False
+    model: str | None = None  # the model last used in this chat (a path or a name)
+    system_prompt: str = ""
+    has_earlier: bool = False  # older entries are in the store, not loaded yet
+
+    def messages(self, upto: Entry | None = None) -> list[Message]:
+        """The conversation as sent to the model: the shown version of each reply.
+
+        With ``upto``, only the entries before it.
+        """
+        out: list[Message] = []
+        for entry in self.entries:
+            if entry is upto:
+                break
+            out.append(entry.message if isinstance(entry, Reply) else entry)
+        return out
+
+    def index_of(self, entry: Entry) -> int:
+        for i, e in enumerate(self.entries):
+            if e is entry:
+                return i
+        raise ValueError("entry is not in this chat")
+
+    def reply_for(self, message: Message) -> Reply | None:
+        for entry in self.entries:
+            if isinstance(entry, Reply) and any(v is message for v in entry.versions):
+                return entry
+        return None
+
+    def entry_with(self, message_id: str) -> Entry | None:
+        """The loaded entry holding the message (or reply version) ``message_id``."""
+        for entry in self.entries:
+            if isinstance(entry, Reply):
+                if any(v.id == message_id for v in entry.versions):
+                    return entry
+            elif entry.id == message_id:
+                return entry
+        return None
+
+
+def sort_key(chat: Chat) -> tuple[bool, float]:
+    """Pinned chats first, then by last activity."""
+    return (chat.pinned, chat.updated_at)
+
+
+def title_from(text: str) -> str:
+    """A chat title from the first user message: its first line, shortened."""
+    line = " ".join(text.strip().split())
+    if not line:
+        return DEFAULT_TITLE
+    return line if len(line) <= TITLE_LIMIT else line[: TITLE_LIMIT - 1].rstrip() + "…"
+
+
+class ReplyLog(Protocol):
+    """Saves a reply while it streams (see :meth:`ChatRepository.reply_log`)."""
+
+    def add(self, thinking: str = "", answer: str = "") -> object: ...
+    def rewrite(self, message: Message) -> None: ...
+
+
+class ChatRepository(Protocol):
+    """Where chats live. Calls return at once; a persistent version writes in the background."""
+
+    def list_chats(self) -> list[Chat]: ...
+    def get_chat(self, chat_id: str) -> Chat | None: ...
+    def create_chat(self, title: str = DEFAULT_TITLE) -> Chat: ...
+    def rename_chat(self, chat_id: str, title: str) -> None: ...
+    def delete_chat(self, chat_id: str) -> None: ...
+    def restore_chat(self, chat_id: str) -> None: ...
+    def set_options(self, chat_id: str, think: bool, budget: int | None) -> None: ...
+    def set_pinned(self, chat_id: str, pinned: bool) -> None: ...
+    def set_system_prompt(self, chat_id: str, text: str) -> None: ...
+    def set_model(self, chat_id: str, model: str | None) -> None: ...
+    def add_message(self, chat_id: str, message: Message, reply: Reply | None = None) -> None: ...
+    def update_message(self, chat_id: str, message: Message) -> None: ...
+    def delete_message(self, chat_id: str, message: Message) -> None: ...
+    def truncate(self, chat_id: str, entry: Entry) -> None: ...
+    def select_version(self, chat_id: str, reply: Reply) -> None: ...
+    def load_earlier(self, chat_id: str, limit: int | None = None) -> list[Entry]:
+        """Load older entries into the chat (all with ``limit`` None); return them, oldest first."""
+        ...
+
+    def reply_log(self, chat_id: str, message: Message) -> ReplyLog | None:
+        """Start saving ``message`` as it streams (None: nothing to save)."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class MemoryChats:
+    """Chats in memory, newest first. The reference implementation of :class:`ChatRepository`."""
+
+    def __init__(self) -> None:
+        self._chats: dict[str, Chat] = {}
+        self._deleted: dict[str, Chat] = {}
+
+    def list_chats(self) -> list[Chat]:
+        return sorted(self._chats.values(), key=sort_key, reverse=True)
+
+    def get_chat(self, chat_id: str) -> Chat | None:
+        return self._chats.get(chat_id)
+
+    def create_chat(self, title: str = DEFAULT_TITLE) -> Chat:
+        chat = Chat(title=title)
+        self._chats[chat.id] = chat
+        return chat
+
+    def rename_chat(self, chat_id: str, title: str) -> None:
+        chat = self._chats[chat_id]
+        chat.title = title.strip() or DEFAULT_TITLE
+
+    def delete_chat(self, chat_id: str) -> None:
+        self._deleted[chat_id] = self._chats.pop(chat_id)
+
+    def restore_chat(self, chat_id: str) -> None:
+        self._chats[chat_id] = self._deleted.pop(chat_id)
+
+    def set_options(self, chat_id: str, think: bool, budget: int | None) -> None:
+        chat = self._chats[chat_id]
+        chat.think, chat.budget = think, budget
+
+    def set_pinned(self, chat_id: str, pinned: bool) -> None:
+        self._chats[chat_id].pinned = pinned
+
+    def set_system_prompt(self, chat_id: str, text: str) -> None:
+        self._chats[chat_id].system_prompt = text
+
+    def set_model(self, chat_id: str, model: str | None) -> None:
+        self._chats[chat_id].model = model
+
+    def select_version(self, chat_id: str, reply: Reply) -> None:
+        pass  # the Reply already holds its index
+
+    def load_earlier(self, chat_id: str, limit: int | None = None) -> list[Entry]:
+        return []  # everything is in memory
+
+    def reply_log(self, chat_id: str, message: Message) -> ReplyLog | None:
+        return None
+
+    def close(self) -> None:
+        pass
+
+    def add_message(self, chat_id: str, message: Message, reply: Reply | None = None) -> None:
+        """Append a user message or a new reply; with ``reply``, add a version to it."""
+        chat = self._chats[chat_id]
+        if reply is not None:
+            reply.add(message)
+        elif message.role == "assistant":
+            chat.entries.append(Reply([message]))
+        else:
+            chat.entries.append(message)
+            if chat.title == DEFAULT_TITLE and message.role == "user":
+                chat.title = title_from(message.content)
+        chat.updated_at = time.time()
+
+    def update_message(self, chat_id: str, message: Message) -> None:
+        chat = self._chats.get(chat_id) or self._deleted.get(chat_id)  # a reply may end after a delete
+        if chat is not None:
+            chat.updated_at = time.time()
+
+    def delete_message(self, chat_id: str, message: Message) -> None:
+        chat = self._chats[chat_id]
+        reply = chat.reply_for(message)
+        if reply is not None and len(reply.versions) > 1:
+            i = next(i for i, v in enumerate(reply.versions) if v is message)
+            del reply.versions[i]
+            reply.index = min(reply.index, len(reply.versions) - 1)
+            return
+        target: Entry = reply if reply is not None else message
+        chat.entries = [e for e in chat.entries if e is not target]
+
+    def truncate(self, chat_id: str, entry: Entry) -> None:
+        """Drop ``entry`` and everything after it."""
+        chat = self._chats[chat_id]
+        del chat.entries[chat.index_of(entry) :]

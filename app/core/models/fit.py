@@ -1,0 +1,337 @@
+"""Will this model run here? Memory estimates, GPU layer counts and a recommendation.
+
+The estimate, in bytes, for a model file of ``W`` bytes at a context of ``n_ctx`` tokens:
+
+* weights: ``W`` (llama.cpp maps the file as it is; the quant is already in the size);
+* KV cache: ``2 * n_layers * n_kv_heads * head_dim * n_ctx * 2`` (keys and values, f16);
+* compute and runtime: ``300 MiB + n_ctx * n_embd * 4`` -- a fixed part (backend
+  context, scratch and logits buffers, the process itself) plus one f32 activation
+  row per context position, which is how llama.cpp's compute buffers grow with the
+  context. It is a rule of thumb meant to err a little on the high side.
+
+Layers are offloaded to a GPU whole: one layer is about ``W / (n_layers + 1)`` (the
+embeddings and output head count as one more layer) plus its share of the KV cache.
+Only a share of the free memory is planned for (``HEADROOM``), so other programs, the
+display and allocator slack have room.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from app.core.models.catalog import Catalog, CatalogModel, QuantFiles, Thinking
+from app.core.gguf.header import GGUFHeader
+from app.core.gguf.model import GGUFModel
+from app.core.models.hardware import Hardware
+
+__all__ = [
+    "COMPUTE_FIXED",
+    "HEADROOM",
+    "Fit",
+    "MemoryEstimate",
+    "ModelShape",
+    "Recommendation",
+    "Verdict",
+    "auto_gpu_layers",
+    "check_fit",
+    "compute_bytes",
+    "estimate_memory",
+    "kv_cache_bytes",
+    "rank_catalog",
+    "recommend",
+]
+
+MIB = 1024 * 1024
+GIB = 1024 * MIB
+COMPUTE_FIXED = 300 * MIB
+COMPUTE_BYTES_PER_CTX_EMBD = 4  # one f32 activation per context position and embedding dim
+KV_BYTES_F16 = 2
+HEADROOM = 0.9  # plan for at most 90% of the free memory
+# A recommended model leaves the rest of the machine usable: what it needs in RAM stays
+# under this share of the total (a model that merely fits is still offered, not recommended).
+RECOMMEND_RAM_SHARE = 0.7
+# On the CPU, decoding reads the active weights once per token; above this many bytes
+# (about 2-5 tokens/s on a desktop's memory bandwidth) a model is too slow to recommend.
+CPU_ACTIVE_LIMIT = 4 * GIB
+RECOMMEND_CONTEXT = 8192
+GOOD_QUANT = "Q4_K_M"
+
+
+@dataclass(frozen=True, slots=True)
+class ModelShape:
+    """The architecture figures the estimate needs."""
+
+    n_layers: int
+    n_kv_heads: int
+    head_dim: int
+    n_embd: int
+    n_params: int
+    active_params: int | None = None  # MoE: parameters used per token
+    context_length: int | None = None
+    name: str = ""
+
+    @property
+    def active_fraction(self) -> float:
+        if not self.active_params or not self.n_params:
+            return 1.0
+        return min(1.0, self.active_params / self.n_params)
+
+    @classmethod
+    def from_catalog(cls, model: CatalogModel) -> ModelShape:
+        return cls(
+            n_layers=model.n_layers,
+            n_kv_heads=model.n_kv_heads,
+            head_dim=model.head_dim,
+            n_embd=model.n_embd,
+            n_params=model.params,
+            active_params=model.active_params,
+            context_length=model.native_context,
+            name=model.name,
+        )
+
+    @classmethod
+    def from_header(cls, source: GGUFHeader | GGUFModel) -> ModelShape:
+        """Figures from a GGUF file. Raises ValueError when the file lacks them."""
+        header = source.header if isinstance(source, GGUFModel) else source
+        n_params = source.n_params if isinstance(source, GGUFModel) else header.n_elements
+        missing = [
+            k
+            for k, v in (
+                ("block_count", header.block_count),
+                ("head_count_kv", header.head_count_kv),
+                ("embedding_length", header.embedding_length),
+                ("head_dim", header.head_dim),
+            )
+            if not v
+        ]
+        if missing:
+            raise ValueError(f"{header.path.name} does not say its {', '.join(missing)}")
+        active = None
+        if header.expert_count and header.expert_used_count and n_params:
+            # Without the per-tensor split, count the expert share as the used fraction.
+            active = int(n_params * header.expert_used_count / header.expert_count)
+        return cls(
+            n_layers=header.block_count or 0,
+            n_kv_heads=header.head_count_kv or 0,
+            head_dim=header.head_dim or 0,
+            n_embd=header.embedding_length or 0,
+            n_params=n_params,
+            active_params=active,
+            context_length=header.context_length,
+            name=header.name or header.path.stem,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class MemoryEstimate:
+    weights: int
+    kv_cache: int
+    compute: int
+    n_ctx: int
+    n_layers: int
+
+    @property
+    def total(self) -> int:
+        return self.weights + self.kv_cache + self.compute
+
+    @property
+    def layer_weights(self) -> int:
+        """Weights of one offloadable layer (embeddings and output count as one more)."""
+        return self.weights // (self.n_layers + 1)
+
+    @property
+    def layer_kv(self) -> int:
+        return self.kv_cache // self.n_layers if self.n_layers else 0
+
+
+def kv_cache_bytes(shape: ModelShape, n_ctx: int, bytes_per_elem: float = KV_BYTES_F16) -> int:
+    return int(2 * shape.n_layers * shape.n_kv_heads * shape.head_dim * n_ctx * bytes_per_elem)
+
+
+def compute_bytes(shape: ModelShape, n_ctx: int) -> int:
+    return COMPUTE_FIXED + n_ctx * shape.n_embd * COMPUTE_BYTES_PER_CTX_EMBD
+
+
+def estimate_memory(
+    shape: ModelShape, weights_bytes: int, n_ctx: int, *, kv_bytes_per_elem: float = KV_BYTES_F16
+) -> MemoryEstimate:
+    return MemoryEstimate(
+        weights=weights_bytes,
+        kv_cache=kv_cache_bytes(shape, n_ctx, kv_bytes_per_elem),
+        compute=compute_bytes(shape, n_ctx),
+        n_ctx=n_ctx,
+        n_layers=shape.n_layers,
+    )
+
+
+def auto_gpu_layers(
+    free_vram: int, layer_bytes: int, kv_layer_bytes: int, overhead: int, *, n_layers: int | None = None
+) -> int:
+    """The most whole layers that fit in ``free_vram`` next to ``overhead`` (compute buffers)."""
+    per_layer = layer_bytes + kv_layer_bytes
+    room = free_vram - overhead
+    if room <= 0 or per_layer <= 0:
+        return 0
+    count = room // per_layer
+    return int(min(count, n_layers) if n_layers is not None else count)
+
+
+class Verdict(StrEnum):
+    GPU = "gpu"  # everything in GPU memory
+    PARTIAL = "partial"  # some layers on the GPU, the rest in RAM
+    CPU = "cpu"  # in RAM, on the CPU
+    TOO_BIG = "too_big"
+
+
+@dataclass(frozen=True, slots=True)
+class Fit:
+    verdict: Verdict
+    estimate: MemoryEstimate
+    gpu_layers: int  # for llama.cpp's n_gpu_layers: -1 all, 0 none
+    message: str
+    ram_needed: int
+    vram_needed: int
+    cpu_active_bytes: int  # weights the CPU reads per generated token
+
+    @property
+    def fits(self) -> bool:
+        return self.verdict is not Verdict.TOO_BIG
+
+    @property
+    def badge(self) -> str:
+        """A few words for a badge or a table cell: GPU, partial GPU with layers, CPU, too big."""
+        if self.verdict is Verdict.GPU:
+            return "GPU"
+        if self.verdict is Verdict.PARTIAL:
+            return f"Partial GPU {self.gpu_layers}/{self.estimate.n_layers} layers"
+        if self.verdict is Verdict.CPU:
+            return "CPU, slow" if self.cpu_active_bytes > CPU_ACTIVE_LIMIT else "CPU"
+        return "Too big"
+
+
+def _gb(n: int) -> str:
+    return f"{n / 1e9:.1f} GB"
+
+
+def check_fit(
+    shape: ModelShape, weights_bytes: int, n_ctx: int, hardware: Hardware, *, headroom: float = HEADROOM
+) -> Fit:
+    """Where a model file of ``weights_bytes`` with context ``n_ctx`` can run on ``hardware``."""
+    est = estimate_memory(shape, weights_bytes, n_ctx)
+    total = est.total
+    ram = hardware.ram_available
+    if ram is None:
+        ram = int((hardware.ram_total or 0) * 0.75)
+    ram_budget = int(ram * headroom)
+    vram_budget = int(hardware.vram_free * headroom)
+    frac = shape.active_fraction
+
+    if vram_budget and total <= vram_budget:
+        where = "shared memory" if hardware.unified_memory else "GPU memory"
+        return Fit(
+            Verdict.GPU, est, -1,
+            f"Fits in {where}: needs {_gb(total)} of {_gb(hardware.vram_free)} free.",
+            ram_needed=0, vram_needed=total, cpu_active_bytes=0,
+        )  # fmt: skip
+    if vram_budget and not hardware.unified_memory:
+        layers = auto_gpu_layers(
+            vram_budget, est.layer_weights, est.layer_kv, est.compute, n_layers=shape.n_layers
+        )
+        if layers > 0:
+            on_gpu = layers * (est.layer_weights + est.layer_kv) + est.compute
+            cpu_weights = est.weights - layers * est.layer_weights
+            ram_needed = cpu_weights + (shape.n_layers - layers) * est.layer_kv + COMPUTE_FIXED
+            if ram_needed <= ram_budget:
+                return Fit(
+                    Verdict.PARTIAL, est, layers,
+                    f"Fits with {layers} of {shape.n_layers} layers on the GPU "
+                    f"({_gb(on_gpu)}) and the rest in RAM ({_gb(ram_needed)}).",
+                    ram_needed=ram_needed, vram_needed=on_gpu, cpu_active_bytes=int(cpu_weights * frac),
+                )  # fmt: skip
+    if total <= ram_budget:
+        return Fit(
+            Verdict.CPU, est, 0,
+            f"Runs on the CPU: needs {_gb(total)} of {_gb(ram)} free RAM.",
+            ram_needed=total, vram_needed=0, cpu_active_bytes=int(est.weights * frac),
+        )  # fmt: skip
+    room = max(ram, hardware.vram_free)
+    return Fit(
+        Verdict.TOO_BIG, est, 0,
+        f"Too big: needs about {_gb(total)} with a {n_ctx}-token context; "
+        f"this machine has {_gb(room)} free.",
+        ram_needed=total, vram_needed=0, cpu_active_bytes=int(est.weights * frac),
+    )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Recommendation:
+    model: CatalogModel
+    quant: QuantFiles
+    fit: Fit
+
+    @property
+    def spec(self) -> str:
+        return f"{self.model.id}:{self.quant.quant.lower()}"
+
+    @property
+    def reason(self) -> str:
+        return f"{self.model.name} {self.quant.quant}: {self.fit.message}"
+
+
+def _effective_params(model: CatalogModel) -> float:
+    """Dense-equivalent size: an MoE counts as the geometric mean of its total and active
+    parameters (a common rule of thumb: Qwen3-30B-A3B ~ a 10B dense model)."""
+    if model.active_params:
+        return math.sqrt(model.params * model.active_params)
+    return float(model.params)
+
+
+_TIER = {Verdict.GPU: 2, Verdict.PARTIAL: 1, Verdict.CPU: 0}
+
+
+def rank_catalog(
+    hardware: Hardware,
+    catalog: Catalog,
+    *,
+    n_ctx: int = RECOMMEND_CONTEXT,
+    thinking: Iterable[Thinking] = ("hybrid",),
+) -> list[Recommendation]:
+    """Every (model, quant) that runs acceptably here, best first.
+
+    Best means: a quant of Q4_K_M or better, then the biggest model, then the most of
+    it on the GPU, then the higher quant when it all sits on the GPU, or the lighter one
+    (less for the CPU to read per token) when it does not. Anything that would leave the CPU reading more
+    than ``CPU_ACTIVE_LIMIT`` bytes per token is left out as too slow.
+    """
+    good = catalog.quant_rank(GOOD_QUANT)
+    scored = []
+    for model in catalog.with_thinking(*thinking):
+        shape = ModelShape.from_catalog(model)
+        for files in model.quants.values():
+            fit = check_fit(shape, files.size, n_ctx, hardware)
+            if not fit.fits or fit.cpu_active_bytes > CPU_ACTIVE_LIMIT:
+                continue
+            if hardware.ram_total and fit.ram_needed > hardware.ram_total * RECOMMEND_RAM_SHARE:
+                continue
+            rank = catalog.quant_rank(files.quant)
+            # Wholly on the GPU, the better quant wins; otherwise the lighter one (speed).
+            last = rank if fit.verdict is Verdict.GPU else -fit.cpu_active_bytes
+            key = (rank >= good, _effective_params(model), _TIER[fit.verdict], last)
+            scored.append((key, Recommendation(model, files, fit)))
+    scored.sort(key=lambda item: item[0], reverse=True)
+    return [rec for _, rec in scored]
+
+
+def recommend(
+    hardware: Hardware,
+    catalog: Catalog,
+    *,
+    n_ctx: int = RECOMMEND_CONTEXT,
+    thinking: Iterable[Thinking] = ("hybrid",),
+) -> Recommendation | None:
+    """The best hybrid-thinking Qwen3 model and quant for this machine, or None if none fits."""
+    ranked = rank_catalog(hardware, catalog, n_ctx=n_ctx, thinking=thinking)
+    return ranked[0] if ranked else None

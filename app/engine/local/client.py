@@ -1,0 +1,245 @@
+"""The app's handle on the engine process.
+
+Starts the process, sends requests, and turns everything that comes back —
+including the process dying — into events. Events go to a callback (the GUI
+wraps it in a Qt signal) or to a queue that ``events()`` reads (CLI, tests).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing as mp
+import os
+import queue
+import signal
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
+
+from app.core.gguf.check import GGUFCheckError, check_gguf_file
+from app.engine import worker
+from app.engine.protocol import (
+    EngineError,
+    Event,
+    GenerateRequest,
+    LoadRequest,
+    ModelLoaded,
+    ReplyFinished,
+    ShutdownRequest,
+    Unloaded,
+    UnloadRequest,
+)
+
+
+class EngineClient:
+    def __init__(self, on_event: Callable[[Event], None] | None = None) -> None:
+        self._on_event = on_event
+        self._queue: queue.Queue[Event] = queue.Queue()
+        self._ctx = mp.get_context("spawn")
+        self._process: mp.process.BaseProcess | None = None
+        self._conn: mp.connection.Connection | None = None
+        self._reader: threading.Thread | None = None
+        self._cancel = self._ctx.Value("b", 0, lock=False)
+        self._log_path: str | None = None
+        self._send_lock = threading.Lock()
+        self._closing = False
+        self.busy = False
+        self.loaded: ModelLoaded | None = None
+        self._next_request = 0
+
+    # -- lifecycle --------------------------------------------------------
+    @property
+    def alive(self) -> bool:
+        return self._process is not None and self._process.is_alive()
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
+    def start(self) -> None:
+        if self.alive:
+            return
+        fd, self._log_path = tempfile.mkstemp(prefix="ponder-engine-", suffix=".log")
+        os.close(fd)
+        parent, child = self._ctx.Pipe(duplex=True)
+        self._cancel.value = 0
+        self._process = self._ctx.Process(
+            target=worker.main, args=(child, self._cancel, self._log_path), name="ponder-engine", daemon=True
+        )
+        self._process.start()
+        child.close()  # so that recv() sees EOF when the process dies
+        self._conn = parent
+        self._closing = False
+        self.busy = False
+        self.loaded = None
+        self._reader = threading.Thread(target=self._read_loop, name="engine-reader", daemon=True)
+        self._reader.start()
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Stop the engine process; safe to call twice and after a crash."""
+        self._closing = True
+        self._cancel.value = 1
+        if self._process is not None and self._process.is_alive():
+            with contextlib.suppress(OSError, ValueError):
+                self._send(ShutdownRequest())
+            self._process.join(timeout)
+            if self._process.is_alive():
+                self._process.kill()
+                self._process.join(timeout)
+        if self._reader is not None:
+            self._reader.join(timeout)
+        if self._conn is not None:
+            self._conn.close()
+        self._process = self._conn = self._reader = None
+        if self._log_path:
+            with contextlib.suppress(OSError):
+                os.unlink(self._log_path)
+            self._log_path = None
+
+    def restart(self) -> None:
+        self.close()
+        self.start()
+
+    def kill(self) -> None:
+        """Hard-kill the process (tests and "force stop")."""
+        if self._process is not None and self._process.pid:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self._process.pid, signal.SIGKILL)
+
+    # -- requests ---------------------------------------------------------
+    def load(self, request: LoadRequest) -> None:
+        """Ask for a model; a file that is plainly not a model fails here, at once."""
+        try:
+            check_gguf_file(Path(request.path))
+        except GGUFCheckError as exc:
+            self._dispatch(EngineError("load", str(exc)))
+            return
+        self.start()
+        self.loaded = None
+        self._cancel.value = 0
+        self._send(request)
+
+    def generate(self, request: GenerateRequest) -> int:
+        """Start a reply; returns its request id (events carry it)."""
+        if not self.alive:
+            self._dispatch(EngineError("crash", "The engine is not running. Reload the model.", 0))
+            return 0
+        if self.busy:
+            self._dispatch(EngineError("busy", "A reply is still being generated.", request.request_id))
+            return 0
+        self._next_request += 1
+        rid = self._next_request
+        self._cancel.value = 0
+        self.busy = True
+        self._send(replace(request, request_id=rid))
+        return rid
+
+    def cancel(self) -> None:
+        """Stop the current reply (or load) after the token being computed."""
+        self._cancel.value = 1
+
+    def unload(self) -> None:
+        if self.alive:
+            self._send(UnloadRequest())
+
+    def _send(self, request: object) -> None:
+        if self._conn is None:
+            raise RuntimeError("engine not started")
+        with self._send_lock:
+            self._conn.send(request)
+
+    # -- events -----------------------------------------------------------
+    def _dispatch(self, event: Event) -> None:
+        if isinstance(event, ReplyFinished) or (isinstance(event, EngineError) and event.kind != "busy"):
+            self.busy = False
+        if isinstance(event, ModelLoaded):
+            self.loaded = event
+        elif isinstance(event, Unloaded):
+            self.loaded = None
+        if self._on_event is not None:
+            self._on_event(event)
+        else:
+            self._queue.put(event)
+
+    def _read_loop(self) -> None:
+        conn, process = self._conn, self._process
+        assert conn is not None and process is not None
+        while True:
+            try:
+                event = conn.recv()
+            except (EOFError, OSError):
+                break
+            self._dispatch(event)
+        process.join(2.0)
+        if not self._closing:
+            self.loaded = None
+            self._dispatch(EngineError("crash", _crash_message(process.exitcode), detail=self._log_tail()))
+
+    def _log_tail(self, max_lines: int = 8) -> str:
+        if not self._log_path:
+            return ""
+        try:
+            lines = Path(self._log_path).read_text("utf-8", errors="replace").splitlines()
+        except OSError:
+            return ""
+        picked = [ln for ln in lines if "GGML_ASSERT" in ln or "error" in ln.lower() or "abort" in ln.lower()]
+        return "\n".join((picked or lines)[-max_lines:])
+
+    def events(self, timeout: float | None = None) -> Iterator[Event]:
+        """Events in arrival order (only without an ``on_event`` callback)."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
+            try:
+                yield self._queue.get(timeout=remaining)
+            except queue.Empty:
+                raise TimeoutError("the engine did not answer in time") from None
+
+    # -- synchronous helpers (CLI, tests, self-test) ----------------------
+    def load_sync(self, request: LoadRequest, timeout: float = 600.0) -> ModelLoaded:
+        self.load(request)
+        for event in self.events(timeout):
+            if isinstance(event, ModelLoaded):
+                return event
+            if isinstance(event, EngineError):
+                raise EngineFailure(event)
+        raise AssertionError("unreachable")
+
+    def generate_sync(
+        self,
+        request: GenerateRequest,
+        on_event: Callable[[Event], None] | None = None,
+        timeout: float = 3600.0,
+    ) -> ReplyFinished:
+        rid = self.generate(request)
+        for event in self.events(timeout):
+            if on_event is not None:
+                on_event(event)
+            if isinstance(event, ReplyFinished) and event.request_id == rid:
+                return event
+            if isinstance(event, EngineError) and event.kind != "busy":
+                raise EngineFailure(event)
+        raise AssertionError("unreachable")
+
+
+class EngineFailure(RuntimeError):
+    def __init__(self, error: EngineError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+def _crash_message(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = f"signal {-exitcode}"
+        if name == "SIGKILL":
+            return "The engine was killed (out of memory, or stopped by the system)."
+        if name == "SIGABRT":
+            return "The engine aborted inside llama.cpp (the model file may be damaged or unsupported)."
+        return f"The engine crashed ({name})."
+    return f"The engine stopped unexpectedly (exit code {exitcode})."

@@ -1,0 +1,288 @@
+"""One reply: prompt, token loop, thinking split, budget cut and continue-thinking.
+
+Runs inside the engine process. The token loop does the least per token that a
+streaming chat needs — sample, look up the token's bytes, feed the thinking
+parser, decode — and leaves coalescing of deltas to the emitter.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from app.core.chat.budget import WRAP_UP, choose_cut
+from app.core.chat.messages import ReplyStats
+from app.core.chat.prompt import (
+    ThinkingSupport,
+    effective_thinking,
+    prompt_opens_thinking,
+    render_prompt,
+)
+from app.core.chat.sampling import ModeSampling, Sampling, defaults_for
+from app.core.chat.thinking import Phase, ThinkingParser
+from app.engine.local.llama_session import LlamaSession, Sampler
+from app.engine.protocol import (
+    EngineError,
+    Event,
+    GenerateRequest,
+    PromptProgress,
+    ReplyFinished,
+    TextDelta,
+    ThinkingCut,
+)
+
+# Answer text is handed to the emitter at most this often (the emitter coalesces anyway).
+ANSWER_BATCH_S = 0.03
+
+
+@dataclass
+class CutState:
+    """Where the last budget cut happened, so "continue thinking" can resume exactly."""
+
+    prompt_tokens: list[int]
+    generated: list[int]  # reply tokens up to the cut (the opening tag included)
+    thinking: str
+    thinking_tokens: int
+
+
+class ReplyGenerator:
+    def __init__(self, session: LlamaSession, template: str | None, support: ThinkingSupport) -> None:
+        self.session = session
+        self.template = template
+        self.support = support
+        self.last_cut: CutState | None = None
+
+    def _prompt_tokens(self, req: GenerateRequest, thinking: bool) -> tuple[list[int], bool]:
+        s = self.session
+        prompt = render_prompt(
+            self.template,
+            req.messages,
+            enable_thinking=thinking,
+            bos_token=s.bos_text() if s.add_bos else "",
+            eos_token=s.eos_text(),
+        )
+        tokens = s.tokenize(prompt, add_special=s.add_bos and not prompt.startswith(s.bos_text() or "\0"))
+        return tokens, prompt_opens_thinking(prompt)
+
+    def _resume_prefix(self, prompt_tokens: list[int], text: str, opened: bool) -> tuple[list[int], int]:
+        cut = self.last_cut
+        if cut is not None and cut.prompt_tokens == prompt_tokens and cut.thinking == text:
+            return list(cut.generated), cut.thinking_tokens
+        # The engine was restarted or the chat changed: rebuild the reasoning from its text.
+        body = self.session.tokenize(text, parse_special=False)
+        head = [] if opened else self.session.tokenize("<think>\n", parse_special=True)
+        return head + body, len(body)
+
+    def run(self, req: GenerateRequest, emit: Callable[[Event], None], cancelled: Callable[[], bool]) -> None:
+        s = self.session
+        t0 = time.perf_counter()
+        resuming = req.resume_thinking is not None
+        thinking = resuming or effective_thinking(req.messages, req.thinking, req.budget, self.support)
+        prompt_tokens, opened = self._prompt_tokens(req, thinking)
+        prefix: list[int] = []
+        prior_thinking, prior_count = "", 0
+        if resuming:
+            prior_thinking = req.resume_thinking or ""
+            prefix, prior_count = self._resume_prefix(prompt_tokens, prior_thinking, opened)
+            parser = ThinkingParser.resuming()
+        else:
+            parser = ThinkingParser(starts_in_thinking=opened)
+        context = prompt_tokens + prefix
+        if len(context) >= s.n_ctx - 1:
+            emit(
+                EngineError(
+                    "context_full",
+                    f"The conversation ({len(context)} tokens) does not fit the context of {s.n_ctx} tokens. "
+                    "Start a new chat, delete old messages, or load the model with a larger context.",
+                    req.request_id,
+                )
+            )
+            return
+        emit(PromptProgress(len(prompt_tokens), s.common_prefix(context), req.request_id))
+        cached = s.prefill(context)
+        sampling = _sampling_for(req.sampling, thinking)
+        sampler = Sampler(
+            s,
+            temperature=sampling.temperature,
+            top_k=sampling.top_k,
+            top_p=sampling.top_p,
+            min_p=sampling.min_p,
+            presence_penalty=sampling.presence_penalty,
+            seed=req.seed,
+        )
+        budget = req.budget if (thinking and req.budget is not None and req.budget > 0) else None
+        turn = _Turn(
+            req, prompt_tokens, prefix, prior_thinking, prior_count, budget, parser, sampler, cached, t0
+        )
+        try:
+            reason = self._loop(turn, emit, cancelled)
+            self._finish(turn, reason, emit)
+        finally:
+            sampler.close()
+
+    def _loop(self, turn: _Turn, emit: Callable[[Event], None], cancelled: Callable[[], bool]) -> str:
+        """Generate until a stop, the length limit or a cancel; returns the finish reason."""
+        s = self.session
+        rid = turn.req.request_id
+        room = s.n_ctx - turn.base
+        max_tokens = min(turn.req.max_tokens, room) if turn.req.max_tokens else room
+        if turn.parser.in_thinking:
+            turn.think_start = 0
+        piece_of, is_eog, eval_one, sample = s.piece, s.is_eog, s.eval_one, turn.sampler.sample
+        clock = time.perf_counter
+        ignore_eos = turn.req.ignore_eos
+        generated, think_pieces = turn.generated, turn.think_pieces
+        # Once the answer has begun no tag can change the split, so answer tokens skip the
+        # parser and are parsed in batches (the parser gives the same result however the bytes
+        # are cut): the token loop then costs little more than llama.cpp's own work.
+        answer_bytes: list[bytes] = []
+        flush_at = 0.0
+
+        def flush_answer() -> None:
+            if answer_bytes:
+                for d in turn.parser.feed(b"".join(answer_bytes)):
+                    emit(TextDelta(d.kind, d.text, turn.prior_count + turn.n_think, rid))
+                answer_bytes.clear()
+
+        try:
+            while len(generated) < max_tokens:
+                if cancelled():
+                    return "cancelled"
+                tok = sample()
+                if not turn.t_first:
+                    turn.t_first = clock()
+                if not ignore_eos and is_eog(tok):
+                    return "stop"
+                piece = piece_of(tok)
+                generated.append(tok)
+                parser = turn.parser
+                if parser.phase is Phase.ANSWER:
+                    turn.n_answer += 1
+                    answer_bytes.append(piece)
+                    now = clock()
+                    if now >= flush_at:
+                        flush_answer()
+                        flush_at = now + ANSWER_BATCH_S
+                    eval_one(tok)
+                    continue
+                was_thinking = parser.in_thinking
+                deltas = parser.feed(piece)
+                if parser.in_thinking:
+                    if was_thinking:
+                        turn.n_think += 1
+                        think_pieces.append(piece)
+                    else:
+                        turn.think_start = len(generated)
+                else:
+                    if was_thinking:
+                        turn.t_think_end = clock()
+                    turn.n_answer += 1
+                for d in deltas:
+                    emit(TextDelta(d.kind, d.text, turn.prior_count + turn.n_think, rid))
+                eval_one(tok)
+                if turn.budget is not None and parser.in_thinking and turn.n_think >= turn.budget:
+                    if not self._cut(turn, emit):
+                        return "length"
+                    generated = turn.generated
+            return "length"
+        finally:
+            flush_answer()
+
+    def _cut(self, turn: _Turn, emit: Callable[[Event], None]) -> bool:
+        """End the reasoning at the budget, Qwen's way; False when the context has no room left."""
+        s = self.session
+        assert turn.budget is not None
+        keep = choose_cut(turn.think_pieces, turn.budget)
+        turn.generated = turn.generated[: turn.think_start + keep]
+        s.truncate(turn.base + len(turn.generated))
+        # What the reasoning says up to the cut, parsed again from the kept tokens.
+        if turn.prefix:
+            replay = ThinkingParser.resuming()
+        else:
+            replay = ThinkingParser(starts_in_thinking=turn.think_start == 0)
+        for t in turn.generated:
+            replay.feed(s.piece(t))
+        replay.finish()
+        turn.n_think = keep
+        turn.cut_thinking = turn.prior_thinking + replay.thinking
+        used = turn.prior_count + keep
+        self.last_cut = CutState(turn.prompt_tokens, turn.prefix + turn.generated, turn.cut_thinking, used)
+        emit(ThinkingCut(turn.cut_thinking, used, turn.req.request_id))
+        wrap = s.tokenize(WRAP_UP, parse_special=True)
+        if s.n_ctx - len(s.tokens) <= len(wrap) + 1:
+            return False
+        s.eval(wrap)  # in place: the prompt and the kept reasoning stay in the KV cache
+        for t in wrap:
+            turn.sampler.accept(t)
+        turn.generated.extend(wrap)
+        turn.parser = ThinkingParser.answering()
+        turn.budget = None
+        turn.t_think_end = time.perf_counter()
+        return True
+
+    def _finish(self, turn: _Turn, reason: str, emit: Callable[[Event], None]) -> None:
+        rid = turn.req.request_id
+        for d in turn.parser.finish():
+            emit(TextDelta(d.kind, d.text, turn.prior_count + turn.n_think, rid))
+        t_end = time.perf_counter()
+        budget_hit = turn.cut_thinking is not None
+        thinking = turn.cut_thinking if budget_hit else turn.prior_thinking + turn.parser.thinking
+        if not budget_hit:
+            self.last_cut = None
+        stats = ReplyStats(
+            prompt_tokens=len(turn.prompt_tokens),
+            cached_tokens=turn.cached,
+            thinking_tokens=turn.prior_count + turn.n_think,
+            answer_tokens=turn.n_answer,
+            ttft_s=(turn.t_first - turn.t0) if turn.t_first else 0.0,
+            thinking_s=(turn.t_think_end - turn.t_first) if (turn.t_think_end and turn.t_first) else 0.0,
+            total_s=t_end - turn.t0,
+            tokens_per_s=(turn.n_think + turn.n_answer) / max(t_end - turn.t_decode, 1e-9),
+        )
+        emit(
+            ReplyFinished(
+                thinking=thinking or "",
+                answer=turn.parser.answer,
+                finish_reason=reason,
+                budget_hit=budget_hit,
+                thinking_used=bool(thinking) or turn.parser.saw_think_block or budget_hit,
+                stats=stats,
+                request_id=rid,
+            )
+        )
+
+
+def _sampling_for(chosen: ModeSampling | Sampling | None, thinking: bool) -> Sampling:
+    if isinstance(chosen, ModeSampling):
+        return chosen.for_mode(thinking)
+    return chosen or defaults_for(thinking)
+
+
+@dataclass
+class _Turn:
+    """The state of one reply while it is generated."""
+
+    req: GenerateRequest
+    prompt_tokens: list[int]
+    prefix: list[int]  # reply tokens already in the context (continue-thinking)
+    prior_thinking: str
+    prior_count: int
+    budget: int | None  # reasoning tokens left to this reply; None: no limit (or already cut)
+    parser: ThinkingParser
+    sampler: Sampler
+    cached: int
+    t0: float
+    generated: list[int] = field(default_factory=list)
+    think_pieces: list[bytes] = field(default_factory=list)
+    think_start: int = -1  # index in ``generated`` of the first reasoning token
+    n_think: int = 0
+    n_answer: int = 0
+    cut_thinking: str | None = None
+    t_first: float = 0.0
+    t_think_end: float = 0.0
+    t_decode: float = field(default_factory=time.perf_counter)
+
+    @property
+    def base(self) -> int:
+        return len(self.prompt_tokens) + len(self.prefix)

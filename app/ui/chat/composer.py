@@ -1,0 +1,175 @@
+"""Where the user writes: the message box, Send/Stop, the Think toggle and the budget."""
+
+from __future__ import annotations
+
+from app.ui.chat.budget_slider import BudgetSlider
+from app.ui.common.icons import set_icon
+from app.ui.common.qt import (
+    QFrame,
+    QHBoxLayout,
+    QKeyEvent,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    Qt,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+
+MAX_LINES = 8
+
+
+class MessageEdit(QPlainTextEdit):
+    """Enter (or Ctrl+Enter) sends; Shift+Enter starts a new line. Grows up to a few lines."""
+
+    submit = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("messageEdit")
+        self.setAccessibleName("Message")
+        self.setPlaceholderText("Message Ponder…  (Shift+Enter for a new line)")
+        self.setTabChangesFocus(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.document().contentsChanged.connect(self._fit)
+        self._fit()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+                self.insertPlainText("\n")
+            else:
+                self.submit.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def _fit(self) -> None:
+        lines = max(1, min(MAX_LINES, self.document().lineCount()))
+        line = self.fontMetrics().lineSpacing()
+        margins = self.contentsMargins()
+        doc_margin = int(self.document().documentMargin() * 2)
+        self.setFixedHeight(lines * line + doc_margin + margins.top() + margins.bottom() + 4)
+
+
+class Composer(QFrame):
+    send = Signal(str)
+    stop = Signal()
+    think_changed = Signal(bool)
+    budget_changed = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("composer")
+        self.edit = MessageEdit()
+        self.edit.submit.connect(self._submit)
+        self.think = QToolButton()
+        self.think.setObjectName("thinkToggle")
+        self.think.setText("Think")
+        self.think.setAccessibleName("Think")
+        self.think.setCheckable(True)
+        self.think.setChecked(True)
+        self.think.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.think.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        set_icon(self.think, "think")
+        self.think.toggled.connect(self._think_toggled)
+        self.budget = BudgetSlider()
+        self.budget.changed.connect(self.budget_changed)
+        self.send_button = QPushButton()
+        self.send_button.setObjectName("sendButton")
+        self.send_button.clicked.connect(self._send_or_stop)
+        self.generating = False
+        self._think_forced: bool | None = None
+
+        controls = QHBoxLayout()
+        controls.setContentsMargins(0, 0, 0, 0)
+        controls.setSpacing(8)
+        controls.addWidget(self.think)
+        controls.addWidget(self.budget)
+        controls.addStretch(1)
+        controls.addWidget(self.send_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 10)
+        layout.setSpacing(6)
+        layout.addWidget(self.edit)
+        layout.addLayout(controls)
+        self.set_generating(False)
+        self.set_thinking_support("hybrid")
+
+    # -- state -------------------------------------------------------------------------
+    def set_generating(self, generating: bool) -> None:
+        self.generating = generating
+        b = self.send_button
+        if generating:
+            b.setText("Stop")
+            b.setAccessibleName("Stop")
+            b.setToolTip("Stop the reply (Esc)")
+            b.setProperty("role", "stop")
+            set_icon(b, "stop", "#ffffff")
+        else:
+            b.setText("Send")
+            b.setAccessibleName("Send")
+            b.setToolTip("Send (Enter)")
+            b.setProperty("role", "send")
+            set_icon(b, "send", "#ffffff")
+        b.style().unpolish(b)
+        b.style().polish(b)
+
+    def set_thinking_support(self, support: str) -> None:
+        """ "never": thinking off and disabled; "always": on and locked; "hybrid": free."""
+        t = self.think
+        if support == "never":
+            self._think_forced = False
+            t.setChecked(False)
+            t.setEnabled(False)
+            t.setToolTip("This model cannot think: it always answers directly")
+        elif support == "always":
+            self._think_forced = True
+            t.setChecked(True)
+            t.setEnabled(False)
+            t.setToolTip("This model always thinks before answering")
+        else:
+            self._think_forced = None
+            t.setEnabled(True)
+            t.setToolTip("Let the model reason before it answers (Ctrl+T)")
+        self.budget.setEnabled(t.isChecked())
+
+    def thinking(self) -> bool:
+        return self.think.isChecked()
+
+    def set_thinking(self, on: bool) -> None:
+        if self._think_forced is not None:
+            on = self._think_forced
+        self.think.setChecked(on)
+        self.budget.setEnabled(on)
+
+    def toggle_thinking(self) -> None:
+        if self.think.isEnabled():
+            self.think.toggle()
+
+    def _think_toggled(self, on: bool) -> None:
+        self.budget.setEnabled(on)
+        self.think_changed.emit(on)
+
+    # -- sending -----------------------------------------------------------------------
+    def text(self) -> str:
+        return self.edit.toPlainText()
+
+    def clear(self) -> None:
+        self.edit.clear()
+
+    def _submit(self) -> None:
+        if not self.generating:
+            self._send_or_stop()
+
+    def _send_or_stop(self) -> None:
+        if self.generating:
+            self.stop.emit()
+            return
+        text = self.edit.toPlainText().strip()
+        if text:
+            self.send.emit(text)

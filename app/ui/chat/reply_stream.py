@@ -1,0 +1,151 @@
+"""One reply being generated: collects engine events, repaints at a bounded rate, finalises.
+
+Deltas are appended to the message at once (so nothing is lost if the engine dies), to the
+reply's :class:`~app.core.chat.chats.ReplyLog` (which saves them to disk in batches), and to a
+pending buffer that a single-shot timer pushes to the view at most every ``REPAINT_MS``:
+however fast tokens arrive, the view repaints about 25 times a second.
+"""
+
+from __future__ import annotations
+
+import time
+
+from app.core.chat.messages import Message, ReplyStats
+from app.engine.protocol import EngineError, Event, PromptProgress, ReplyFinished, TextDelta, ThinkingCut
+from app.ui.chat.assistant_view import AssistantMessageView
+from app.core.chat.chats import Chat, Reply, ReplyLog
+from app.ui.common.qt import QObject, QTimer, Signal
+
+REPAINT_MS = 40
+
+
+class ReplyStream(QObject):
+    finished = Signal(object)  # this stream
+
+    def __init__(
+        self,
+        request_id: int,
+        chat: Chat,
+        reply: Reply,
+        message: Message,
+        view: AssistantMessageView | None,
+        *,
+        limit: int | None,
+        log: ReplyLog | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.log = log
+        self.request_id = request_id
+        self.chat = chat
+        self.reply = reply
+        self.message = message
+        self.view = view
+        self.limit = limit  # shown as "/ N" beside the live token count
+        self.done = False
+        self.tokens = message.stats.thinking_tokens if message.stats else 0
+        self._thinking: list[str] = []
+        self._answer: list[str] = []
+        self._cut: str | None = None
+        self._t0 = time.monotonic()
+        self._t_think: float | None = None
+        self._thinking_s = message.stats.thinking_s if message.stats else 0.0
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(REPAINT_MS)
+        self._timer.timeout.connect(self.flush)
+
+    # -- events ------------------------------------------------------------------------
+    def handle(self, event: Event) -> None:
+        if self.done:
+            return
+        m = self.message
+        if isinstance(event, TextDelta):
+            if event.kind == "thinking":
+                if self._t_think is None:
+                    self._t_think = time.monotonic()
+                m.thinking += event.text
+                self._thinking.append(event.text)
+                self.tokens = event.thinking_tokens
+                if self.log is not None:
+                    self.log.add(thinking=event.text)
+            else:
+                if self._t_think is not None and not self._answer and not m.content:
+                    self._thinking_s += time.monotonic() - self._t_think
+                m.content += event.text
+                self._answer.append(event.text)
+                if self.log is not None:
+                    self.log.add(answer=event.text)
+            self._schedule()
+        elif isinstance(event, ThinkingCut):
+            m.thinking = event.thinking
+            m.budget_hit = True
+            self.tokens = event.thinking_tokens
+            self._thinking.clear()
+            self._cut = event.thinking
+            if self.log is not None:
+                self.log.rewrite(m)
+            self._schedule()
+        elif isinstance(event, PromptProgress):
+            if self.view is not None and event.prompt_tokens > 200:
+                self.view.status.setText(f"Reading the prompt ({event.prompt_tokens:,} tokens)…")
+        elif isinstance(event, ReplyFinished):
+            m.thinking = event.thinking
+            m.content = event.answer
+            m.finish_reason = event.finish_reason
+            m.budget_hit = event.budget_hit
+            m.stats = event.stats
+            self._end()
+        elif isinstance(event, EngineError) and event.kind != "busy":
+            m.finish_reason = "interrupted" if event.kind == "crash" else "error"
+            m.stats = m.stats or ReplyStats(thinking_tokens=self.tokens)
+            self._end()
+
+    def _schedule(self) -> None:
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def flush(self) -> None:
+        """Push what arrived since the last repaint to the view."""
+        view = self.view
+        if view is None:
+            self._thinking.clear()
+            self._answer.clear()
+            self._cut = None
+            return
+        if self._cut is not None:
+            view.replace_thinking(self._cut, self.tokens, self.limit)
+            self._cut = None
+        if self._thinking:
+            text = "".join(self._thinking)
+            self._thinking.clear()
+            view.stream_thinking(text, self.tokens, self.limit)
+        if self._answer:
+            text = "".join(self._answer)
+            self._answer.clear()
+            view.stream_answer(text, self._thinking_s, self.tokens, self.message.budget_hit)
+
+    def _end(self) -> None:
+        self.done = True
+        self._timer.stop()
+        self.flush()
+        if self.view is not None:
+            self.view.finish_stream(self.message)
+        self.finished.emit(self)
+
+    # -- views come and go (switching chats) ---------------------------------------------
+    def attach(self, view: AssistantMessageView) -> None:
+        """Show the reply so far in a new view and keep streaming into it."""
+        self.view = view
+        m = self.message
+        view.begin_stream(m, bool(m.think_mode or m.thinking), self.limit, resume=True)
+        self._thinking.clear()
+        self._answer.clear()
+        self._cut = None
+        if m.thinking:
+            view.replace_thinking(m.thinking, self.tokens, self.limit)
+        if m.content:
+            view.stream_answer(m.content, self._thinking_s, self.tokens, m.budget_hit)
+
+    def detach(self) -> None:
+        self.view = None

@@ -1,0 +1,114 @@
+"""A read-only rich-text view for untrusted model output, sized to its content.
+
+No remote (or local) resources ever load, links never navigate inside the view, and a
+click opens only http(s) links, in the system browser. ``copy:N`` links (the renderer's
+code-block Copy buttons) copy code block N.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+from app.core.render import copy_index, is_safe_link
+from app.ui.common.qt import (
+    QAbstractScrollArea,
+    QApplication,
+    QDesktopServices,
+    QEvent,
+    QFrame,
+    QGuiApplication,
+    QSizeF,
+    QSizePolicy,
+    Qt,
+    QTextBrowser,
+    QUrl,
+    QWheelEvent,
+    QWidget,
+)
+
+
+def settle_layouts(widget: QWidget) -> None:
+    """Re-lay out the widgets around ``widget`` now, up to the scroll area it lives in.
+
+    Qt would do it over the next few event-loop turns, one level per turn; meanwhile a paint
+    could show a grown text still clipped to its old height. Layouts are refreshed from the
+    inside out, then the scroll area resizes its content, which lays it out top-down.
+    """
+    parent = widget.parentWidget()
+    while parent is not None and not isinstance(parent, QAbstractScrollArea):
+        layout = parent.layout()
+        if layout is not None:
+            layout.invalidate()
+            layout.activate()
+        parent = parent.parentWidget()
+    if parent is not None:
+        QApplication.sendEvent(parent, QEvent(QEvent.Type.LayoutRequest))
+
+
+class RichTextView(QTextBrowser):
+    """Grows to fit its document; scrolling belongs to the conversation around it."""
+
+    def __init__(self, accessible_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(accessible_name)
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.setReadOnly(True)
+        self.setUndoRedoEnabled(False)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setTabChangesFocus(True)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+            | Qt.TextInteractionFlag.LinksAccessibleByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
+        self.viewport().setAutoFillBackground(False)
+        doc = self.document()
+        doc.setUndoRedoEnabled(False)
+        doc.setDocumentMargin(2)
+        #: Gives the code of block N for a ``copy:N`` link.
+        self.code_source: Callable[[int], str | None] | None = None
+        self.opened_links: list[str] = []  # what a click opened (tests and diagnostics)
+        doc.documentLayout().documentSizeChanged.connect(self._fit)
+        self.anchorClicked.connect(self._on_anchor)
+        self.setFixedHeight(self._height_for(doc.size()))
+
+    # -- safety ------------------------------------------------------------------------
+    def loadResource(self, type: int, name: QUrl | str) -> Any:
+        """Nothing is ever fetched: images, stylesheets, anything."""
+        return None
+
+    def setSource(self, *args: Any, **kwargs: Any) -> None:
+        """The view never navigates."""
+
+    def _on_anchor(self, url: QUrl) -> None:
+        target = url.toString()
+        index = copy_index(target)
+        if index is not None:
+            code = self.code_source(index) if self.code_source is not None else None
+            if code is not None:
+                QGuiApplication.clipboard().setText(code)
+            return
+        if is_safe_link(target):
+            self.opened_links.append(target)
+            QDesktopServices.openUrl(QUrl(target))
+
+    # -- sizing ------------------------------------------------------------------------
+    def _height_for(self, size: QSizeF) -> int:
+        margins = self.contentsMargins()
+        return max(4, math.ceil(size.height()) + margins.top() + margins.bottom())
+
+    def _fit(self, size: QSizeF) -> None:
+        height = self._height_for(size)
+        if height != self.height():
+            self.setFixedHeight(height)
+            settle_layouts(self)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        event.ignore()  # let the conversation scroll

@@ -1,0 +1,103 @@
+"""The collapsible panel that shows a reply's reasoning above its answer."""
+
+from __future__ import annotations
+
+from app.core.render import Theme
+from app.ui.common.icons import set_icon
+from app.ui.chat.markdown_view import MarkdownView
+from app.ui.common.qt import QFrame, QSizePolicy, Qt, QToolButton, QVBoxLayout, QWidget, Signal
+
+
+def live_header(tokens: int, budget: int | None) -> str:
+    text = f"Thinking… {tokens:,} tokens"
+    return text + f" / {budget:,}" if budget else text
+
+
+def done_header(seconds: float, tokens: int, budget_hit: bool) -> str:
+    text = f"Thought for {seconds:.1f} s · {tokens:,} tokens"
+    return text + " · budget reached" if budget_hit else text
+
+
+class ThinkingPanel(QFrame):
+    """A header button ("Thinking… N tokens" / "Thought for …") over the reasoning text.
+
+    While collapsed, streamed text is only kept, not rendered; expanding catches up.
+    """
+
+    expanded_changed = Signal(bool)
+
+    def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("thinkingPanel")
+        self.setAccessibleName("Thinking")
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
+        self.header = QToolButton()
+        self.header.setObjectName("thinkingHeader")
+        self.header.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.header.setAutoRaise(True)
+        self.header.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.header.clicked.connect(self.toggle)
+        self.body = MarkdownView("Thinking text", theme)
+        self.body.setObjectName("thinkingBody")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.setSpacing(2)
+        layout.addWidget(self.header, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.body)
+        self.text = ""
+        self._final = False
+        self.expanded = True
+        self.set_expanded(False)
+
+    # -- state -------------------------------------------------------------------------
+    def toggle(self) -> None:
+        self.set_expanded(not self.expanded)
+
+    def set_expanded(self, expanded: bool) -> None:
+        changed = expanded != self.expanded
+        self.expanded = expanded
+        if expanded:
+            self._catch_up()
+        self.body.setVisible(expanded)
+        self.header.setAccessibleName("Hide thinking" if expanded else "Show thinking")
+        self.header.setToolTip("Hide the reasoning" if expanded else "Show the reasoning")
+        set_icon(self.header, "chevron-down" if expanded else "chevron-right")
+        if changed:
+            self.expanded_changed.emit(expanded)
+
+    def set_header(self, text: str) -> None:
+        self.header.setText(text)
+        self.header.setAccessibleDescription(text)
+
+    # -- text --------------------------------------------------------------------------
+    def append(self, delta: str) -> None:
+        self.text += delta
+        if self.expanded:
+            self._catch_up()
+
+    def set_text(self, text: str, *, final: bool) -> None:
+        """Replace the reasoning (a budget cut, a finished reply, another version)."""
+        self.text = text
+        self._final = final
+        if self.body.text and not text.startswith(self.body.text):
+            self.body.set_text("", final=False)
+        if self.expanded:
+            self._catch_up()
+
+    def finish(self) -> None:
+        self._final = True
+        if self.expanded:
+            self._catch_up()
+
+    def set_theme(self, theme: Theme) -> None:
+        self.body.set_theme(theme)
+
+    def _catch_up(self) -> None:
+        doc = self.body
+        if doc.finished and doc.text != self.text:
+            doc.set_text(self.text, final=self._final)
+            return
+        if len(self.text) > len(doc.text):
+            doc.append(self.text[len(doc.text) :])
+        if self._final:
+            doc.finish()

@@ -1,0 +1,66 @@
+"""The banner above the conversation that shows the message bus's latest notice."""
+
+from __future__ import annotations
+
+from app.ui.common.bus import MessageBus, Notice
+from app.ui.common.qt import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, Qt, QToolButton, QWidget
+
+
+class Banner(QFrame):
+    """Shows one notice at a time: its text, an optional action button and a close button."""
+
+    def __init__(self, bus: MessageBus, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("banner")
+        self.setAccessibleName("Notice")
+        self.notice: Notice | None = None
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.action = QPushButton()
+        self.action.clicked.connect(self._act)
+        self.close_button = QToolButton()
+        self.close_button.setText("✕")
+        self.close_button.setAccessibleName("Dismiss")
+        self.close_button.setToolTip("Dismiss")
+        self.close_button.clicked.connect(self.dismiss)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(12, 8, 8, 8)
+        row.setSpacing(10)
+        row.addWidget(self.label, 1)
+        row.addWidget(self.action)
+        row.addWidget(self.close_button)
+        bus.posted.connect(self.show_notice)
+        bus.cleared.connect(self._clear)
+        self.hide()
+
+    @property
+    def text(self) -> str:
+        return self.label.text()
+
+    def show_notice(self, notice: Notice) -> None:
+        self.notice = notice
+        self.setProperty("level", notice.level)
+        self.style().unpolish(self)
+        self.style().polish(self)
+        self.label.setText(notice.text)
+        self.action.setText(notice.action)
+        self.action.setAccessibleName(notice.action)
+        self.action.setVisible(bool(notice.action))
+        self.show()
+
+    def dismiss(self) -> None:
+        self.notice = None
+        self.hide()
+
+    def _clear(self, key: str) -> None:
+        if self.notice is not None and (not key or self.notice.key == key):
+            self.dismiss()
+
+    def _act(self) -> None:
+        notice = self.notice
+        self.dismiss()
+        if notice is not None and notice.callback is not None:
+            notice.callback()

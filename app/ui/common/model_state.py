@@ -1,0 +1,117 @@
+"""The model's state as the window shows it: none, loading, ready, failed, crashed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import Enum
+from pathlib import Path
+
+from app.engine.protocol import EngineError, Event, LoadProgress, ModelLoaded, Unloaded
+from app.ui.common.bridge import EngineBridge
+from app.ui.common.bus import MessageBus
+from app.ui.common.prefs import Preferences
+from app.ui.common.qt import QObject, Signal
+
+
+class ModelState(Enum):
+    NONE = "none"
+    LOADING = "loading"
+    READY = "ready"
+    FAILED = "failed"
+    CRASHED = "crashed"
+
+
+def model_name(path: str) -> str:
+    name = Path(path).name
+    return name[: -len(".gguf")] if name.lower().endswith(".gguf") else name
+
+
+class ModelManager(QObject):
+    """Loads models through the engine and keeps track of what is loaded."""
+
+    changed = Signal()
+
+    def __init__(
+        self, bridge: EngineBridge, prefs: Preferences, bus: MessageBus, parent: QObject | None = None
+    ):
+        super().__init__(parent)
+        self.bridge = bridge
+        self.prefs = prefs
+        self.bus = bus
+        self.state = ModelState.NONE
+        self.path: str | None = None
+        self.progress = 0.0
+        self.loaded: ModelLoaded | None = None
+        self.error = ""
+        self.on_open: Callable[[], None] | None = None  # "Open model…" (set by the window)
+
+    @property
+    def name(self) -> str:
+        return model_name(self.path) if self.path else ""
+
+    @property
+    def ready(self) -> bool:
+        return self.state is ModelState.READY
+
+    @property
+    def thinking_support(self) -> str:
+        """ "hybrid", "always" or "never"; "hybrid" until a model says otherwise."""
+        return self.loaded.thinking_support if self.loaded is not None else "hybrid"
+
+    def load(self, path: str) -> None:
+        self.path = str(path)
+        self.state = ModelState.LOADING
+        self.progress = 0.0
+        self.loaded = None
+        self.error = ""
+        self.bus.clear("model")
+        self.changed.emit()
+        client = self.bridge.client
+        if not client.alive:
+            client.close()  # reap a dead process and its reader before starting anew
+        client.load(self.prefs.load_request(self.path))
+
+    def reload(self) -> None:
+        if self.path:
+            self.load(self.path)
+
+    def unload(self) -> None:
+        self.bridge.client.unload()
+
+    def on_event(self, event: Event) -> None:
+        if isinstance(event, LoadProgress) and self.state is ModelState.LOADING:
+            self.progress = event.fraction
+            self.changed.emit()
+        elif isinstance(event, ModelLoaded):
+            self.state = ModelState.READY
+            self.loaded = event
+            self.path = event.path
+            self.progress = 1.0
+            self.prefs.remember_model(event.path)
+            problem = self.prefs.save()
+            if problem:
+                self.bus.warning(problem, key="settings")
+            self.changed.emit()
+        elif isinstance(event, Unloaded):
+            self.state = ModelState.NONE
+            self.loaded = None
+            self.changed.emit()
+        elif isinstance(event, EngineError) and (
+            event.kind == "load" or (event.kind == "crash" and self.state is ModelState.LOADING)
+        ):
+            # A crash while loading is the model's fault (a damaged or unsupported file).
+            self.state = ModelState.FAILED
+            self.loaded = None
+            self.error = event.message
+            self.bus.error(
+                f"The model could not be loaded: {event.message}", "Open model…", self.on_open, key="model"
+            )
+            self.changed.emit()
+        elif isinstance(event, EngineError) and event.kind == "crash":
+            self.state = ModelState.CRASHED
+            self.loaded = None
+            self.error = event.message
+            self.bus.error(
+                f"{event.message} Your conversation is safe.", "Reload model", self.reload, key="model"
+            )
+            self.changed.emit()

@@ -1,0 +1,167 @@
+"""``ponder --self-test [MODEL]``: start the real window, ask one question, check the reply.
+
+Works from a source checkout and from the frozen app, on screen or offscreen (when
+there is no display). It drives the window through the accessible names a screen
+reader uses — the composer "Message", the "Send" button, the "Thinking" panel and
+the "Answer" — so it checks what a user would see. Without MODEL it writes the
+built-in scripted Qwen3 model (a few MB) to a temporary folder. User data is not
+touched: everything lives in a temporary PONDER_HOME.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+TIMEOUT_S = 180.0
+QUESTION = "Say hello."
+
+
+def _process_age_s() -> float:
+    try:
+        import psutil
+
+        return time.time() - psutil.Process().create_time()
+    except Exception:  # psutil missing or no permission: report from import time instead
+        return 0.0
+
+
+def run_self_test(model: str | None = None) -> int:
+    home = tempfile.mkdtemp(prefix="ponder-selftest-")
+    os.environ.setdefault("PONDER_HOME", home)
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    expected_answer = None
+    if model is None:
+        from app.testkit.scripted_model import write_scripted_model
+
+        scripted = write_scripted_model(Path(home) / "ponder-selftest.gguf")
+        model, expected_answer = str(scripted.path), scripted.script.answer_text
+    elif not Path(model).is_file():
+        print(f"self-test FAILED: model file not found: {model}", file=sys.stderr)
+        return 1
+    return _SelfTest(model, expected_answer).run()
+
+
+class _SelfTest:
+    def __init__(self, model: str, expected_answer: str | None) -> None:
+        self.model = model
+        self.expected_answer = expected_answer
+        self.failure: str | None = None
+        self.notes: list[str] = []
+
+    def run(self) -> int:
+        from app.ui.main_window import MainWindow
+        from app.ui.common.prefs import Preferences
+        from app.ui.common.qt import QApplication, QTimer
+        from app.ui.common.theme import ThemeManager
+
+        app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "ponder"])
+        assert isinstance(app, QApplication)
+        prefs = Preferences()
+        window = MainWindow(ThemeManager(app, "system"), prefs)
+        window.resize(1100, 760)
+        window.show()
+        app.processEvents()
+        self.notes.append(f"window visible {_process_age_s():.2f} s after the process started")
+        self.window = window
+        started = time.monotonic()
+        steps: list[tuple[str, Callable[[], bool]]] = [
+            ("load the model", self._loaded),
+            ("send a message with thinking on", self._send),
+            ("receive the reply", self._replied),
+            ("show the thinking panel and the answer", self._check_reply),
+        ]
+        timer = QTimer()
+        timer.setInterval(50)
+
+        def tick() -> None:
+            try:
+                if time.monotonic() - started > TIMEOUT_S:
+                    self.failure = f"timed out at step: {steps[0][0]}"
+                elif steps[0][1]():
+                    name, _check = steps.pop(0)
+                    self.notes.append(f"{name}: ok ({time.monotonic() - started:.2f} s)")
+            except _Failed as exc:
+                self.failure = f"{steps[0][0]}: {exc}"
+            if self.failure or not steps:
+                timer.stop()
+                app.quit()
+
+        timer.timeout.connect(tick)
+        timer.start()
+        window.load_model(self.model)
+        app.exec()
+        window.shutdown()
+        window.close()
+        if self.failure:
+            print(f"self-test FAILED: {self.failure}", file=sys.stderr)
+            return 1
+        for note in self.notes:
+            print(f"self-test: {note}")
+        print("self-test: OK")
+        return 0
+
+    # -- steps ---------------------------------------------------------------------
+    def _named(self, name: str) -> list[object]:
+        from app.ui.common.qt import QWidget
+
+        return [w for w in self.window.findChildren(QWidget) if w.accessibleName() == name]
+
+    def _loaded(self) -> bool:
+        from app.ui.common.model_state import ModelState
+
+        state = self.window.models.state
+        if state in (ModelState.FAILED, ModelState.CRASHED):
+            raise _Failed(self.window.models.error or "the model did not load")
+        return bool(self.window.models.ready)
+
+    def _send(self) -> bool:
+        from app.ui.common.qt import QPlainTextEdit, QPushButton, QToolButton
+
+        edits = [w for w in self._named("Message") if isinstance(w, QPlainTextEdit)]
+        sends = [w for w in self._named("Send") if isinstance(w, (QPushButton, QToolButton))]
+        toggles = [w for w in self._named("Think") if isinstance(w, (QPushButton, QToolButton))]
+        if not edits or not sends:
+            raise _Failed("the composer or the Send button is missing")
+        if toggles and toggles[0].isEnabled() and not toggles[0].isChecked():
+            toggles[0].click()
+        edits[0].setPlainText(QUESTION)
+        sends[0].click()
+        if not self.window.controller.generating:
+            raise _Failed("the message was not sent")
+        return True
+
+    def _replied(self) -> bool:
+        return not self.window.controller.generating
+
+    def _check_reply(self) -> bool:
+        from app.ui.common.qt import QAbstractButton, QPlainTextEdit, QTextBrowser
+
+        answers = [w for w in self._named("Answer") if isinstance(w, (QTextBrowser, QPlainTextEdit))]
+        if not answers:
+            raise _Failed("no answer appeared")
+        text = answers[-1].toPlainText().strip()
+        if not text:
+            raise _Failed("the answer is empty")
+        if self.expected_answer is not None and text != self.expected_answer:
+            raise _Failed(f"unexpected answer {text!r}")
+        if self.window.models.thinking_support != "never":
+            headers = [w for w in self._named("Show thinking") if isinstance(w, QAbstractButton)]
+            if not self._named("Thinking") or not headers:
+                raise _Failed("no thinking panel appeared")
+            if not headers[-1].text().startswith("Thought for"):
+                raise _Failed(f"unexpected thinking header {headers[-1].text()!r}")
+            self.notes.append(f"thinking panel: {headers[-1].text()}")
+        self.notes.append(f"answer: {text[:60]!r}")
+        return True
+
+
+class _Failed(Exception):
+    pass

@@ -1,0 +1,179 @@
+"""Settings: how models load (context, GPU layers, threads) and sampling per think mode."""
+
+from __future__ import annotations
+
+import os
+
+from app.core.chat.sampling import Sampling, defaults_for
+from app.core.store.settings import ModelLoad
+from app.ui.settings.data_folder import DataFolderBox
+from app.ui.common.prefs import Preferences
+from app.ui.common.qt import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    Qt,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+class SamplingBox(QGroupBox):
+    """The sampling settings of one think mode, with a Reset to Qwen's defaults."""
+
+    def __init__(self, title: str, thinking: bool, parent: QWidget | None = None) -> None:
+        super().__init__(title, parent)
+        self.thinking = thinking
+        self.temperature = self._double(0.0, 2.0, 0.05, "Temperature")
+        self.top_p = self._double(0.0, 1.0, 0.05, "Top P")
+        self.top_k = QSpinBox()
+        self.top_k.setRange(0, 1000)
+        self.top_k.setAccessibleName("Top K")
+        self.min_p = self._double(0.0, 1.0, 0.01, "Min P")
+        self.presence = self._double(0.0, 2.0, 0.1, "Presence penalty")
+        self.reset_button = QPushButton("Reset to Qwen defaults")
+        self.reset_button.setAccessibleName(f"Reset {title.lower()} sampling")
+        self.reset_button.clicked.connect(self.reset)
+        form = QFormLayout(self)
+        form.addRow("Temperature", self.temperature)
+        form.addRow("Top P", self.top_p)
+        form.addRow("Top K", self.top_k)
+        form.addRow("Min P", self.min_p)
+        form.addRow("Presence penalty", self.presence)
+        form.addRow("", self.reset_button)
+
+    def _double(self, low: float, high: float, step: float, name: str) -> QDoubleSpinBox:
+        box = QDoubleSpinBox()
+        box.setRange(low, high)
+        box.setSingleStep(step)
+        box.setDecimals(2)
+        box.setAccessibleName(name)
+        return box
+
+    def set_sampling(self, s: Sampling) -> None:
+        self.temperature.setValue(s.temperature)
+        self.top_p.setValue(s.top_p)
+        self.top_k.setValue(s.top_k)
+        self.min_p.setValue(s.min_p)
+        self.presence.setValue(s.presence_penalty)
+
+    def sampling(self) -> Sampling:
+        return Sampling(
+            temperature=round(self.temperature.value(), 4),
+            top_p=round(self.top_p.value(), 4),
+            top_k=self.top_k.value(),
+            min_p=round(self.min_p.value(), 4),
+            presence_penalty=round(self.presence.value(), 4),
+        )
+
+    def reset(self) -> None:
+        self.set_sampling(defaults_for(self.thinking))
+
+
+class SettingsDialog(QDialog):
+    """Edits the preferences in place when accepted; the caller saves them."""
+
+    def __init__(
+        self, prefs: Preferences, model_path: str | None, parent: QWidget | None = None, *, gpu_note: str = ""
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self.setAccessibleName("Settings")
+        self.prefs = prefs
+        self.model_path = model_path
+        self.gpu_note_text = gpu_note  # how to get a GPU build, when this one cannot offload
+        tabs = QTabWidget()
+        tabs.addTab(self._load_tab(), "Model loading")
+        tabs.addTab(self._sampling_tab(), "Sampling")
+        self.data_folder = DataFolderBox(prefs.settings.data_path())
+        tabs.addTab(self.data_folder, "Chats")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(tabs)
+        layout.addWidget(buttons)
+        self.resize(460, 420)
+
+    def _load_tab(self) -> QWidget:
+        params = self.prefs.load_params(self.model_path) if self.model_path else self.prefs.default_load()
+        page = QWidget()
+        form = QFormLayout(page)
+        self.n_ctx = QSpinBox()
+        self.n_ctx.setRange(512, 262144)
+        self.n_ctx.setSingleStep(1024)
+        self.n_ctx.setSuffix(" tokens")
+        self.n_ctx.setAccessibleName("Context size")
+        self.n_ctx.setValue(params.n_ctx)
+        self.gpu_auto = QCheckBox("Auto")
+        self.gpu_auto.setAccessibleName("GPU layers automatic")
+        self.gpu_layers = QSpinBox()
+        self.gpu_layers.setRange(-1, 999)
+        self.gpu_layers.setSpecialValueText("All layers")
+        self.gpu_layers.setAccessibleName("GPU offload layers")
+        auto = params.n_gpu_layers == "auto"
+        self.gpu_auto.setChecked(auto)
+        self.gpu_layers.setValue(0 if auto else int(params.n_gpu_layers))
+        self.gpu_layers.setEnabled(not auto)
+        self.gpu_auto.toggled.connect(lambda on: self.gpu_layers.setEnabled(not on))
+        gpu_row = QHBoxLayout()
+        gpu_row.addWidget(self.gpu_auto)
+        gpu_row.addWidget(self.gpu_layers, 1)
+        self.threads = QSpinBox()
+        self.threads.setRange(0, max(64, os.cpu_count() or 1))
+        self.threads.setSpecialValueText("Auto")
+        self.threads.setAccessibleName("CPU threads")
+        self.threads.setValue(params.n_threads or 0)
+        form.addRow("Context size", self.n_ctx)
+        form.addRow("GPU offload layers", gpu_row)
+        if self.gpu_note_text:
+            gpu_note = QLabel(self.gpu_note_text)
+            gpu_note.setWordWrap(True)
+            gpu_note.setObjectName("hint")
+            gpu_note.setAccessibleName("GPU offload note")
+            gpu_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            form.addRow(gpu_note)
+        form.addRow("CPU threads", self.threads)
+        note = QLabel("Changes apply the next time a model loads (Model ▸ Reload model).")
+        note.setWordWrap(True)
+        note.setObjectName("hint")
+        form.addRow(note)
+        return page
+
+    def _sampling_tab(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        self.sampling_on = SamplingBox("Thinking", True)
+        self.sampling_off = SamplingBox("No thinking", False)
+        self.sampling_on.set_sampling(self.prefs.sampling(True))
+        self.sampling_off.set_sampling(self.prefs.sampling(False))
+        layout.addWidget(self.sampling_on)
+        layout.addWidget(self.sampling_off)
+        return page
+
+    def load_params(self) -> ModelLoad:
+        gpu: int | str = "auto" if self.gpu_auto.isChecked() else self.gpu_layers.value()
+        return ModelLoad(
+            n_ctx=self.n_ctx.value(),
+            n_gpu_layers=gpu,  # type: ignore[arg-type]
+            n_threads=self.threads.value() or None,
+        )
+
+    def apply(self) -> None:
+        """Write the dialog's values into the preferences (not yet to disk)."""
+        params = self.load_params()
+        self.prefs.set_default_load(params)
+        if self.model_path:
+            self.prefs.settings.models[self.model_path] = params
+        self.prefs.set_sampling(True, self.sampling_on.sampling())
+        self.prefs.set_sampling(False, self.sampling_off.sampling())
