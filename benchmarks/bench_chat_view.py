@@ -286,7 +286,7 @@ def main() -> int:
 
     meter = RepaintMeter()
     meter.install()
-    client = window.bridge.client
+    client = window.bridge.engine
 
     def quiet_generate(request: GenerateRequest) -> int:  # the engine stays idle
         return REQUEST_ID

@@ -167,7 +167,7 @@ def resolve_model(name: str) -> Path:
 def _ask(args: argparse.Namespace, out: TextIO) -> int:
     from app.core.chat.messages import PromptMessage
     from app.core.chat.sampling import ModeSampling
-    from app.engine.local.client import EngineClient, EngineFailure
+    from app.engine.local.engine import LocalEngine, EngineFailure
     from app.engine.protocol import GenerateRequest, LoadRequest, TextDelta, ThinkingCut
 
     path = resolve_model(args.model)
@@ -182,7 +182,7 @@ def _ask(args: argparse.Namespace, out: TextIO) -> int:
         min_p=args.min_p,
         presence_penalty=args.presence_penalty,
     )
-    client = EngineClient()
+    client = LocalEngine()
     stream = _TerminalStream(out) if not args.json else None
     try:
         client.load_sync(

@@ -4,12 +4,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from app.engine.local.client import EngineClient
+from app.engine.local.engine import LocalEngine
 
 
 @pytest.fixture
-def engine() -> Iterator[EngineClient]:
-    client = EngineClient()
+def engine() -> Iterator[LocalEngine]:
+    client = LocalEngine()
     yield client
     client.close()
     assert not client.alive, "engine process left running"

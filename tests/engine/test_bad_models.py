@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from app.engine.local.client import EngineClient, EngineFailure
+from app.engine.local.engine import LocalEngine, EngineFailure
 from app.engine.protocol import LoadRequest
 from app.testkit.scripted_model import ScriptedModel
 
 
-def load_error(engine: EngineClient, path: Path) -> str:
+def load_error(engine: LocalEngine, path: Path) -> str:
     with pytest.raises(EngineFailure) as info:
         engine.load_sync(LoadRequest(str(path), n_ctx=512), timeout=120)
     message = info.value.error.message
@@ -20,17 +20,17 @@ def load_error(engine: EngineClient, path: Path) -> str:
     return message
 
 
-def test_missing_file(engine: EngineClient, tmp_path: Path) -> None:
+def test_missing_file(engine: LocalEngine, tmp_path: Path) -> None:
     assert "not found" in load_error(engine, tmp_path / "nope.gguf")
 
 
-def test_not_a_gguf(engine: EngineClient, tmp_path: Path) -> None:
+def test_not_a_gguf(engine: LocalEngine, tmp_path: Path) -> None:
     bad = tmp_path / "notes.gguf"
     bad.write_text("hello, I am a text file")
     assert "not a GGUF" in load_error(engine, bad)
 
 
-def test_truncated_gguf(engine: EngineClient, tmp_path: Path, qwen3_model: ScriptedModel) -> None:
+def test_truncated_gguf(engine: LocalEngine, tmp_path: Path, qwen3_model: ScriptedModel) -> None:
     data = qwen3_model.path.read_bytes()
     cut = tmp_path / "cut.gguf"
     cut.write_bytes(data[: len(data) // 2])
@@ -38,7 +38,7 @@ def test_truncated_gguf(engine: EngineClient, tmp_path: Path, qwen3_model: Scrip
     assert "incomplete" in message or "damaged" in message or "could not load" in message
 
 
-def test_unknown_architecture(engine: EngineClient, tmp_path: Path, qwen3_model: ScriptedModel) -> None:
+def test_unknown_architecture(engine: LocalEngine, tmp_path: Path, qwen3_model: ScriptedModel) -> None:
     data = qwen3_model.path.read_bytes()
     # Same length, so the header stays valid: "qwen3" -> "qwen9" in general.architecture.
     key = b"general.architecture"
@@ -77,7 +77,7 @@ def _rewrite(src: Path, dst: Path, edit: dict[str, object]) -> None:
 
 
 def test_shapes_that_do_not_match_the_metadata(
-    engine: EngineClient, tmp_path: Path, qwen3_model: ScriptedModel
+    engine: LocalEngine, tmp_path: Path, qwen3_model: ScriptedModel
 ) -> None:
     broken = tmp_path / "shapes.gguf"
     _rewrite(qwen3_model.path, broken, {"qwen3.embedding_length": lambda v: int(v) * 2})
@@ -86,7 +86,7 @@ def test_shapes_that_do_not_match_the_metadata(
 
 
 def test_an_abort_inside_llama_cpp_kills_only_the_engine(
-    engine: EngineClient, tmp_path: Path, qwen3_model: ScriptedModel
+    engine: LocalEngine, tmp_path: Path, qwen3_model: ScriptedModel
 ) -> None:
     """Two tokens with the same text trip a GGML_ASSERT that aborts the process."""
     broken = tmp_path / "dup-vocab.gguf"
@@ -133,7 +133,7 @@ def _declared_giant(path: Path) -> Path:
 
 
 def test_model_too_big_for_this_machine_is_refused_before_loading(
-    engine: EngineClient, tmp_path: Path
+    engine: LocalEngine, tmp_path: Path
 ) -> None:
     message = load_error(engine, _declared_giant(tmp_path / "giant.gguf"))
     assert "Too big" in message and "smaller quant" in message

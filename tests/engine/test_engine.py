@@ -11,7 +11,7 @@ import pytest
 
 from app.core.chat.messages import PromptMessage
 from app.core.chat.sampling import Sampling
-from app.engine.local.client import EngineClient, EngineFailure
+from app.engine.local.engine import LocalEngine, EngineFailure
 from app.engine.protocol import (
     EngineError,
     GenerateRequest,
@@ -30,7 +30,7 @@ from app.testkit.scripted_model import ScriptedModel
 HELLO = (PromptMessage("user", "Say hello."),)
 
 
-def ask(engine: EngineClient, **kwargs: object) -> tuple[ReplyFinished, list[object]]:
+def ask(engine: LocalEngine, **kwargs: object) -> tuple[ReplyFinished, list[object]]:
     events: list[object] = []
     result = engine.generate_sync(GenerateRequest(HELLO, **kwargs), on_event=events.append)  # type: ignore[arg-type]
     return result, events
@@ -42,7 +42,7 @@ def streamed(events: list[object], kind: str) -> str:
 
 @pytest.mark.parametrize("fixture", ["qwen3_model", "qwen3moe_model"])
 def test_thinking_on_gives_the_scripted_reasoning_and_answer(
-    engine: EngineClient, fixture: str, request: pytest.FixtureRequest
+    engine: LocalEngine, fixture: str, request: pytest.FixtureRequest
 ) -> None:
     model: ScriptedModel = request.getfixturevalue(fixture)
     loaded = engine.load_sync(LoadRequest(str(model.path), n_ctx=1024))
@@ -64,7 +64,7 @@ def test_thinking_on_gives_the_scripted_reasoning_and_answer(
     assert result.stats.tokens_per_s > 0
 
 
-def test_thinking_off_gives_only_the_answer(engine: EngineClient, qwen3_model: ScriptedModel) -> None:
+def test_thinking_off_gives_only_the_answer(engine: LocalEngine, qwen3_model: ScriptedModel) -> None:
     engine.load_sync(LoadRequest(str(qwen3_model.path), n_ctx=1024))
     result, events = ask(engine, thinking=False)
     assert result.thinking == ""
@@ -75,7 +75,7 @@ def test_thinking_off_gives_only_the_answer(engine: EngineClient, qwen3_model: S
 
 
 def test_soft_switch_in_the_message_wins_over_the_toggle(
-    engine: EngineClient, qwen3_model: ScriptedModel
+    engine: LocalEngine, qwen3_model: ScriptedModel
 ) -> None:
     engine.load_sync(LoadRequest(str(qwen3_model.path), n_ctx=1024))
     off = engine.generate_sync(GenerateRequest((PromptMessage("user", "Hi /no_think"),), thinking=True))
@@ -85,7 +85,7 @@ def test_soft_switch_in_the_message_wins_over_the_toggle(
 
 
 def test_budget_zero_with_thinking_on_means_thinking_off(
-    engine: EngineClient, qwen3_model: ScriptedModel
+    engine: LocalEngine, qwen3_model: ScriptedModel
 ) -> None:
     engine.load_sync(LoadRequest(str(qwen3_model.path), n_ctx=1024))
     result, _ = ask(engine, thinking=True, budget=0)
@@ -95,7 +95,7 @@ def test_budget_zero_with_thinking_on_means_thinking_off(
 
 @pytest.mark.parametrize("budget", [1, 3, 7, 12, 13, 14, 19])
 def test_budget_cuts_cleanly_then_answers(
-    engine: EngineClient, qwen3_model: ScriptedModel, budget: int
+    engine: LocalEngine, qwen3_model: ScriptedModel, budget: int
 ) -> None:
     engine.load_sync(LoadRequest(str(qwen3_model.path), n_ctx=1024))
     result, events = ask(engine, thinking=True, budget=budget)
@@ -115,7 +115,7 @@ def test_budget_cuts_cleanly_then_answers(
     assert len(cuts) == 1 and cuts[0].thinking == result.thinking
 
 
-def test_budget_prefers_a_sentence_end(engine: EngineClient, qwen3_model: ScriptedModel) -> None:
+def test_budget_prefers_a_sentence_end(engine: LocalEngine, qwen3_model: ScriptedModel) -> None:
     engine.load_sync(LoadRequest(str(qwen3_model.path), n_ctx=1024))
     # 8 tokens reach "... a greeting. Let me"; the cut gives back "Let me" to end the sentence.
     result, _ = ask(engine, thinking=True, budget=8)
@@ -123,7 +123,7 @@ def test_budget_prefers_a_sentence_end(engine: EngineClient, qwen3_model: Script
     assert result.stats.thinking_tokens == 6
 
 
-def test_budget_reuses_the_kv_cache(engine: EngineClient, qwen3_model: ScriptedModel) -> None:
+def test_budget_reuses_the_kv_cache(engine: LocalEngine, qwen3_model: ScriptedModel) -> None:
     """The wrap-up is appended in place: the prompt is not evaluated again."""
     engine.load_sync(LoadRequest(str(qwen3_model.path), n_ctx=1024))
     result, events = ask(engine, thinking=True, budget=5)
@@ -133,7 +133,7 @@ def test_budget_reuses_the_kv_cache(engine: EngineClient, qwen3_model: ScriptedM
 
 
 def test_runaway_reasoning_is_stopped_by_the_budget(
-    engine: EngineClient, runaway_model: ScriptedModel
+    engine: LocalEngine, runaway_model: ScriptedModel
 ) -> None:
     engine.load_sync(LoadRequest(str(runaway_model.path), n_ctx=2048))
     result, _ = ask(engine, thinking=True, budget=50)
@@ -144,7 +144,7 @@ def test_runaway_reasoning_is_stopped_by_the_budget(
 
 
 def test_continue_thinking_resumes_the_cut_reasoning(
-    engine: EngineClient, runaway_model: ScriptedModel
+    engine: LocalEngine, runaway_model: ScriptedModel
 ) -> None:
     engine.load_sync(LoadRequest(str(runaway_model.path), n_ctx=2048))
     first, _ = ask(engine, thinking=True, budget=30)
@@ -161,7 +161,7 @@ def test_continue_thinking_resumes_the_cut_reasoning(
     assert more.stats.cached_tokens >= first.stats.prompt_tokens
 
 
-def test_continue_thinking_after_an_engine_restart(engine: EngineClient, qwen3_model: ScriptedModel) -> None:
+def test_continue_thinking_after_an_engine_restart(engine: LocalEngine, qwen3_model: ScriptedModel) -> None:
     """Without the cut state the reasoning is rebuilt from its text."""
     engine.load_sync(LoadRequest(str(qwen3_model.path), n_ctx=1024))
     first, _ = ask(engine, thinking=True, budget=7)
@@ -174,7 +174,7 @@ def test_continue_thinking_after_an_engine_restart(engine: EngineClient, qwen3_m
     assert more.answer == qwen3_model.script.answer_text
 
 
-def test_model_that_never_thinks(engine: EngineClient, plain_model: ScriptedModel) -> None:
+def test_model_that_never_thinks(engine: LocalEngine, plain_model: ScriptedModel) -> None:
     loaded = engine.load_sync(LoadRequest(str(plain_model.path), n_ctx=1024))
     assert loaded.thinking_support == "never"
     result, _ = ask(engine, thinking=True, budget=5)
@@ -182,7 +182,7 @@ def test_model_that_never_thinks(engine: EngineClient, plain_model: ScriptedMode
     assert result.answer == plain_model.script.answer_text
 
 
-def test_model_without_template_falls_back_to_chatml(engine: EngineClient, model_dir: Path) -> None:
+def test_model_without_template_falls_back_to_chatml(engine: LocalEngine, model_dir: Path) -> None:
     from app.testkit.scripted_model import Script, write_scripted_model
 
     model = write_scripted_model(model_dir / "notemplate.gguf", Script(thinks=False, template=None))
@@ -192,7 +192,7 @@ def test_model_without_template_falls_back_to_chatml(engine: EngineClient, model
     assert result.answer == model.script.answer_text
 
 
-def test_output_that_starts_inside_thinking(engine: EngineClient, model_dir: Path) -> None:
+def test_output_that_starts_inside_thinking(engine: LocalEngine, model_dir: Path) -> None:
     from app.testkit.scripted_model import Script, write_scripted_model
 
     model = write_scripted_model(model_dir / "thinkonly.gguf", Script(starts_in_thinking=True))
@@ -202,7 +202,7 @@ def test_output_that_starts_inside_thinking(engine: EngineClient, model_dir: Pat
     assert result.answer == model.script.answer_text
 
 
-def test_load_reports_progress(engine: EngineClient, qwen3_model: ScriptedModel) -> None:
+def test_load_reports_progress(engine: LocalEngine, qwen3_model: ScriptedModel) -> None:
     engine.load(LoadRequest(str(qwen3_model.path), n_ctx=512))
     seen: list[object] = []
     for event in engine.events(timeout=60):
@@ -215,7 +215,7 @@ def test_load_reports_progress(engine: EngineClient, qwen3_model: ScriptedModel)
     assert isinstance(seen[-1], ModelLoaded)
 
 
-def test_unload(engine: EngineClient, qwen3_model: ScriptedModel) -> None:
+def test_unload(engine: LocalEngine, qwen3_model: ScriptedModel) -> None:
     engine.load_sync(LoadRequest(str(qwen3_model.path), n_ctx=512))
     engine.unload()
     event = next(iter(engine.events(timeout=30)))
@@ -227,7 +227,7 @@ def test_unload(engine: EngineClient, qwen3_model: ScriptedModel) -> None:
     assert isinstance(UnloadRequest(), UnloadRequest)
 
 
-def test_sampling_seed_is_reproducible(engine: EngineClient, smollm_path: Path) -> None:
+def test_sampling_seed_is_reproducible(engine: LocalEngine, smollm_path: Path) -> None:
     engine.load_sync(LoadRequest(str(smollm_path), n_ctx=1024))
     hot = Sampling(temperature=1.2, top_p=0.95, top_k=40, min_p=0.0)
     req = GenerateRequest(
@@ -246,7 +246,7 @@ def test_sampling_seed_is_reproducible(engine: EngineClient, smollm_path: Path) 
     assert a.answer != c.answer
 
 
-def test_real_text_from_smollm2(engine: EngineClient, smollm_path: Path) -> None:
+def test_real_text_from_smollm2(engine: LocalEngine, smollm_path: Path) -> None:
     """A model nobody here wrote: real tokenizer, real template (ChatML), real sampling."""
     loaded = engine.load_sync(LoadRequest(str(smollm_path), n_ctx=1024))
     assert loaded.info["architecture"] == "llama"
@@ -263,7 +263,7 @@ def test_real_text_from_smollm2(engine: EngineClient, smollm_path: Path) -> None
     assert 0 < result.stats.answer_tokens <= 40 and result.stats.tokens_per_s > 0
 
 
-def test_cancel_stops_mid_stream(engine: EngineClient, runaway_model: ScriptedModel) -> None:
+def test_cancel_stops_mid_stream(engine: LocalEngine, runaway_model: ScriptedModel) -> None:
     engine.load_sync(LoadRequest(str(runaway_model.path), n_ctx=4096))
     engine.generate(GenerateRequest(HELLO, thinking=True, max_tokens=4000))
     received = 0
@@ -284,7 +284,7 @@ def test_cancel_stops_mid_stream(engine: EngineClient, runaway_model: ScriptedMo
 
 
 def test_engine_killed_mid_stream_reports_a_crash_and_a_new_engine_works(
-    engine: EngineClient, runaway_model: ScriptedModel
+    engine: LocalEngine, runaway_model: ScriptedModel
 ) -> None:
     engine.load_sync(LoadRequest(str(runaway_model.path), n_ctx=4096))
     engine.generate(GenerateRequest(HELLO, thinking=True, max_tokens=4000))
@@ -307,7 +307,7 @@ def test_engine_killed_mid_stream_reports_a_crash_and_a_new_engine_works(
     assert result.budget_hit
 
 
-def test_generate_while_busy_is_refused(engine: EngineClient, runaway_model: ScriptedModel) -> None:
+def test_generate_while_busy_is_refused(engine: LocalEngine, runaway_model: ScriptedModel) -> None:
     engine.load_sync(LoadRequest(str(runaway_model.path), n_ctx=4096))
     engine.generate(GenerateRequest(HELLO, thinking=True, max_tokens=3000))
     assert engine.generate(GenerateRequest(HELLO)) == 0
@@ -321,7 +321,7 @@ def test_generate_while_busy_is_refused(engine: EngineClient, runaway_model: Scr
     assert kinds == ["busy"]
 
 
-def test_context_too_small_for_the_prompt(engine: EngineClient, qwen3_model: ScriptedModel) -> None:
+def test_context_too_small_for_the_prompt(engine: LocalEngine, qwen3_model: ScriptedModel) -> None:
     engine.load_sync(LoadRequest(str(qwen3_model.path), n_ctx=64))
     long = (PromptMessage("user", "word " * 200),)
     with pytest.raises(EngineFailure) as info:
@@ -332,7 +332,7 @@ def test_context_too_small_for_the_prompt(engine: EngineClient, qwen3_model: Scr
     assert engine.generate_sync(GenerateRequest((PromptMessage("user", "hi"),), thinking=False)).answer
 
 
-def test_sampling_follows_the_mode_the_reply_runs_in(engine: EngineClient, smollm_path: Path) -> None:
+def test_sampling_follows_the_mode_the_reply_runs_in(engine: LocalEngine, smollm_path: Path) -> None:
     """Per-mode sampling is chosen by the engine: a never-thinking model uses the no-think one."""
     from app.core.chat.sampling import ModeSampling
 

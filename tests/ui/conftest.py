@@ -69,7 +69,7 @@ def window(qtbot: object, theme: ThemeManager, prefs: Preferences) -> Iterator[M
     w.show()
     yield w
     w.shutdown()
-    client = w.bridge.client
+    client = w.bridge.engine
     assert not client.alive, "engine process left running"
     w.close()
     w.deleteLater()
@@ -93,6 +93,6 @@ def make_window(qtbot: object, theme: ThemeManager) -> Iterator[Callable[[], Mai
     yield make
     for w in made:
         w.shutdown()
-        assert not w.bridge.client.alive, "engine process left running"
+        assert not w.bridge.engine.alive, "engine process left running"
         w.close()
         w.deleteLater()

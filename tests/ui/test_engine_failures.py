@@ -15,7 +15,7 @@ from tests.ui.driver import WAIT_MS, load, replies, send
 
 
 def kill_engine(window: MainWindow) -> None:
-    pid = window.bridge.client.pid
+    pid = window.bridge.engine.pid
     assert pid is not None
     os.kill(pid, signal.SIGKILL)
 

@@ -164,13 +164,13 @@ def test_titles_are_automatic_and_editable(
 def record_requests(window: MainWindow) -> list[Any]:
     """The generate requests the window sends from now on (they still go to the engine)."""
     sent: list[Any] = []
-    real = window.bridge.client.generate
+    real = window.bridge.engine.generate
 
     def generate(request: Any) -> int:
         sent.append(request)
         return real(request)
 
-    window.bridge.client.generate = generate  # type: ignore[method-assign]
+    window.bridge.engine.generate = generate  # type: ignore[method-assign]
     return sent
 
 

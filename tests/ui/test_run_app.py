@@ -31,5 +31,5 @@ def test_run_app_loads_the_model_and_remembers_it(qapp: QApplication, qwen3_mode
     assert run_app([str(qwen3_model.path)]) == 0
     window = seen["window"]
     assert seen["name"] == "qwen3-scripted"
-    assert not window.bridge.client.alive
+    assert not window.bridge.engine.alive
     assert Preferences().last_model == str(qwen3_model.path)

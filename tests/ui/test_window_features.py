@@ -111,7 +111,7 @@ def test_sending_while_the_engine_is_down_offers_a_reload(
     qtbot: Any, window: MainWindow, qwen3_model: ScriptedModel
 ) -> None:
     load(qtbot, window, qwen3_model)
-    window.bridge.client.kill()
+    window.bridge.engine.kill()
     qtbot.waitUntil(lambda: window.models.state is ModelState.CRASHED, timeout=WAIT_MS)
     window.banner.dismiss()
     window.composer.edit.setPlainText("Hello?")

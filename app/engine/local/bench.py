@@ -23,7 +23,7 @@ import llama_cpp as L
 from app.core.chat.messages import PromptMessage
 from app.core.chat.prompt import render_prompt
 from app.core.chat.sampling import Sampling
-from app.engine.local.client import EngineClient, EngineFailure
+from app.engine.local.engine import LocalEngine, EngineFailure
 from app.engine.local.llama_session import LoadSettings, _ensure_backend, default_threads
 from app.engine.protocol import GenerateRequest, LoadRequest, ReplyFinished, TextDelta
 
@@ -114,7 +114,7 @@ class Baseline:
         L.llama_model_free(self.model)
 
 
-def _engine_run(client: EngineClient, messages: tuple[PromptMessage, ...], n_tokens: int) -> RunFigures:
+def _engine_run(client: LocalEngine, messages: tuple[PromptMessage, ...], n_tokens: int) -> RunFigures:
     request = GenerateRequest(messages, thinking=False, sampling=GREEDY, max_tokens=n_tokens, ignore_eos=True)
     t0 = time.perf_counter()
     first = 0.0
@@ -144,7 +144,7 @@ def run_bench(args: argparse.Namespace, out: TextIO) -> int:
     threads = args.threads or default_threads()
     settings = LoadSettings(n_ctx=args.ctx, n_gpu_layers=gpu, n_threads=threads)
     n_tokens = max(2, args.tokens)
-    client = EngineClient()
+    client = LocalEngine()
     try:
         client.load_sync(LoadRequest(path, n_ctx=args.ctx, n_gpu_layers=gpu, n_threads=threads))
     except EngineFailure as exc:

@@ -81,12 +81,12 @@ class ChatController(QObject):
     def can_generate(self) -> bool:
         if self.stream is not None:
             return False
-        if self.models.ready and self.bridge.client.alive:
+        if self.models.ready and self.bridge.engine.alive:
             return True
         state = self.models.state
         if state is ModelState.LOADING:
             self.bus.info("The model is still loading; send again in a moment.", key="model")
-        elif state is ModelState.CRASHED or (state is ModelState.READY and not self.bridge.client.alive):
+        elif state is ModelState.CRASHED or (state is ModelState.READY and not self.bridge.engine.alive):
             self.bus.error(
                 "The engine stopped. Reload the model to go on.",
                 "Reload model",
@@ -167,7 +167,7 @@ class ChatController(QObject):
         view = self.presenter.assistant_view(reply)
         if view is not None:
             view.begin_stream(message, thinking, limit, resume=resume is not None)
-        rid = self.bridge.client.generate(request)
+        rid = self.bridge.engine.generate(request)
         log = self.repo.reply_log(chat.id, message)
         stream = ReplyStream(rid, chat, reply, message, view, limit=limit, log=log, parent=self)
         stream.finished.connect(self._finished)
@@ -188,7 +188,7 @@ class ChatController(QObject):
 
     def stop(self) -> None:
         if self.stream is not None:
-            self.bridge.client.cancel()
+            self.bridge.engine.cancel()
 
     def abandon(self) -> None:
         """The window is closing mid-reply: keep the reply as it is, marked as stopped."""

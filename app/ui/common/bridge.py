@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from app.engine.local.client import EngineClient
+from app.engine.local.engine import LocalEngine
 from app.engine.protocol import Event
 from app.ui.common.qt import QObject, Signal
 
 
 class EngineBridge(QObject):
-    """Owns the :class:`EngineClient`; ``received`` is emitted (queued) on the GUI thread.
+    """Owns the :class:`LocalEngine`; ``received`` is emitted (queued) on the GUI thread.
 
     The client calls back on its reader thread; emitting a signal from there lets Qt queue
     the event to the thread this object lives in. Receivers should connect with
@@ -20,7 +20,7 @@ class EngineBridge(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.client = EngineClient(on_event=self._from_engine)
+        self.engine = LocalEngine(on_event=self._from_engine)
         self._closed = False
 
     def _from_engine(self, event: Event) -> None:
@@ -30,5 +30,5 @@ class EngineBridge(QObject):
     def close(self) -> None:
         """Stop the engine process and its reader thread (blocks briefly; call at exit)."""
         self._closed = True
-        self.client.cancel()
-        self.client.close()
+        self.engine.cancel()
+        self.engine.close()

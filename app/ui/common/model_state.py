@@ -66,7 +66,7 @@ class ModelManager(QObject):
         self.error = ""
         self.bus.clear("model")
         self.changed.emit()
-        client = self.bridge.client
+        client = self.bridge.engine
         if not client.alive:
             client.close()  # reap a dead process and its reader before starting anew
         client.load(self.prefs.load_request(self.path))
@@ -76,7 +76,7 @@ class ModelManager(QObject):
             self.load(self.path)
 
     def unload(self) -> None:
-        self.bridge.client.unload()
+        self.bridge.engine.unload()
 
     def on_event(self, event: Event) -> None:
         if isinstance(event, LoadProgress) and self.state is ModelState.LOADING:

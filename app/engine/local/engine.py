@@ -34,7 +34,7 @@ from app.engine.protocol import (
 )
 
 
-class EngineClient:
+class LocalEngine:
     def __init__(self, on_event: Callable[[Event], None] | None = None) -> None:
         self._on_event = on_event
         self._queue: queue.Queue[Event] = queue.Queue()
