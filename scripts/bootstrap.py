@@ -3,6 +3,7 @@
 
     python3 scripts/bootstrap.py run     # install into .venv and open the app
     python3 scripts/bootstrap.py test    # install with test tools and run the whole suite
+    python3 scripts/bootstrap.py tools   # only build llama.cpp's own programs (see below)
 
 llama-cpp-python compiles llama.cpp from source. The wheel is built once per
 version and CMAKE_ARGS into a cache folder and reused after that. On x86-64
@@ -14,6 +15,11 @@ yourself for a GPU build, for example:
     CMAKE_ARGS="-DGGML_CUDA=on"    NVIDIA
     CMAKE_ARGS="-DGGML_METAL=on"   Apple (the default on macOS)
     CMAKE_ARGS="-DGGML_VULKAN=on"  AMD / Intel / others
+
+The tests and benchmarks also use llama.cpp's own programs — llama-server (remote
+engines), rpc-server (models split over computers) and llama-bench (the speed
+baseline) — built from the llama.cpp sources inside the same llama-cpp-python
+sdist with the same flags, and cached the same way. ``test`` builds them first.
 """
 
 from __future__ import annotations
@@ -99,6 +105,65 @@ def ensure_llama_wheel(py: Path) -> None:
     run([str(py), "-m", "pip", "install", "--no-deps", "--force-reinstall", "--quiet", str(wheel)])
 
 
+# llama.cpp's own programs the tests and benchmarks run beside Ponder.
+LLAMA_TOOLS = ("llama-server", "rpc-server", "llama-bench")
+# No network at build time (the server's web UI would be fetched from the Hub), no TLS.
+_TOOLS_FLAGS = (
+    "-DLLAMA_BUILD_SERVER=ON -DLLAMA_BUILD_TOOLS=ON -DLLAMA_BUILD_UI=OFF -DLLAMA_USE_PREBUILT_UI=OFF "
+    "-DLLAMA_OPENSSL=OFF -DBUILD_SHARED_LIBS=OFF -DCMAKE_BUILD_TYPE=Release"
+)
+
+
+def ensure_llama_tools(py: Path) -> Path:
+    """Build llama-server, rpc-server and llama-bench once per version and flags; their folder."""
+    import shlex
+    import shutil
+    import tarfile
+    import tempfile
+
+    args = cmake_args()
+    key = hashlib.sha256(f"{LLAMA_CPP_PYTHON} {args} {_TOOLS_FLAGS} {platform.machine()}".encode())
+    target = cache_dir() / "tools" / key.hexdigest()[:16]
+    exe = ".exe" if os.name == "nt" else ""
+    if all((target / f"{name}{exe}").exists() for name in LLAMA_TOOLS):
+        return target
+    with tempfile.TemporaryDirectory(prefix="ponder-tools-") as tmp:
+        work = Path(tmp)
+        run(
+            [
+                str(py),
+                "-m",
+                "pip",
+                "download",
+                "--no-deps",
+                "--no-binary",
+                ":all:",
+                "--quiet",
+                "-d",
+                str(work),
+                LLAMA_CPP_PYTHON,
+            ]
+        )
+        sdist = next(work.glob("llama_cpp_python-*.tar.gz"))
+        with tarfile.open(sdist) as tar:
+            tar.extractall(work, filter="data")
+        source = next(work.glob("llama_cpp_python-*/vendor/llama.cpp"))
+        build = work / "build"
+        flags = [
+            f
+            for f in shlex.split(f"{args} {_TOOLS_FLAGS}")
+            if not f.startswith("-DLLAMA_BUILD_SERVER=OFF") and not f.startswith("-DLLAMA_BUILD_TOOLS=OFF")
+        ]
+        run(["cmake", "-S", str(source), "-B", str(build), *flags])
+        jobs = os.environ.get("CMAKE_BUILD_PARALLEL_LEVEL") or str(os.cpu_count() or 2)
+        run(["cmake", "--build", str(build), "--config", "Release", "-j", jobs, "--target", *LLAMA_TOOLS])
+        target.mkdir(parents=True, exist_ok=True)
+        for name in LLAMA_TOOLS:
+            found = next(p for p in build.rglob(f"{name}{exe}") if p.is_file())
+            shutil.copy2(found, target / found.name)
+    return target
+
+
 def ensure_smollm() -> Path | None:
     """The real small model the tests use (from the package index, DESIGN.md technique 2)."""
     target = cache_dir() / "models"
@@ -127,11 +192,14 @@ def ensure_smollm() -> Path | None:
 
 def main(argv: list[str]) -> int:
     what = argv[0] if argv else "run"
-    if what not in ("run", "test", "install"):
+    if what not in ("run", "test", "install", "tools"):
         print(__doc__)
         return 2
     py = ensure_venv()
     run([str(py), "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
+    if what == "tools":
+        print(ensure_llama_tools(py))
+        return 0
     ensure_llama_wheel(py)
     extra = ".[test]" if what == "test" else "."
     run([str(py), "-m", "pip", "install", "--quiet", "-e", extra])
@@ -140,7 +208,7 @@ def main(argv: list[str]) -> int:
     if what == "run":
         return subprocess.call([str(py), "-m", "app", *argv[1:]])
     model = ensure_smollm()
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PONDER_LLAMA_TOOLS=str(ensure_llama_tools(py)))
     if model is not None:
         env["PONDER_SMOLLM_GGUF"] = str(model)
     return subprocess.call([str(py), "-m", "pytest", *argv[1:]], env=env, cwd=ROOT)

@@ -65,6 +65,20 @@ class ModelLoaded:
 
 
 @dataclass(frozen=True, slots=True)
+class ReplyStarted:
+    """The engine decided how this reply runs; the window and the CLI show what it says.
+
+    The engine is the one place that decides a reply's mode (the model's support, the
+    toggle, ``/think`` and ``/no_think``, a budget of 0) and its sampling.
+    """
+
+    thinking: bool
+    budget: int | None  # the user's reasoning budget in this mode; None: unlimited
+    sampling: Sampling
+    request_id: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class PromptProgress:
     """The prompt is being evaluated (emitted once, before the first token)."""
 
@@ -119,6 +133,7 @@ class EngineError:
 Event = (
     LoadProgress
     | ModelLoaded
+    | ReplyStarted
     | PromptProgress
     | TextDelta
     | ThinkingCut

@@ -1,8 +1,7 @@
-"""The app's handle on the engine process.
+"""The local engine: llama.cpp in a child process of its own.
 
 Starts the process, sends requests, and turns everything that comes back —
-including the process dying — into events. Events go to a callback (the GUI
-wraps it in a Qt signal) or to a queue that ``events()`` reads (CLI, tests).
+including the process dying — into events (see :class:`app.engine.base.Engine`).
 """
 
 from __future__ import annotations
@@ -10,34 +9,33 @@ from __future__ import annotations
 import contextlib
 import multiprocessing as mp
 import os
-import queue
 import signal
 import tempfile
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 from app.core.gguf.check import GGUFCheckError, check_gguf_file
-from app.engine import worker
+from app.engine.base import Engine, EngineFailure, EngineInfo
+from app.engine.local import worker
 from app.engine.protocol import (
     EngineError,
     Event,
     GenerateRequest,
     LoadRequest,
-    ModelLoaded,
-    ReplyFinished,
     ShutdownRequest,
-    Unloaded,
     UnloadRequest,
 )
 
+__all__ = ["EngineFailure", "LocalEngine"]
 
-class LocalEngine:
+
+class LocalEngine(Engine):
+    """llama.cpp in a spawned child process; a crash of the child becomes an event."""
+
     def __init__(self, on_event: Callable[[Event], None] | None = None) -> None:
-        self._on_event = on_event
-        self._queue: queue.Queue[Event] = queue.Queue()
+        super().__init__(on_event)
         self._ctx = mp.get_context("spawn")
         self._process: mp.process.BaseProcess | None = None
         self._conn: mp.connection.Connection | None = None
@@ -46,8 +44,6 @@ class LocalEngine:
         self._log_path: str | None = None
         self._send_lock = threading.Lock()
         self._closing = False
-        self.busy = False
-        self.loaded: ModelLoaded | None = None
         self._next_request = 0
 
     # -- lifecycle --------------------------------------------------------
@@ -145,6 +141,21 @@ class LocalEngine:
         if self.alive:
             self._send(UnloadRequest())
 
+    def describe(self) -> EngineInfo:
+        loaded = self.loaded
+        if loaded is None:
+            return EngineInfo("local")
+        info = loaded.info
+        backends = info.get("backends") or ()
+        return EngineInfo(
+            "local",
+            backends=tuple(str(b) for b in backends) if isinstance(backends, list | tuple) else (),
+            gpu_offload=bool(info.get("gpu_offload_supported")),
+            model=loaded.path,
+            thinking_support=loaded.thinking_support,
+            details=dict(info),
+        )
+
     def _send(self, request: object) -> None:
         if self._conn is None:
             raise RuntimeError("engine not started")
@@ -152,18 +163,6 @@ class LocalEngine:
             self._conn.send(request)
 
     # -- events -----------------------------------------------------------
-    def _dispatch(self, event: Event) -> None:
-        if isinstance(event, ReplyFinished) or (isinstance(event, EngineError) and event.kind != "busy"):
-            self.busy = False
-        if isinstance(event, ModelLoaded):
-            self.loaded = event
-        elif isinstance(event, Unloaded):
-            self.loaded = None
-        if self._on_event is not None:
-            self._on_event(event)
-        else:
-            self._queue.put(event)
-
     def _read_loop(self) -> None:
         conn, process = self._conn, self._process
         assert conn is not None and process is not None
@@ -187,48 +186,6 @@ class LocalEngine:
             return ""
         picked = [ln for ln in lines if "GGML_ASSERT" in ln or "error" in ln.lower() or "abort" in ln.lower()]
         return "\n".join((picked or lines)[-max_lines:])
-
-    def events(self, timeout: float | None = None) -> Iterator[Event]:
-        """Events in arrival order (only without an ``on_event`` callback)."""
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while True:
-            remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
-            try:
-                yield self._queue.get(timeout=remaining)
-            except queue.Empty:
-                raise TimeoutError("the engine did not answer in time") from None
-
-    # -- synchronous helpers (CLI, tests, self-test) ----------------------
-    def load_sync(self, request: LoadRequest, timeout: float = 600.0) -> ModelLoaded:
-        self.load(request)
-        for event in self.events(timeout):
-            if isinstance(event, ModelLoaded):
-                return event
-            if isinstance(event, EngineError):
-                raise EngineFailure(event)
-        raise AssertionError("unreachable")
-
-    def generate_sync(
-        self,
-        request: GenerateRequest,
-        on_event: Callable[[Event], None] | None = None,
-        timeout: float = 3600.0,
-    ) -> ReplyFinished:
-        rid = self.generate(request)
-        for event in self.events(timeout):
-            if on_event is not None:
-                on_event(event)
-            if isinstance(event, ReplyFinished) and event.request_id == rid:
-                return event
-            if isinstance(event, EngineError) and event.kind != "busy":
-                raise EngineFailure(event)
-        raise AssertionError("unreachable")
-
-
-class EngineFailure(RuntimeError):
-    def __init__(self, error: EngineError) -> None:
-        super().__init__(error.message)
-        self.error = error
 
 
 def _crash_message(exitcode: int | None) -> str:

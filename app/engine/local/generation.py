@@ -28,6 +28,7 @@ from app.engine.protocol import (
     GenerateRequest,
     PromptProgress,
     ReplyFinished,
+    ReplyStarted,
     TextDelta,
     ThinkingCut,
 )
@@ -99,9 +100,11 @@ class ReplyGenerator:
                 )
             )
             return
+        sampling = _sampling_for(req.sampling, thinking)
+        budget = req.budget if (thinking and req.budget is not None and req.budget > 0) else None
+        emit(ReplyStarted(thinking, budget, sampling, req.request_id))
         emit(PromptProgress(len(prompt_tokens), s.common_prefix(context), req.request_id))
         cached = s.prefill(context)
-        sampling = _sampling_for(req.sampling, thinking)
         sampler = Sampler(
             s,
             temperature=sampling.temperature,
@@ -111,7 +114,6 @@ class ReplyGenerator:
             presence_penalty=sampling.presence_penalty,
             seed=req.seed,
         )
-        budget = req.budget if (thinking and req.budget is not None and req.budget > 0) else None
         turn = _Turn(
             req, prompt_tokens, prefix, prior_thinking, prior_count, budget, parser, sampler, cached, t0
         )

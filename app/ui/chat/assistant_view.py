@@ -6,8 +6,9 @@ from collections.abc import Callable
 
 from app.core.chat.messages import Message, ReplyStats
 from app.core.render import Theme
-from app.ui.common.icons import set_icon
 from app.ui.chat.markdown_view import MarkdownView
+from app.ui.chat.thinking_panel import ThinkingPanel, done_header, live_header
+from app.ui.common.icons import set_icon
 from app.ui.common.qt import (
     QFrame,
     QGuiApplication,
@@ -22,7 +23,6 @@ from app.ui.common.qt import (
     QWidget,
     Signal,
 )
-from app.ui.chat.thinking_panel import ThinkingPanel, done_header, live_header
 
 FINISH_NOTES = {
     "cancelled": "Stopped",
@@ -212,15 +212,19 @@ class AssistantMessageView(QFrame):
         self.answer.hide()
         if not resume:
             self.thinking.set_text("", final=False)
-        self.thinking.setVisible(thinking)
-        if thinking:
-            self.thinking.set_expanded(True)
-            self.thinking.set_header(live_header(self._tokens() if resume else 0, limit))
+        self.show_mode(thinking, limit)
         self.status.setText("Reading the prompt…")
         self.status.show()
         self._finish_footer()
         self.prev_button.setEnabled(False)
         self.next_button.setEnabled(False)
+
+    def show_mode(self, thinking: bool, limit: int | None) -> None:
+        """The engine decided whether this reply reasons: show or hide the live panel."""
+        self.thinking.setVisible(thinking)
+        if thinking:
+            self.thinking.set_expanded(True)
+            self.thinking.set_header(live_header(self._tokens(), limit))
 
     def _tokens(self) -> int:
         m = self.message

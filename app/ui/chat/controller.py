@@ -5,18 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from app.core.chat.chats import Chat, ChatRepository, Entry, Reply
 from app.core.chat.messages import Message, ReplyStats, to_prompt
-from app.core.chat.prompt import ThinkingSupport, effective_thinking
 from app.core.chat.sampling import ModeSampling
 from app.engine.protocol import EngineError, Event, GenerateRequest
+from app.ui.chat.presenter import ConversationPresenter
+from app.ui.chat.reply_stream import ReplyStream
 from app.ui.common.bridge import EngineBridge
 from app.ui.common.bus import MessageBus
-from app.core.chat.chats import Chat, ChatRepository, Entry, Reply
 from app.ui.common.model_state import ModelManager, ModelState
 from app.ui.common.prefs import Preferences
-from app.ui.chat.presenter import ConversationPresenter
 from app.ui.common.qt import QObject, Signal
-from app.ui.chat.reply_stream import ReplyStream
 
 
 class ChatController(QObject):
@@ -127,10 +126,7 @@ class ChatController(QObject):
             self.repo.load_earlier(chat.id, None)
         history = chat.messages(upto=reply) if reply is not None else chat.messages()
         prompt = tuple(to_prompt(history, chat.system_prompt.strip() or None))
-        # The same rule the engine applies: the model's support, /think and /no_think, budget 0.
-        support = ThinkingSupport(self.models.thinking_support)
-        thinking = resume is not None or effective_thinking(prompt, think, budget, support)
-        sampling = self.prefs.sampling(thinking)
+        # The engine decides the mode and sampling (ReplyStarted); the message records them then.
         if resume is not None:
             message = resume
             limit = (resume.stats.thinking_tokens if resume.stats else 0) + budget if budget else None
@@ -138,15 +134,8 @@ class ChatController(QObject):
             message.budget_hit = False
             message.finish_reason = None
         else:
-            message = Message(
-                "assistant",
-                think_mode=thinking,
-                budget=budget if thinking else None,
-                model=self.models.name,
-                sampling=sampling.to_dict(),
-                stats=ReplyStats(),
-            )
-            limit = budget if thinking else None
+            message = Message("assistant", model=self.models.name, stats=ReplyStats())
+            limit = None
             if reply is None:
                 self.repo.add_message(chat.id, message)
                 last = chat.entries[-1]
@@ -159,17 +148,19 @@ class ChatController(QObject):
         assert reply is not None
         request = GenerateRequest(
             prompt,
-            thinking=thinking,
-            budget=budget if thinking else None,
+            thinking=think or resume is not None,
+            budget=budget,
             sampling=ModeSampling(self.prefs.sampling(True), self.prefs.sampling(False)),
             resume_thinking=resume.thinking if resume is not None else None,
         )
         view = self.presenter.assistant_view(reply)
         if view is not None:
-            view.begin_stream(message, thinking, limit, resume=resume is not None)
+            view.begin_stream(message, resume is not None, limit, resume=resume is not None)
         rid = self.bridge.engine.generate(request)
         log = self.repo.reply_log(chat.id, message)
-        stream = ReplyStream(rid, chat, reply, message, view, limit=limit, log=log, parent=self)
+        stream = ReplyStream(
+            rid, chat, reply, message, view, limit=limit, resume=resume is not None, log=log, parent=self
+        )
         stream.finished.connect(self._finished)
         self.stream = stream
         self.presenter.set_busy(True)

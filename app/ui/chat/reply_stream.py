@@ -10,10 +10,18 @@ from __future__ import annotations
 
 import time
 
-from app.core.chat.messages import Message, ReplyStats
-from app.engine.protocol import EngineError, Event, PromptProgress, ReplyFinished, TextDelta, ThinkingCut
-from app.ui.chat.assistant_view import AssistantMessageView
 from app.core.chat.chats import Chat, Reply, ReplyLog
+from app.core.chat.messages import Message, ReplyStats
+from app.engine.protocol import (
+    EngineError,
+    Event,
+    PromptProgress,
+    ReplyFinished,
+    ReplyStarted,
+    TextDelta,
+    ThinkingCut,
+)
+from app.ui.chat.assistant_view import AssistantMessageView
 from app.ui.common.qt import QObject, QTimer, Signal
 
 REPAINT_MS = 40
@@ -31,6 +39,7 @@ class ReplyStream(QObject):
         view: AssistantMessageView | None,
         *,
         limit: int | None,
+        resume: bool = False,
         log: ReplyLog | None = None,
         parent: QObject | None = None,
     ) -> None:
@@ -44,6 +53,8 @@ class ReplyStream(QObject):
         self.limit = limit  # shown as "/ N" beside the live token count
         self.done = False
         self.tokens = message.stats.thinking_tokens if message.stats else 0
+        self._resume = resume
+        self._prior_tokens = self.tokens if resume else 0
         self._thinking: list[str] = []
         self._answer: list[str] = []
         self._cut: str | None = None
@@ -86,6 +97,15 @@ class ReplyStream(QObject):
             if self.log is not None:
                 self.log.rewrite(m)
             self._schedule()
+        elif isinstance(event, ReplyStarted):
+            # The engine's decision, not the window's guess: mode, budget and sampling.
+            self.limit = self._prior_tokens + event.budget if event.budget else None
+            if not self._resume:
+                m.think_mode = event.thinking
+                m.budget = event.budget
+            m.sampling = event.sampling.to_dict()
+            if self.view is not None:
+                self.view.show_mode(event.thinking or self._resume, self.limit)
         elif isinstance(event, PromptProgress):
             if self.view is not None and event.prompt_tokens > 200:
                 self.view.status.setText(f"Reading the prompt ({event.prompt_tokens:,} tokens)…")
