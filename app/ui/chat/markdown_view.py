@@ -11,9 +11,9 @@ between settled blocks, so each block is rendered exactly as in one document.
 from __future__ import annotations
 
 from app.core.render import RenderUpdate, StreamingRenderer, Theme, document_stylesheet
-from app.ui.common.qt import QSizePolicy, QVBoxLayout, QWidget
 from app.ui.chat.rich_view import RichTextView
 from app.ui.chat.streaming_doc import DocumentWriter
+from app.ui.common.qt import QSizePolicy, QVBoxLayout, QWidget
 
 SEGMENT_CHARS = 6000
 

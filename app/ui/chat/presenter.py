@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from app.core.chat.chats import Chat, Entry, Reply
 from app.core.chat.messages import Message
 from app.core.render import Theme
 from app.ui.chat.assistant_view import AssistantMessageView
-from app.core.chat.chats import Chat, Entry, Reply
 from app.ui.chat.conversation import ConversationView
-from app.ui.common.qt import QObject, QPushButton, QTimer, QWidget, Signal
 from app.ui.chat.user_view import UserMessageView
+from app.ui.common.qt import QObject, QPushButton, QTimer, QWidget, Signal
 
 WINDOW = 24  # entries built when a chat opens, and per step when scrolling up
 FLASH_MS = 1600  # how long a message opened from a search stays highlighted

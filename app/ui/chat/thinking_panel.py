@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from app.core.render import Theme
-from app.ui.common.icons import set_icon
 from app.ui.chat.markdown_view import MarkdownView
+from app.ui.common.icons import set_icon
 from app.ui.common.qt import QFrame, QSizePolicy, Qt, QToolButton, QVBoxLayout, QWidget, Signal
 
 
