@@ -1,9 +1,9 @@
 """``ponder models info``, ``catalog`` and ``fit``: what a model is and what fits here.
 
-The hardware comes from :func:`app.core.models.hardware.detect_hardware`; whether this
-llama.cpp build can offload to a GPU is asked in a separate process (llama.cpp never
-loads into the app's own), and when it cannot, the output says so and points to the
-README's GPU build section.
+The hardware comes from :func:`app.core.models.hardware.detect_hardware`; what this llama.cpp
+build can do from :func:`app.engine.local.capabilities.probe_capabilities` (asked in a child
+process), and when it cannot offload to a GPU, the output says so and points to the README's
+GPU build section.
 """
 
 from __future__ import annotations
@@ -11,103 +11,63 @@ from __future__ import annotations
 import argparse
 import contextlib
 import difflib
-import subprocess
-import sys
+import functools
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from app.cli.format import human_params, human_size, table
-from app.cli.models import (
+from app.cli.common import (
+    CliError,
     catalog_or_none,
     emit_json,
-    fail,
     hub_token,
     library,
     load_default_catalog,
     one_line,
+    one_line_errors,
+    positive,
+    table,
 )
+from app.core.models.hardware import detect_hardware
+from app.core.units import human_params, human_size
+from app.engine.local.capabilities import gpu_advice, probe_capabilities
 
 if TYPE_CHECKING:
+    from app.core.hub.library import LocalModel, ModelLibrary
     from app.core.models.catalog import CatalogModel
     from app.core.models.fit import Fit, Recommendation
     from app.core.models.hardware import GPUInfo, Hardware
-    from app.core.hub.library import LocalModel, ModelLibrary
 
-__all__ = ["cmd_catalog", "cmd_fit", "cmd_info", "gpu_advice", "hardware", "probe_gpu_offload"]
+__all__ = ["add_commands"]
 
-README_GPU = 'the README, section "GPU builds"'
-_PROBE = "from app.engine.local.llama_session import gpu_offload_supported; print(gpu_offload_supported())"
-_APP_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_CTX = 8192
+_gb = functools.partial(human_size, unit="GB")  # memory side by side, in one unit
 
 
-def _probe_child(conn: Any) -> None:  # runs in a spawned process (frozen builds)
-    try:
-        from app.engine.local.llama_session import gpu_offload_supported
+def add_commands(cmds: Any) -> None:
+    """Register ``ponder models catalog``, ``info`` and ``fit`` on the ``models`` group."""
+    p = cmds.add_parser("catalog", help="the curated Qwen3 models, with what fits this machine")
+    p.add_argument(
+        "--ctx", type=positive, default=DEFAULT_CTX, help=f"context to plan for (default {DEFAULT_CTX})"
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=one_line_errors(cmd_catalog))
 
-        conn.send(bool(gpu_offload_supported()))
-    except BaseException:
-        conn.send(None)
-    finally:
-        conn.close()
+    p = cmds.add_parser("info", help="what a model file or name is, and whether it fits")
+    p.add_argument("name", metavar="NAME_OR_PATH")
+    p.add_argument("--ctx", type=positive, default=DEFAULT_CTX)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=one_line_errors(cmd_info))
 
-
-def probe_gpu_offload(timeout: float = 30.0) -> bool | None:
-    """Whether this llama.cpp build can offload to a GPU, asked in another process
-    (llama.cpp never loads into the app's); None when it cannot be told."""
-    if getattr(sys, "frozen", False):
-        import multiprocessing as mp
-
-        ctx = mp.get_context("spawn")
-        parent, child = ctx.Pipe(duplex=False)
-        proc = ctx.Process(target=_probe_child, args=(child,), daemon=True)
-        try:
-            proc.start()
-            child.close()
-            answer = parent.recv() if parent.poll(timeout) else None
-        except (OSError, EOFError):
-            answer = None
-        finally:
-            proc.join(1)
-            if proc.is_alive():
-                proc.kill()
-        return answer if isinstance(answer, bool) else None
-    try:
-        done = subprocess.run(
-            [sys.executable, "-c", _PROBE],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            cwd=_APP_ROOT,
-            stdin=subprocess.DEVNULL,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    last = done.stdout.strip().splitlines()[-1:] if done.returncode == 0 else []
-    return {"True": True, "False": False}.get(last[0].strip()) if last else None
+    p = cmds.add_parser("fit", help="this machine's hardware and which models fit")
+    p.add_argument("--ctx", type=positive, default=DEFAULT_CTX)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=one_line_errors(cmd_fit))
 
 
 def hardware() -> tuple[Hardware, bool | None]:
-    from app.core.models.hardware import detect_hardware
-
-    offload = probe_gpu_offload()
+    """This machine, and whether its llama.cpp build can offload to a GPU (None: unknown)."""
+    offload = probe_capabilities().gpu_offload
     return detect_hardware(gpu_offload=bool(offload)), offload
-
-
-def gpu_advice(hw: Hardware, offload: bool | None) -> str | None:
-    if offload:
-        return None
-    unknown = "" if offload is False else "Could not ask llama.cpp whether it can use a GPU. "
-    gpu = hw.best_gpu or (hw.gpus[0] if hw.gpus else None)
-    if gpu is None:
-        return (
-            f"{unknown}This llama.cpp build runs on the CPU only (no GPU found). For a GPU build, "
-            f"reinstall llama-cpp-python with CMAKE_ARGS; see {README_GPU}."
-        )
-    flag = {"cuda": "-DGGML_CUDA=on", "metal": "-DGGML_METAL=on"}.get(gpu.backend, "-DGGML_VULKAN=on")
-    return (
-        f"{unknown}This llama.cpp build cannot offload to the GPU ({gpu.name}), so models run on the CPU. "
-        f'Rebuild it with CMAKE_ARGS="{flag}"; see {README_GPU}.'
-    )
 
 
 def fit_json(fit: Fit) -> dict[str, Any]:
@@ -145,8 +105,8 @@ def _hardware_json(hw: Hardware, offload: bool | None) -> dict[str, Any]:
 
 
 def _local_fit(model: LocalModel, ctx: int, hw: Hardware) -> Fit | None:
-    from app.core.models.fit import ModelShape, check_fit
     from app.core.gguf.model import read_model
+    from app.core.models.fit import ModelShape, check_fit
 
     if not model.usable:
         return None
@@ -170,8 +130,8 @@ def _looks_like_repo(text: str) -> bool:
 
 
 def cmd_info(args: argparse.Namespace, out: TextIO) -> int:
-    from app.core.models.catalog import CatalogError
     from app.core.hub.library import ModelNotFoundError
+    from app.core.models.catalog import CatalogError
 
     lib = library()
     text = args.name
@@ -181,7 +141,7 @@ def cmd_info(args: argparse.Namespace, out: TextIO) -> int:
     if _looks_like_repo(text) and not candidate.exists():
         return _info_repo(text, args, out, lib)
     if ("/" in text or "\\" in text or text.lower().endswith(".gguf")) and not candidate.exists():
-        raise fail(f"{text} does not exist.")
+        raise CliError(f"{text} does not exist.")
     try:
         path = lib.resolve(text)
     except ModelNotFoundError as exc:
@@ -194,7 +154,7 @@ def cmd_info(args: argparse.Namespace, out: TextIO) -> int:
         close = difflib.get_close_matches(text.lower(), names, n=3, cutoff=0.6)
         if not close:
             raise
-        raise fail(f"{one_line(str(exc))} Did you mean {', '.join(close)}?") from None
+        raise CliError(f"{one_line(str(exc))} Did you mean {', '.join(close)}?") from None
     return _info_file(path, args, out, lib)
 
 
@@ -205,8 +165,8 @@ def _thinking_of(template: str) -> str:
 
 
 def _info_file(path: Path, args: argparse.Namespace, out: TextIO, lib: ModelLibrary) -> int:
-    from app.core.models.fit import ModelShape, check_fit
     from app.core.gguf.model import read_model
+    from app.core.models.fit import ModelShape, check_fit
 
     model = read_model(path, check=True)
     h = model.header
@@ -350,8 +310,8 @@ def _info_catalog(model: CatalogModel, args: argparse.Namespace, out: TextIO, li
 
 def _info_repo(repo: str, args: argparse.Namespace, out: TextIO, lib: ModelLibrary) -> int:
     """The GGUF models in a Hub repository (sizes from the Hub; fit when the catalog knows them)."""
-    from app.core.models.fit import ModelShape, check_fit
     from app.core.hub.search import list_gguf_models
+    from app.core.models.fit import ModelShape, check_fit
 
     models = list_gguf_models(repo, token=hub_token())
     catalog = catalog_or_none()
@@ -456,10 +416,6 @@ def cmd_catalog(args: argparse.Namespace, out: TextIO) -> int:
         out.write(f"Download: ponder models download {top.spec}\n")
     gpu_note(out, hw, offload)
     return 0
-
-
-def _gb(n: int | None) -> str:
-    return "?" if n is None else f"{n / 1e9:.1f} GB"
 
 
 def _gpu_line(g: GPUInfo) -> str:

@@ -1,11 +1,9 @@
 """``ponder models``: the library, Hub search, downloads and the Hub token.
 
-Subcommands: ``list``, ``search``, ``download``, ``remove``, ``login``, ``logout`` here;
-``info``, ``catalog`` and ``fit`` (which need the hardware) in :mod:`app.cli.fit`.
-Everything heavy is imported when a command runs, so ``ponder ask`` does not pay for it.
-Every failure a user can cause becomes a :class:`app.cli.main.CliError` (one line on
-stderr). A paused download is not a failure, but it also ends with one line on stderr,
-and with exit status 130, so scripts can tell it from success.
+Subcommands: ``list`` (also what a bare ``ponder models`` does), ``search``, ``download``,
+``remove``, ``login``, ``logout`` here; ``info``, ``catalog`` and ``fit`` (which need the
+hardware) in :mod:`app.cli.fit`. A paused download is not a failure, but it also ends with
+one line on stderr, and with exit status 130, so scripts can tell it from success.
 """
 
 from __future__ import annotations
@@ -19,139 +17,65 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from app.cli.format import ProgressPrinter, human_params, human_size, table
+from app.cli.common import (
+    EXIT_PAUSED,
+    CliError,
+    ProgressPrinter,
+    catalog_or_none,
+    emit_json,
+    hub_token,
+    library,
+    one_line,
+    one_line_errors,
+    positive,
+    table,
+)
+from app.core.units import human_params, human_size
 
 if TYPE_CHECKING:
-    from app.core.models.catalog import Catalog
     from app.core.hub.download import DownloadControl
     from app.core.hub.library import LocalModel, ModelLibrary
     from app.core.hub.plan import DownloadPlan
 
-__all__ = ["add_parser", "run"]
+__all__ = ["add_parser"]
 
-EXIT_PAUSED = 130
 PAUSE_WAIT = 3.0  # seconds a paused download gets to stop at its next step
-DEFAULT_CTX = 8192
 
 
 # ---- the parser ------------------------------------------------------------------------
-def add_parser(sub: Any) -> None:
-    """Register ``ponder models ...`` on the top-level subparsers."""
+def add_parser(sub: Any) -> Any:
+    """Register ``ponder models`` and its library and Hub commands on the top-level subparsers;
+    returns the group's subparsers, where :mod:`app.cli.fit` adds the commands about fit."""
     models = sub.add_parser("models", help="find, download and manage models; check what fits")
+    models.set_defaults(func=one_line_errors(cmd_list), json=False)
     cmds = models.add_subparsers(dest="models_command", metavar="COMMAND")
 
     p = cmds.add_parser("list", help="the downloaded models")
     p.add_argument("--json", action="store_true")
-
-    p = cmds.add_parser("catalog", help="the curated Qwen3 models, with what fits this machine")
-    p.add_argument(
-        "--ctx", type=_ctx, default=DEFAULT_CTX, help=f"context to plan for (default {DEFAULT_CTX})"
-    )
-    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=one_line_errors(cmd_list))
 
     p = cmds.add_parser("search", help="search the Hugging Face Hub for GGUF repositories")
     p.add_argument("query")
-    p.add_argument("--limit", type=_ctx, default=20)
+    p.add_argument("--limit", type=positive, default=20)
     p.add_argument("--json", action="store_true")
+    p.set_defaults(func=one_line_errors(cmd_search))
 
     p = cmds.add_parser("download", help="download a catalog model or a Hub repository's GGUF")
     p.add_argument("name", metavar="REPO_OR_CATALOG_NAME", help="qwen3-8b:q4_k_m, or owner/repo")
     which = p.add_mutually_exclusive_group()
     which.add_argument("--file", help="the file in the repository (any part of a split model)")
     which.add_argument("--quant", help="the quantisation, e.g. Q4_K_M")
+    p.set_defaults(func=one_line_errors(cmd_download))
 
     p = cmds.add_parser("remove", help="delete a downloaded model (a linked file is only forgotten)")
     p.add_argument("name")
+    p.set_defaults(func=one_line_errors(cmd_remove))
 
-    p = cmds.add_parser("info", help="what a model file or name is, and whether it fits")
-    p.add_argument("name", metavar="NAME_OR_PATH")
-    p.add_argument("--ctx", type=_ctx, default=DEFAULT_CTX)
-    p.add_argument("--json", action="store_true")
-
-    p = cmds.add_parser("fit", help="this machine's hardware and which models fit")
-    p.add_argument("--ctx", type=_ctx, default=DEFAULT_CTX)
-    p.add_argument("--json", action="store_true")
-
-    cmds.add_parser("login", help="store a Hugging Face token (read from stdin) for gated models")
-    cmds.add_parser("logout", help="forget the stored Hugging Face token")
-
-
-def _ctx(value: str) -> int:
-    try:
-        n = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError("expected a whole number") from None
-    if n <= 0:
-        raise argparse.ArgumentTypeError("must be positive")
-    return n
-
-
-# ---- dispatch and errors ---------------------------------------------------------------
-def run(args: argparse.Namespace, out: TextIO) -> int:
-    from app.cli.main import CliError
-
-    handler = _handler(args.models_command or "list")
-    try:
-        return handler(args if args.models_command else _defaults(), out)
-    except CliError:
-        raise
-    except KeyboardInterrupt:
-        raise
-    except Exception as exc:
-        raise CliError(_describe_error(exc)) from None
-
-
-def _defaults() -> argparse.Namespace:
-    return argparse.Namespace(json=False)
-
-
-def one_line(text: str) -> str:
-    return " ".join(str(text).split())
-
-
-def _describe_error(exc: Exception) -> str:
-    from app.core.models.catalog import CatalogError
-    from app.core.gguf.header import GGUFError
-    from app.core.hub.errors import AuthRequiredError, HubError
-    from app.core.hub.library import ModelNotFoundError
-
-    if isinstance(exc, AuthRequiredError):
-        return one_line(f"{exc} Add a token with `ponder models login` (or set HF_TOKEN).")
-    if isinstance(exc, HubError | CatalogError | ModelNotFoundError | GGUFError):
-        return one_line(str(exc))
-    if isinstance(exc, OSError):
-        where = f": {exc.filename}" if exc.filename else ""
-        return one_line(f"{exc.strerror or exc}{where}")
-    return one_line(f"unexpected error ({type(exc).__name__}): {exc}")
-
-
-def fail(message: str) -> Exception:
-    from app.cli.main import CliError
-
-    return CliError(message)
-
-
-def emit_json(out: TextIO, data: Any) -> int:
-    out.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
-    return 0
-
-
-def library() -> ModelLibrary:
-    from app.core.hub.library import ModelLibrary
-
-    return ModelLibrary()
-
-
-def load_default_catalog() -> Catalog:
-    from app.core.models.catalog import load_catalog
-
-    return load_catalog()
-
-
-def hub_token() -> str | None:
-    from app.core.hub.auth import default_token_store
-
-    return default_token_store().get()
+    p = cmds.add_parser("login", help="store a Hugging Face token (read from stdin) for gated models")
+    p.set_defaults(func=one_line_errors(cmd_login))
+    p = cmds.add_parser("logout", help="forget the stored Hugging Face token")
+    p.set_defaults(func=one_line_errors(cmd_logout))
+    return cmds
 
 
 # ---- list and remove -------------------------------------------------------------------------
@@ -186,15 +110,6 @@ def _partials(lib: ModelLibrary) -> list[dict[str, Any]]:
             }
         )
     return found
-
-
-def catalog_or_none() -> Catalog | None:
-    from app.core.models.catalog import CatalogError
-
-    try:
-        return load_default_catalog()
-    except CatalogError:
-        return None
 
 
 def _model_json(m: LocalModel) -> dict[str, Any]:
@@ -323,27 +238,27 @@ def _plan(name: str, file: str | None, quant: str | None) -> DownloadPlan:
     token = hub_token()
     if "/" not in name:
         if file:
-            raise fail("--file needs a Hub repository (owner/name), not a catalog name.")
+            raise CliError("--file needs a Hub repository (owner/name), not a catalog name.")
         spec = name
         if quant:
             model_id, _, named = name.partition(":")
             if named and named.upper() != quant.upper():
-                raise fail(f"{name} already names a quant; drop --quant {quant} or the :{named}.")
+                raise CliError(f"{name} already names a quant; drop --quant {quant} or the :{named}.")
             spec = f"{model_id}:{quant}"
         return plan_catalog(spec, token=token)
     if file:
         return plan_repo_file(name, file, token=token)
     models = list_gguf_models(name, token=token)
     if not models:
-        raise fail(f"{name} has no GGUF model files.")
+        raise CliError(f"{name} has no GGUF model files.")
     chosen = models
     if quant:
         chosen = [m for m in models if (m.quant or "").upper() == quant.upper()]
         if not chosen:
-            raise fail(f"{name} has no {quant.upper()} model; it has {_choices(models)}.")
+            raise CliError(f"{name} has no {quant.upper()} model; it has {_choices(models)}.")
     if len(chosen) > 1:
         how = "--file NAME" if quant else "--quant Q or --file NAME"
-        raise fail(f"{name} holds {len(chosen)} models ({_choices(chosen)}): choose one with {how}.")
+        raise CliError(f"{name} holds {len(chosen)} models ({_choices(chosen)}): choose one with {how}.")
     return plan_hub_model(chosen[0])
 
 
@@ -444,7 +359,7 @@ def cmd_login(args: argparse.Namespace, out: TextIO) -> int:
 
     store = default_token_store()
     if not store.persistent:
-        raise fail(
+        raise CliError(
             "no credential store (keyring backend) is available here, so a token cannot be saved; "
             "set HF_TOKEN in the environment instead."
         )
@@ -456,11 +371,11 @@ def cmd_login(args: argparse.Namespace, out: TextIO) -> int:
         token = sys.stdin.readline()
     token = token.strip()
     if not token:
-        raise fail("no token given.")
+        raise CliError("no token given.")
     if any(c.isspace() for c in token):
-        raise fail("that does not look like a token (it contains spaces).")
+        raise CliError("that does not look like a token (it contains spaces).")
     if not store.set(token):
-        raise fail("the credential store refused the token; set HF_TOKEN in the environment instead.")
+        raise CliError("the credential store refused the token; set HF_TOKEN in the environment instead.")
     out.write("Saved the Hugging Face token in the system credential store.\n")
     return 0
 
@@ -471,18 +386,3 @@ def cmd_logout(args: argparse.Namespace, out: TextIO) -> int:
     default_token_store().clear()
     out.write("Forgot the stored Hugging Face token.\n")
     return 0
-
-
-def _handler(command: str) -> Callable[[argparse.Namespace, TextIO], int]:
-    if command in ("info", "catalog", "fit"):
-        from app.cli import fit as cli_fit
-
-        return {"info": cli_fit.cmd_info, "catalog": cli_fit.cmd_catalog, "fit": cli_fit.cmd_fit}[command]
-    return {
-        "list": cmd_list,
-        "search": cmd_search,
-        "download": cmd_download,
-        "remove": cmd_remove,
-        "login": cmd_login,
-        "logout": cmd_logout,
-    }[command]

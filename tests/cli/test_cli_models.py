@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from app.cli.format import ProgressPrinter, table
-from app.core.models.catalog import load_catalog
+from app.cli.common import ProgressPrinter, table
 from app.core.hub.progress import Progress
+from app.core.models.catalog import load_catalog
 from app.core.store.settings import Settings, save_settings
 from app.testkit.scripted_model import Script, write_scripted_model
 from tests.hub.local_hub import LocalHub
@@ -469,10 +469,10 @@ def test_table_aligns_columns() -> None:
 
 
 def test_every_failure_reads_as_one_line() -> None:
-    from app.cli.models import _describe_error
+    from app.cli.common import describe_error
     from app.core.hub.errors import DiskFullError
 
     full = DiskFullError("The disk is full: x.gguf needs 1.0 GB more and /m has 5 MB free.\nKept.")
-    assert _describe_error(full) == "The disk is full: x.gguf needs 1.0 GB more and /m has 5 MB free. Kept."
-    assert _describe_error(PermissionError(13, "Permission denied", "/m")) == "Permission denied: /m"
-    assert _describe_error(RuntimeError("boom")) == "unexpected error (RuntimeError): boom"
+    assert describe_error(full) == "The disk is full: x.gguf needs 1.0 GB more and /m has 5 MB free. Kept."
+    assert describe_error(PermissionError(13, "Permission denied", "/m")) == "Permission denied: /m"
+    assert describe_error(RuntimeError("boom")) == "unexpected error (RuntimeError): boom"

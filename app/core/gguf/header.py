@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from app.core.gguf.types import FILE_TYPES, FTYPE_GUESSED, tensor_nbytes
+from app.core.units import human_size
 
 __all__ = [
     "GGUFError",
@@ -322,15 +323,6 @@ class GGUFHeader:
         return max(0, (self.data_end or 0) - self.file_size)
 
 
-def _human(n: int) -> str:
-    value = float(n)
-    for unit in ("bytes", "KB", "MB", "GB", "TB"):
-        if value < 1000 or unit == "TB":
-            return f"{value:.0f} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
-        value /= 1000
-    return f"{n} bytes"
-
-
 def read_header(path: Path | str) -> GGUFHeader:
     """Read the header and metadata of one GGUF file.
 
@@ -412,8 +404,8 @@ def _parse(path: Path, f: BinaryIO, size: int) -> GGUFHeader:
             data_size = None if nbytes is None or data_size is None else max(data_size, offset + nbytes)
     except _EndOfFile as eof:
         raise TruncatedGGUFError(
-            f"{path.name} is cut off inside its header (it has {_human(size)}; the header alone needs "
-            f"more than {_human(eof.needed)}): the download did not finish or the file is damaged.",
+            f"{path.name} is cut off inside its header (it has {human_size(size)}; the header alone needs "
+            f"more than {human_size(eof.needed)}): the download did not finish or the file is damaged.",
             path,
             expected=eof.needed,
             actual=size,
@@ -443,8 +435,8 @@ def check_complete(path: Path | str) -> GGUFHeader:
     if header.truncated:
         assert header.data_end is not None
         raise TruncatedGGUFError(
-            f"{header.path.name} is incomplete: it has {_human(header.file_size)} of "
-            f"{_human(header.data_end)} ({_human(header.missing_bytes)} missing). "
+            f"{header.path.name} is incomplete: it has {human_size(header.file_size)} of "
+            f"{human_size(header.data_end)} ({human_size(header.missing_bytes)} missing). "
             "The download did not finish; download it again.",
             header.path,
             expected=header.data_end,

@@ -27,7 +27,6 @@ from app.core.hub.errors import (
     HubError,
     NetworkError,
     ServerError,
-    human_size,
 )
 from app.core.hub.hf import build_headers, file_url
 from app.core.hub.http import HttpClient, RangeNotSatisfiable, RemoteInfo
@@ -46,6 +45,7 @@ from app.core.hub.partial import (
 )
 from app.core.hub.progress import DownloadControl, Meter, Progress, ProgressCallback
 from app.core.hub.search import hub_endpoint
+from app.core.units import human_size
 
 __all__ = [
     "CHUNK_SIZE",

@@ -15,17 +15,7 @@ __all__ = [
     "NetworkError",
     "NotFoundError",
     "ServerError",
-    "human_size",
 ]
-
-
-def human_size(n: int | float) -> str:
-    value = float(n)
-    for unit in ("bytes", "KB", "MB", "GB", "TB"):
-        if abs(value) < 1000 or unit == "TB":
-            return f"{value:.0f} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
-        value /= 1000
-    return f"{n} bytes"
 
 
 class HubError(Exception):

@@ -17,7 +17,8 @@ import shutil
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from app.core.hub.errors import DiskFullError, HubError, human_size
+from app.core.hub.errors import DiskFullError, HubError
+from app.core.units import human_size
 
 __all__ = [
     "PartFile",

@@ -17,15 +17,17 @@ display and allocator slack have room.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from app.core.models.catalog import Catalog, CatalogModel, QuantFiles, Thinking
 from app.core.gguf.header import GGUFHeader
 from app.core.gguf.model import GGUFModel
+from app.core.models.catalog import Catalog, CatalogModel, QuantFiles, Thinking
 from app.core.models.hardware import Hardware
+from app.core.units import human_size
 
 __all__ = [
     "COMPUTE_FIXED",
@@ -212,8 +214,7 @@ class Fit:
         return "Too big"
 
 
-def _gb(n: int) -> str:
-    return f"{n / 1e9:.1f} GB"
+_gb = functools.partial(human_size, unit="GB")  # one unit, so a message's figures compare at a glance
 
 
 def check_fit(

@@ -10,6 +10,7 @@ to a GPU is the engine's to say; it is passed in.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import platform
 import subprocess
@@ -17,6 +18,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
+
+from app.core.units import human_size
 
 __all__ = [
     "GPUInfo",
@@ -79,8 +82,7 @@ class Hardware:
         return bool(gpu and gpu.unified_memory)
 
     def describe(self) -> str:
-        def gb(n: int | None) -> str:
-            return "?" if n is None else f"{n / 1e9:.1f} GB"
+        gb = functools.partial(human_size, unit="GB")
 
         parts = [f"RAM {gb(self.ram_available)} free of {gb(self.ram_total)}"]
         parts.append(f"CPU {self.cpu_physical or '?'} cores / {self.cpu_logical or '?'} threads")

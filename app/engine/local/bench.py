@@ -1,4 +1,4 @@
-"""``ponder bench``: the engine's speed beside a bare llama.cpp loop, in one run.
+"""The engine's speed beside a bare llama.cpp loop, measured in one run (``ponder bench`` prints it).
 
 The baseline is the least a program can do to generate text with llama.cpp:
 decode the prompt, then per token a greedy sample, the token's bytes and one
@@ -10,20 +10,17 @@ sampling. Runs alternate so both see the same machine noise; medians are shown.
 
 from __future__ import annotations
 
-import argparse
 import ctypes
 import statistics
 import time
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TextIO
 
 import llama_cpp as L
 
 from app.core.chat.messages import PromptMessage
 from app.core.chat.prompt import render_prompt
 from app.core.chat.sampling import Sampling
-from app.engine.local.engine import LocalEngine, EngineFailure
+from app.engine.local.engine import EngineFailure, LocalEngine
 from app.engine.local.llama_session import LoadSettings, _ensure_backend, default_threads
 from app.engine.protocol import GenerateRequest, LoadRequest, ReplyFinished, TextDelta
 
@@ -34,10 +31,24 @@ _FILLER = (
 )
 
 
-@dataclass
+class BenchError(Exception):
+    """The bench could not run; the message says why, in one line."""
+
+
+@dataclass(frozen=True, slots=True)
 class RunFigures:
     prompt_s: float  # prompt evaluation up to the first generated token
     gen_tok_s: float  # tokens per second after the first token
+
+
+@dataclass(frozen=True, slots=True)
+class BenchResult:
+    """Medians over the measured runs (a warm-up of each is left out)."""
+
+    threads: int
+    prompt_tokens: int  # the prompt as the model saw it
+    baseline: RunFigures
+    engine: RunFigures
 
 
 def _messages(run: int, words: int) -> tuple[PromptMessage, ...]:
@@ -65,7 +76,7 @@ class Baseline:
         mparams.n_gpu_layers = settings.n_gpu_layers
         self.model = L.llama_model_load_from_file(path.encode(), mparams)
         if not self.model:
-            raise RuntimeError("baseline could not load the model")
+            raise BenchError("baseline could not load the model")
         cparams = L.llama_context_default_params()
         cparams.n_ctx = settings.n_ctx
         cparams.n_batch = cparams.n_ubatch = min(512, settings.n_ctx)
@@ -130,58 +141,55 @@ def _engine_run(client: LocalEngine, messages: tuple[PromptMessage, ...], n_toke
     result = client.generate_sync(request, on_event=on_event)
     generated = result.stats.thinking_tokens + result.stats.answer_tokens
     if generated != n_tokens:
-        raise RuntimeError(f"engine generated {generated} tokens, expected {n_tokens}")
+        raise BenchError(f"engine generated {generated} tokens, expected {n_tokens}")
     return RunFigures(first - t0, (n_tokens - 1) / (last - first))
 
 
-def run_bench(args: argparse.Namespace, out: TextIO) -> int:
-    from app.cli.main import CliError, resolve_model
-
-    path = str(resolve_model(args.model))
-    if not Path(path).exists():
-        raise CliError(f"Model file not found: {path}")
-    gpu = 0 if args.gpu_layers == "auto" else int(args.gpu_layers)
-    threads = args.threads or default_threads()
-    settings = LoadSettings(n_ctx=args.ctx, n_gpu_layers=gpu, n_threads=threads)
-    n_tokens = max(2, args.tokens)
+def run_bench(
+    path: str,
+    *,
+    n_ctx: int,
+    gpu_layers: int,
+    threads: int | None,
+    tokens: int,
+    prompt_tokens: int,
+    repeat: int,
+) -> BenchResult:
+    """``repeat`` runs of the engine and the baseline, alternating, each generating ``tokens`` tokens
+    after a prompt of about ``prompt_tokens``."""
+    threads = threads or default_threads()
+    settings = LoadSettings(n_ctx=n_ctx, n_gpu_layers=gpu_layers, n_threads=threads)
     client = LocalEngine()
     try:
-        client.load_sync(LoadRequest(path, n_ctx=args.ctx, n_gpu_layers=gpu, n_threads=threads))
+        client.load_sync(LoadRequest(path, n_ctx=n_ctx, n_gpu_layers=gpu_layers, n_threads=threads))
     except EngineFailure as exc:
         client.close()
-        raise CliError(exc.error.message) from None
+        raise BenchError(exc.error.message) from None
     baseline = Baseline(path, settings)
     base_runs: list[RunFigures] = []
     engine_runs: list[RunFigures] = []
     prompt_len = 0
     try:
-        words = _words_for(baseline, args.prompt_tokens)
+        words = _words_for(baseline, prompt_tokens)
         # One warm-up of each, then alternate.
-        for run in range(args.repeat + 1):
+        for run in range(repeat + 1):
             messages = _messages(run, words)
             prompt = render_prompt(baseline.template, messages, enable_thinking=False)
             prompt_len = len(baseline.tokenize(prompt))
-            if prompt_len + n_tokens + 8 > args.ctx:
-                raise CliError(f"--ctx {args.ctx} is too small for {prompt_len} prompt + {n_tokens} tokens")
-            b = baseline.run(prompt, n_tokens)
-            e = _engine_run(client, messages, n_tokens)
+            if prompt_len + tokens + 8 > n_ctx:
+                raise BenchError(f"--ctx {n_ctx} is too small for {prompt_len} prompt + {tokens} tokens")
+            b = baseline.run(prompt, tokens)
+            e = _engine_run(client, messages, tokens)
             if run:
                 base_runs.append(b)
                 engine_runs.append(e)
     finally:
         baseline.close()
         client.close()
-    b_gen = statistics.median(r.gen_tok_s for r in base_runs)
-    e_gen = statistics.median(r.gen_tok_s for r in engine_runs)
-    b_ttft = statistics.median(r.prompt_s for r in base_runs)
-    e_ttft = statistics.median(r.prompt_s for r in engine_runs)
-    out.write(
-        f"model         {Path(path).name}\n"
-        f"setup         threads={threads} ctx={args.ctx} gpu_layers={gpu} prompt={prompt_len} tokens "
-        f"generate={n_tokens} tokens runs={args.repeat} (medians)\n"
-        f"baseline      generation {b_gen:10.1f} tok/s   prompt+first token {b_ttft * 1000:8.2f} ms\n"
-        f"engine        generation {e_gen:10.1f} tok/s   time to first token {e_ttft * 1000:8.2f} ms\n"
-        f"ratio         generation {e_gen / b_gen:10.3f}         ttft/baseline {e_ttft / b_ttft:10.3f}\n"
+    return BenchResult(threads, prompt_len, _median(base_runs), _median(engine_runs))
+
+
+def _median(runs: list[RunFigures]) -> RunFigures:
+    return RunFigures(
+        statistics.median(r.prompt_s for r in runs), statistics.median(r.gen_tok_s for r in runs)
     )
-    out.flush()
-    return 0

@@ -15,7 +15,6 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from app.cli.fit import gpu_advice, probe_gpu_offload
 from app.core.models.catalog import Catalog, CatalogError, CatalogModel, QuantFiles, Thinking, load_catalog
 from app.core.models.fit import Fit, ModelShape, Recommendation, check_fit, rank_catalog, recommend
 from app.core.models.hardware import Hardware, detect_hardware
@@ -26,6 +25,7 @@ from app.core.hub.plan import DownloadPlan, plan_catalog, plan_hub_model
 from app.core.hub.queue import DownloadEvent, DownloadManager, JobInfo
 from app.core.hub.search import HubModel, RepoResult, list_gguf_models, search_gguf_repos
 from app.core.store.settings import SettingsFile
+from app.engine.local.capabilities import gpu_advice, probe_capabilities
 from app.ui.common.tasks import Failed, TaskRunner
 from app.ui.common.prefs import Preferences
 from app.ui.common.qt import QObject, Qt, Signal
@@ -40,7 +40,7 @@ def probe_hardware() -> tuple[Hardware, bool | None]:
     """This machine, and whether llama.cpp can offload to a GPU (asked in another process)."""
     with _probe_lock:
         if not _offload:
-            _offload.append(probe_gpu_offload())
+            _offload.append(probe_capabilities().gpu_offload)
         offload = _offload[0]
     return detect_hardware(gpu_offload=bool(offload)), offload
 

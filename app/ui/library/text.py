@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from app.cli.format import human_params
-from app.core.models.hardware import Hardware
-from app.core.hub.errors import human_size
 from app.core.hub.queue import JobInfo
+from app.core.models.hardware import Hardware
+from app.core.units import human_params, human_size
 
 __all__ = [
     "THINKING_LABEL",
@@ -16,7 +15,6 @@ __all__ = [
     "job_fraction",
     "job_status",
     "machine_text",
-    "size_text",
 ]
 
 THINKING_LABEL = {
@@ -29,10 +27,6 @@ THINKING_TIP = {
     "always": "Always reasons before answering (a thinking-only model).",
     "never": "Answers at once and never shows reasoning (an instruct-only model).",
 }
-
-
-def size_text(n: int | None) -> str:
-    return "size unknown" if n is None else human_size(n)
 
 
 def duration_text(seconds: float | None) -> str:
@@ -83,7 +77,7 @@ def machine_text(hw: Hardware, offload: bool | None) -> str:
     """``24.6 GB free RAM · 2 CPU cores · no GPU``."""
     parts = []
     if hw.ram_available is not None:
-        parts.append(f"{hw.ram_available / 1e9:.1f} GB free RAM")
+        parts.append(f"{human_size(hw.ram_available, unit='GB')} free RAM")
     if hw.cpu_physical or hw.cpu_logical:
         parts.append(f"{hw.cpu_physical or hw.cpu_logical} CPU cores")
     gpu = hw.best_gpu
@@ -92,6 +86,6 @@ def machine_text(hw: Hardware, offload: bool | None) -> str:
     elif gpu.unified_memory:
         parts.append(f"{gpu.name} (shared memory)")
     else:
-        free = f", {gpu.vram_free / 1e9:.1f} GB free" if gpu.vram_free is not None else ""
+        free = f", {human_size(gpu.vram_free, unit='GB')} free" if gpu.vram_free is not None else ""
         parts.append(f"{gpu.name}{free}" + ("" if offload else " (not used by this build)"))
     return " · ".join(parts)

@@ -1,0 +1,143 @@
+"""``ponder ask``: one prompt answered in the terminal, streamed or as one JSON object."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any, TextIO
+
+from app.cli.common import CliError, add_load_options, non_negative, resolve_model
+
+__all__ = ["add_parser", "cmd_ask"]
+
+
+def add_parser(sub: Any) -> None:
+    ask = sub.add_parser("ask", help="answer one prompt in the terminal")
+    ask.add_argument("model", help="a .gguf file (or a downloaded model's name)")
+    ask.add_argument("prompt")
+    mode = ask.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--think", dest="think", action="store_true", default=True, help="reason first (default)"
+    )
+    mode.add_argument("--no-think", dest="think", action="store_false", help="answer directly")
+    ask.add_argument("--budget", type=non_negative, default=None, help="cap the reasoning at N tokens")
+    ask.add_argument("--max-tokens", type=non_negative, default=None)
+    ask.add_argument("--temperature", type=float, default=None)
+    ask.add_argument("--top-p", type=float, default=None)
+    ask.add_argument("--top-k", type=non_negative, default=None)
+    ask.add_argument("--min-p", type=float, default=None)
+    ask.add_argument("--presence-penalty", type=float, default=None)
+    ask.add_argument("--seed", type=int, default=None)
+    ask.add_argument("--system", default=None, help="system prompt")
+    ask.add_argument("--json", action="store_true", help="print one JSON object instead of streaming")
+    add_load_options(ask)
+    ask.set_defaults(func=cmd_ask)
+
+
+def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
+    from app.core.chat.messages import PromptMessage
+    from app.core.chat.sampling import ModeSampling
+    from app.engine.local.engine import EngineFailure, LocalEngine
+    from app.engine.protocol import GenerateRequest, LoadRequest, TextDelta, ThinkingCut
+
+    path = resolve_model(args.model)
+    messages = []
+    if args.system:
+        messages.append(PromptMessage("system", args.system))
+    messages.append(PromptMessage("user", args.prompt))
+    sampling = ModeSampling().with_overrides(
+        temperature=args.temperature,
+        top_p=args.top_p,
+        top_k=args.top_k,
+        min_p=args.min_p,
+        presence_penalty=args.presence_penalty,
+    )
+    client = LocalEngine()
+    stream = _TerminalStream(out) if not args.json else None
+    try:
+        client.load_sync(
+            LoadRequest(str(path), n_ctx=args.ctx, n_gpu_layers=args.gpu_layers, n_threads=args.threads)
+        )
+        request = GenerateRequest(
+            tuple(messages),
+            thinking=args.think,
+            budget=args.budget,
+            sampling=sampling,
+            max_tokens=args.max_tokens,
+            seed=args.seed,
+        )
+
+        def on_event(event: object) -> None:
+            if stream is None:
+                return
+            if isinstance(event, TextDelta):
+                stream.write(event.kind, event.text)
+            elif isinstance(event, ThinkingCut):
+                stream.cut()
+
+        result = client.generate_sync(request, on_event=on_event)
+    except EngineFailure as exc:
+        raise CliError(_failure_line(exc.error.message, exc.error.detail)) from None
+    finally:
+        client.close()
+    if stream is not None:
+        stream.end()
+        return 0
+    payload: dict[str, Any] = {
+        "thinking": result.thinking,
+        "answer": result.answer,
+        "thinking_tokens": result.stats.thinking_tokens,
+        "answer_tokens": result.stats.answer_tokens,
+        "prompt_tokens": result.stats.prompt_tokens,
+        "budget_hit": result.budget_hit,
+        "thinking_used": result.thinking_used,
+        "ttft_s": round(result.stats.ttft_s, 6),
+        "thinking_s": round(result.stats.thinking_s, 6),
+        "total_s": round(result.stats.total_s, 6),
+        "tokens_per_s": round(result.stats.tokens_per_s, 3),
+        "finish_reason": result.finish_reason,
+        "model": str(path),
+    }
+    out.write(json.dumps(payload, ensure_ascii=False) + "\n")
+    out.flush()
+    return 0
+
+
+def _failure_line(message: str, detail: str = "") -> str:
+    """The engine's message, with the last line of its detail when that adds something."""
+    text = message.strip().replace("\n", " ")
+    if detail:
+        last = detail.strip().splitlines()[-1].strip()
+        if last and last not in text:
+            text += f" ({last})"
+    return text
+
+
+class _TerminalStream:
+    """Thinking dimmed, then the answer, as the tokens arrive."""
+
+    DIM, RESET = "\x1b[2m", "\x1b[0m"
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.color = out.isatty()
+        self.kind: str | None = None
+
+    def write(self, kind: str, text: str) -> None:
+        if kind != self.kind:
+            if self.kind == "thinking":
+                self.out.write((self.RESET if self.color else "") + "\n\n")
+            if kind == "thinking" and self.color:
+                self.out.write(self.DIM)
+            self.kind = kind
+        self.out.write(text)
+        self.out.flush()
+
+    def cut(self) -> None:
+        self.out.write(" [thinking budget reached]")
+
+    def end(self) -> None:
+        if self.kind == "thinking" and self.color:
+            self.out.write(self.RESET)
+        self.out.write("\n")
+        self.out.flush()
