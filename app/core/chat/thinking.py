@@ -70,6 +70,13 @@ class ThinkingParser:
         """A parser for the text after a closed think block (leading blank lines dropped)."""
         return cls(phase=Phase.ANSWER)
 
+    @classmethod
+    def verbatim(cls) -> ThinkingParser:
+        """A parser that takes everything as answer, exactly as generated (raw completions)."""
+        parser = cls(phase=Phase.ANSWER)
+        parser._strip_leading = False
+        return parser
+
     @property
     def in_thinking(self) -> bool:
         return self.phase is Phase.THINKING
