@@ -33,6 +33,7 @@ from app.ui.main_window import MainWindow
 from app.ui.common.prefs import Preferences
 from app.ui.common.qt import QApplication, QEvent, QObject, qInstallMessageHandler
 from app.ui.common.theme import ThemeManager
+from app.ui.common.tasks import Tasks
 from app.ui.common.warmup import settle_startup
 
 WORDS = [
@@ -178,7 +179,7 @@ def main() -> int:
     window.resize(1280, 800)
     window.show()
     created = time.perf_counter() - t
-    settle_startup().join()
+    settle_startup(Tasks()).wait()
     busy_until_idle(app)
     print(f"window with {len(window.repo.list_chats()):,} chats listed: built in {created * 1000:.0f} ms")
 

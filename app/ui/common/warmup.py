@@ -10,41 +10,26 @@ collector's way, which shortens the full collections that streaming triggers.
 from __future__ import annotations
 
 import gc
-import logging
-import threading
 
 from app.core.render import DARK, LIGHT, render_markdown
-
-log = logging.getLogger(__name__)
+from app.ui.common.tasks import Task, Tasks
 
 LANGUAGES = (
     "python", "bash", "sh", "shell", "javascript", "js", "typescript", "ts", "json", "c", "cpp",
     "rust", "go", "java", "html", "css", "sql", "yaml", "toml", "text",
 )  # fmt: skip
-_thread: threading.Thread | None = None
 
 
 def _warm() -> None:
-    try:
-        sample = "# Title\n\nSome *text* with `code`, $x^2$ and a [link](https://example.org).\n\n"
-        sample += "| a | b |\n|---|---|\n| 1 | 2 |\n\n"
-        sample += "".join(f"```{lang}\nx = 1\n```\n\n" for lang in LANGUAGES)
-        for theme in (LIGHT, DARK):
-            render_markdown(sample, theme)
-    except Exception:  # never let a warm-up problem reach the user
-        log.exception("renderer warm-up failed")
+    sample = "# Title\n\nSome *text* with `code`, $x^2$ and a [link](https://example.org).\n\n"
+    sample += "| a | b |\n|---|---|\n| 1 | 2 |\n\n"
+    sample += "".join(f"```{lang}\nx = 1\n```\n\n" for lang in LANGUAGES)
+    for theme in (LIGHT, DARK):
+        render_markdown(sample, theme)
 
 
-def warm_up() -> threading.Thread:
-    """Start the warm-up once per process; returns its thread (join it to wait)."""
-    global _thread
-    if _thread is None:
-        _thread = threading.Thread(target=_warm, name="ponder-warmup", daemon=True)
-        _thread.start()
-    return _thread
-
-
-def settle_startup() -> threading.Thread:
-    """Call once the window is built: warm the renderer and freeze startup objects for GC."""
+def settle_startup(tasks: Tasks) -> Task[None]:
+    """Call once the window is built: freeze startup objects for GC and warm the renderer on
+    ``tasks`` (a failure is only logged: the first real render pays instead)."""
     gc.freeze()
-    return warm_up()
+    return tasks.run(_warm, name="warmup")

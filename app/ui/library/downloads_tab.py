@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from app.core.hub.queue import DownloadEvent, JobInfo
+from app.ui.common.qt import QHBoxLayout, QProgressBar, QVBoxLayout, QWidget, Signal
 from app.ui.library.service import ModelsService
 from app.ui.library.text import human_size, job_fraction, job_status
 from app.ui.library.widgets import Card, CardList, TokenPrompt, button, label, repolish
-from app.ui.common.qt import QHBoxLayout, QProgressBar, QVBoxLayout, QWidget, Signal
 
 STEPS = 1000  # progress bar resolution
 
@@ -93,7 +93,7 @@ class DownloadCard(Card):
 
     def _token(self, token: str) -> None:
         self.buttons["retry"].setEnabled(False)
-        self.service.save_token(token, lambda _saved: self.service.resume(self.job.id))
+        self.service.save_token(token, lambda _saved: self.service.resume(self.job.id), owner=self)
 
 
 class DownloadsTab(QWidget):

@@ -1,9 +1,9 @@
 """What the models window works with: the library, the catalog, this machine, downloads.
 
-Slow work runs on :class:`TaskRunner` threads and answers on the GUI thread; the
-download queue's events come from its worker threads and are re-emitted here as a
-queued signal, so every slot runs on the GUI thread. The GUI keeps its own snapshot of
-the jobs (``jobs``), updated from those events, and never takes the queue's lock.
+Slow work runs through :class:`~app.ui.common.tasks.Tasks` and answers on the GUI thread;
+the download queue's events come from its worker threads and are relayed to the GUI thread
+the same way, so every slot runs there. The GUI keeps its own snapshot of the jobs
+(``jobs``), updated from those events, and never takes the queue's lock.
 """
 
 from __future__ import annotations
@@ -15,20 +15,20 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from app.core.models.catalog import Catalog, CatalogError, CatalogModel, QuantFiles, Thinking, load_catalog
-from app.core.models.fit import Fit, ModelShape, Recommendation, check_fit, rank_catalog, recommend
-from app.core.models.hardware import Hardware, detect_hardware
 from app.core.hub.auth import TokenStore, default_token_store
 from app.core.hub.download import Downloader, RemoteFile
 from app.core.hub.library import LocalModel, ModelLibrary
 from app.core.hub.plan import DownloadPlan, plan_catalog, plan_hub_model
 from app.core.hub.queue import DownloadEvent, DownloadManager, JobInfo
 from app.core.hub.search import HubModel, RepoResult, list_gguf_models, search_gguf_repos
+from app.core.models.catalog import Catalog, CatalogError, CatalogModel, QuantFiles, Thinking, load_catalog
+from app.core.models.fit import Fit, ModelShape, Recommendation, check_fit, rank_catalog, recommend
+from app.core.models.hardware import Hardware, detect_hardware
 from app.core.store.settings import SettingsFile
 from app.engine.local.capabilities import gpu_advice, probe_capabilities
-from app.ui.common.tasks import Failed, TaskRunner
 from app.ui.common.prefs import Preferences
-from app.ui.common.qt import QObject, Qt, Signal
+from app.ui.common.qt import QObject, Signal
+from app.ui.common.tasks import Failed, Task, Tasks
 
 __all__ = ["ModelsService", "probe_hardware"]
 
@@ -50,7 +50,6 @@ class ModelsService(QObject):
     hardware_changed = Signal()  # ``hardware`` and ``offload`` are known (or known anew)
     job_changed = Signal(object)  # DownloadEvent, on the GUI thread
     open_requested = Signal(str)  # a download asked to open when done has finished: its path
-    _from_queue = Signal(object)
 
     def __init__(
         self, n_ctx: Callable[[], int], parent: QObject | None = None, *, prefs: Preferences | None = None
@@ -65,7 +64,7 @@ class ModelsService(QObject):
         except CatalogError:
             self.catalog = None
         self.tokens: TokenStore = default_token_store()
-        self.tasks = TaskRunner(self)
+        self.tasks = Tasks(self, name="models")
         self.models: list[LocalModel] = []
         self.scanned = False
         self.hardware: Hardware | None = None
@@ -73,9 +72,8 @@ class ModelsService(QObject):
         self.downloader_options: dict[str, Any] = {}  # Downloader keywords (tests: chunk size)
         self._open_files: set[tuple[RemoteFile, ...]] = set()
         self._lock = threading.Lock()
-        self._scan = 0
+        self._scan: Task[list[LocalModel]] | None = None
         self._closed = False
-        self._from_queue.connect(self._on_queue_event, Qt.ConnectionType.QueuedConnection)
         self.jobs: dict[str, JobInfo] = {}
         self._generation = 0  # which manager is current: events of an old one are dropped
         self.manager = self._open_manager()
@@ -84,7 +82,7 @@ class ModelsService(QObject):
         """The download queue of the current library folder; its unfinished jobs continue."""
         manager = DownloadManager(self.library.downloads_state_path, downloader=self._downloader)
         self._generation += 1
-        manager.subscribe(partial(self._queue_event, self._generation))
+        manager.subscribe(self.tasks.relay(partial(self._on_queue_event, self._generation)))
         self.jobs = {j.id: j for j in manager.jobs()}
         if any(j.status == "queued" for j in self.jobs.values()):
             manager.start()  # downloads the last session left unfinished continue
@@ -124,15 +122,14 @@ class ModelsService(QObject):
 
     # ---- the library ----------------------------------------------------------------
     def refresh_library(self) -> None:
-        self._scan += 1
-        scan = self._scan
-        self.tasks.run(self.library.models, lambda found: self._scanned(scan, found), name="scan")
+        if self._scan is not None:
+            self._scan.cancel()  # only the latest scan's answer counts
+        self._scan = self.tasks.run(self.library.models, self._scanned, name="scan")
 
-    def _scanned(self, scan: int, found: list[LocalModel]) -> None:
-        if scan == self._scan:
-            self.models = found
-            self.scanned = True
-            self.library_changed.emit()
+    def _scanned(self, found: list[LocalModel]) -> None:
+        self.models = found
+        self.scanned = True
+        self.library_changed.emit()
 
     def downloaded(self) -> dict[str, LocalModel]:
         """Catalog name (``qwen3-8b:q4_k_m``) -> the usable downloaded model."""
@@ -223,9 +220,12 @@ class ModelsService(QObject):
     def list_files(self, repo: str, on_done: Callable[[list[HubModel]], None], on_error: Failed) -> None:
         self.tasks.run(lambda: list_gguf_models(repo, token=self._token()), on_done, on_error, name="files")
 
-    def save_token(self, token: str, on_done: Callable[[bool], None]) -> None:
-        """Store the token (system credential store when there is one); never logged."""
-        self.tasks.run(lambda: self.tokens.set(token), on_done, name="token")
+    def save_token(
+        self, token: str, on_done: Callable[[bool], None], *, owner: QObject | None = None
+    ) -> None:
+        """Store the token (system credential store when there is one); never logged.
+        ``on_done`` is dropped if ``owner`` (the card that asked) is gone by then."""
+        self.tasks.run(lambda: self.tokens.set(token), on_done, owner=owner, name="token")
 
     # ---- downloads ------------------------------------------------------------------
     def _downloader(self) -> Downloader:  # called on a queue worker thread
@@ -248,7 +248,7 @@ class ModelsService(QObject):
             if on_queued is not None:
                 on_queued(job)
 
-        self.tasks.run(lambda: self._enqueue(plan_hub_model(model), False), queued, on_error)
+        self.tasks.run(lambda: self._enqueue(plan_hub_model(model), False), queued, on_error, name="plan")
 
     def _enqueue(self, plan: DownloadPlan, open_when_done: bool) -> JobInfo:  # a task thread
         if open_when_done:
@@ -288,13 +288,7 @@ class ModelsService(QObject):
     def forget(self, job_id: str) -> None:
         self.tasks.run(lambda: self.manager.remove(job_id), name="forget")
 
-    def _queue_event(self, generation: int, event: DownloadEvent) -> None:  # a worker or task thread
-        if not self._closed:
-            with contextlib.suppress(RuntimeError):  # the service is gone with its window
-                self._from_queue.emit((generation, event))
-
-    def _on_queue_event(self, tagged: tuple[int, DownloadEvent]) -> None:
-        generation, event = tagged
+    def _on_queue_event(self, generation: int, event: DownloadEvent) -> None:
         if generation != self._generation:
             return  # from the queue of a models folder no longer in use
         job = event.job
