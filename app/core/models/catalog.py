@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import difflib
 import json
-import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
@@ -25,7 +25,6 @@ __all__ = [
     "QuantFiles",
     "ResolvedName",
     "Thinking",
-    "default_catalog_path",
     "load_catalog",
     "parse_catalog",
 ]
@@ -162,16 +161,6 @@ class Catalog:
         return [m for m in self.models if m.thinking in modes]
 
 
-def default_catalog_path() -> Path:
-    """``models/catalog.json`` next to the ``app`` package (or inside a frozen bundle)."""
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:
-        candidate = Path(bundle) / "models" / "catalog.json"
-        if candidate.is_file():
-            return candidate
-    return Path(__file__).resolve().parents[3] / "models" / "catalog.json"
-
-
 def _model(raw: Mapping[str, Any]) -> CatalogModel:
     quants = {
         q: QuantFiles(quant=q, repo=v["repo"], files=tuple(v["files"]), size=int(v["size"]))
@@ -231,5 +220,9 @@ def _load(path: Path) -> Catalog:
 
 
 def load_catalog(path: Path | str | None = None) -> Catalog:
-    """Load (and cache) the catalog; the bundled ``models/catalog.json`` by default."""
-    return _load(Path(path) if path else default_catalog_path())
+    """Load (and cache) the catalog; by default ``models/catalog.json``, installed with the app
+    as the data package ``app.data.models``."""
+    if path:
+        return _load(Path(path))
+    with resources.as_file(resources.files("app.data.models") / "catalog.json") as installed:
+        return _load(installed)

@@ -7,12 +7,13 @@ renderer's palette (app.core.render.theme) is picked to match.
 from __future__ import annotations
 
 import string
-from pathlib import Path
+from importlib import resources
 
 from app.core.render import DARK, LIGHT, Theme
 from app.ui.common.qt import QApplication, QColor, QFont, QObject, QPalette, Qt, Signal
 
-RESOURCES = Path(__file__).resolve().parents[3] / "resources"
+# resources/ in the source tree, installed with the app as the data package app.data.resources.
+RESOURCES = resources.files("app.data.resources")
 
 COLORS: dict[str, dict[str, str]] = {
     "light": {
@@ -129,9 +130,6 @@ class ThemeManager(QObject):
     @property
     def render_theme(self) -> Theme:
         return render_theme(self.name)
-
-    def colors(self) -> dict[str, str]:
-        return COLORS[self.name]
 
     def apply(self) -> None:
         name = self.preference if self.preference in COLORS else system_scheme(self.app)

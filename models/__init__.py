@@ -1,0 +1,1 @@
+"""The model catalog (catalog.json), installed as the data package ``app.data.models``."""

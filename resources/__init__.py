@@ -1,0 +1,1 @@
+"""Icons and the stylesheet, installed as the data package ``app.data.resources``."""
