@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from app.core.gguf.header import (
+    GGUFHeader,
     IncompleteSplitError,
     NotGGUFError,
     SkippedArray,
@@ -20,7 +21,6 @@ from app.core.gguf.header import (
 )
 from app.core.gguf.model import read_model
 from app.core.gguf.split import logical_name, parse_split_name, split_part_names
-from app.core.gguf.types import FILE_TYPES, GGML_TYPE_SIZES
 from app.testkit.scripted_model import Script, ScriptedModel, qwen3_chat_template, write_scripted_model
 
 
@@ -110,12 +110,53 @@ def test_big_endian_file(tmp_path: Path) -> None:
     assert h.context_length == 512 and h.name == "tiny"
 
 
-def test_tables_match_ggml() -> None:
-    for qtype, (block, nbytes) in gguf.GGML_QUANT_SIZES.items():
-        assert (GGML_TYPE_SIZES[qtype.value].block, GGML_TYPE_SIZES[qtype.value].nbytes) == (block, nbytes)
+@pytest.mark.parametrize("qtype", list(gguf.GGML_QUANT_SIZES), ids=lambda t: t.name)
+def test_every_tensor_type_ends_where_the_file_ends(tmp_path: Path, qtype: gguf.GGMLQuantizationType) -> None:
+    block, nbytes = gguf.GGML_QUANT_SIZES[qtype]
+    path = tmp_path / "t.gguf"
+    writer = gguf.GGUFWriter(str(path), "qwen3")
+    # 32 rows of 3 blocks as raw bytes: a whole number of 32-byte alignment units, so no padding follows.
+    writer.add_tensor("t", np.zeros((32, 3 * nbytes), np.uint8), raw_dtype=qtype)
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    h = read_header(path)
+    assert h.data_end == path.stat().st_size
+    assert h.n_elements == 32 * 3 * block
+
+
+def test_unknown_tensor_type_leaves_the_end_unknown(tmp_path: Path) -> None:
+    def build(w: gguf.GGUFWriter) -> None:
+        w.add_tensor("q8", np.zeros((32, 34), np.uint8), raw_dtype=gguf.GGMLQuantizationType.Q8_0)
+
+    data = bytearray(_write(tmp_path / "u.gguf", build).read_bytes())
+    at = data.index(b"q8") + 2 + 4 + 2 * 8  # the name, n_dims, two dims: then the type
+    assert struct.unpack_from("<I", data, at)[0] == gguf.GGMLQuantizationType.Q8_0
+    struct.pack_into("<I", data, at, 250)
+    (tmp_path / "u.gguf").write_bytes(bytes(data))
+    h = read_header(tmp_path / "u.gguf")
+    assert h.data_end is None and not h.truncated and h.n_elements == 32 * 32 + 64 * 32
+
+
+def test_file_types_are_named(tmp_path: Path) -> None:
+    def named(ftype: int) -> GGUFHeader:
+        path = tmp_path / f"{ftype}.gguf"
+        writer = gguf.GGUFWriter(str(path), "qwen3")
+        writer.add_file_type(ftype)
+        writer.write_header_to_file()
+        writer.write_kv_data_to_file()
+        writer.close()
+        return read_header(path)
+
+    guessed = gguf.LlamaFileType.GUESSED
     for ftype in gguf.LlamaFileType:
-        if ftype.name.startswith("MOSTLY_"):
-            assert FILE_TYPES[ftype.value] == ftype.name.removeprefix("MOSTLY_")
+        if ftype != guessed:
+            h = named(ftype | guessed)  # the "guessed" flag does not change the name
+            assert h.file_type == ftype
+            assert h.quant == ftype.name.removeprefix("MOSTLY_").removeprefix("ALL_")
+    assert [named(t).quant for t in (0, 1, 7, 15, 38)] == ["F32", "F16", "Q8_0", "Q4_K_M", "MXFP4_MOE"]
+    assert named(999).quant is None  # a file type newer than the gguf package
 
 
 def test_truncated_tensor_data(qwen3_model: ScriptedModel, tmp_path: Path) -> None:

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from app.core.gguf.types import FILE_TYPES, FTYPE_GUESSED, tensor_nbytes
 from app.core.units import human_size
 
 __all__ = [
@@ -77,12 +76,14 @@ class SkippedArray:
     count: int
 
 
-# GGUF metadata value types.
-_UINT8, _INT8, _UINT16, _INT16, _UINT32, _INT32, _FLOAT32, _BOOL = range(8)
-_STRING, _ARRAY, _UINT64, _INT64, _FLOAT64 = 8, 9, 10, 11, 12
+# The format's facts (value types, tensor types and their sizes, file types) come from the gguf
+# package. It is imported where it is used, not with this module: with numpy it takes ~0.1 s, and
+# the window imports this module as it starts.
+
+# struct formats of the scalar metadata value types (gguf.GGUFValueType), by name.
 _SCALAR_FORMATS = {
-    _UINT8: "B", _INT8: "b", _UINT16: "H", _INT16: "h", _UINT32: "I", _INT32: "i",
-    _FLOAT32: "f", _BOOL: "?", _UINT64: "Q", _INT64: "q", _FLOAT64: "d",
+    "UINT8": "B", "INT8": "b", "UINT16": "H", "INT16": "h", "UINT32": "I", "INT32": "i",
+    "FLOAT32": "f", "BOOL": "?", "UINT64": "Q", "INT64": "q", "FLOAT64": "d",
 }  # fmt: skip
 
 _MAGIC = b"GGUF"
@@ -107,14 +108,20 @@ class _Cursor:
     """Sequential reads over a file through a 1 MiB window; skips are free."""
 
     def __init__(self, f: BinaryIO, size: int, order: str) -> None:
+        from gguf import GGUFValueType
+
         self._f = f
         self.size = size
         self.pos = 0
         self._buf = b""
         self._start = 0
-        self._structs = {k: struct.Struct(order + v) for k, v in _SCALAR_FORMATS.items()}
-        self.u32 = self._structs[_UINT32]
-        self.u64 = self._structs[_UINT64]
+        self._structs: dict[int, struct.Struct] = {
+            GGUFValueType[k]: struct.Struct(order + v) for k, v in _SCALAR_FORMATS.items()
+        }
+        self._string = GGUFValueType.STRING
+        self._array = GGUFValueType.ARRAY
+        self.u32 = self._structs[GGUFValueType.UINT32]
+        self.u64 = self._structs[GGUFValueType.UINT64]
 
     def _window(self, n: int) -> int:
         """Make [pos, pos+n) available; return its offset in the buffer."""
@@ -156,9 +163,9 @@ class _Cursor:
             self.skip(n)
 
     def value(self, vtype: int) -> Any:
-        if vtype == _STRING:
+        if vtype == self._string:
             return self.string()
-        if vtype == _ARRAY:
+        if vtype == self._array:
             return self.array()
         fmt = self._structs.get(vtype)
         if fmt is None:
@@ -177,14 +184,14 @@ class _Cursor:
                 return SkippedArray(item_type, count)
             raw = self.read(count * item.size)
             return list(struct.unpack(f"{item.format[0]}{count}{item.format[1:]}", raw))
-        if item_type == _STRING:
+        if item_type == self._string:
             if count * 8 > self.size - self.pos:
                 raise _EndOfFile(self.pos + count * 8)
             if count > _KEEP_STRINGS:
                 self.skip_strings(count)
                 return SkippedArray(item_type, count)
             return [self.string() for _ in range(count)]
-        if item_type == _ARRAY:
+        if item_type == self._array:
             items = [self.array() for _ in range(count)]
             return items if count <= _KEEP_STRINGS else SkippedArray(item_type, count)
         raise _Corrupt(f"unknown array item type {item_type} at byte {self.pos}")
@@ -234,14 +241,23 @@ class GGUFHeader:
 
     @property
     def file_type(self) -> int | None:
+        from gguf import LlamaFileType
+
         value = self.metadata.get("general.file_type")
-        return int(value) & ~FTYPE_GUESSED if isinstance(value, int) else None
+        return int(value) & ~LlamaFileType.GUESSED if isinstance(value, int) else None
 
     @property
     def quant(self) -> str | None:
         """The quantisation name (``Q4_K_M``), from ``general.file_type``."""
+        from gguf import LlamaFileType
+
         ft = self.file_type
-        return FILE_TYPES.get(ft) if ft is not None else None
+        if ft is None:
+            return None
+        try:
+            return LlamaFileType(ft).name.removeprefix("MOSTLY_").removeprefix("ALL_")
+        except ValueError:  # a file type newer than the gguf package
+            return None
 
     @property
     def context_length(self) -> int | None:
@@ -354,6 +370,8 @@ def read_header(path: Path | str) -> GGUFHeader:
 
 
 def _parse(path: Path, f: BinaryIO, size: int) -> GGUFHeader:
+    from gguf import GGML_QUANT_SIZES
+
     raw_version = f.read(4)
     if len(raw_version) < 4:
         raise TruncatedGGUFError(f"{path.name} is cut off inside its header.", path, actual=size)
@@ -400,8 +418,12 @@ def _parse(path: Path, f: BinaryIO, size: int) -> GGUFHeader:
             for d in dims:
                 elements *= d
             n_elements += elements
-            nbytes = tensor_nbytes(dims, ggml_type)
-            data_size = None if nbytes is None or data_size is None else max(data_size, offset + nbytes)
+            # (elements per block, bytes per block); None for a type this gguf does not know
+            block = GGML_QUANT_SIZES.get(ggml_type)
+            if block is None or data_size is None:
+                data_size = None
+            else:
+                data_size = max(data_size, offset + elements // block[0] * block[1])
     except _EndOfFile as eof:
         raise TruncatedGGUFError(
             f"{path.name} is cut off inside its header (it has {human_size(size)}; the header alone needs "
