@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from app.core.models.catalog import Catalog, load_catalog
 from app.core.gguf.split import logical_name, parse_split_name
 from app.core.hub.download import RemoteFile
 from app.core.hub.errors import NotFoundError
 from app.core.hub.search import HubModel, group_gguf_files, list_gguf_files
+from app.core.models.catalog import Catalog, load_catalog
 
 __all__ = ["DownloadPlan", "plan_catalog", "plan_hub_model", "plan_repo_file"]
 
@@ -32,10 +32,6 @@ class DownloadPlan:
     def size(self) -> int | None:
         sizes = [f.size for f in self.files]
         return None if any(s is None for s in sizes) else sum(s or 0 for s in sizes)
-
-    @property
-    def first_file(self) -> str:
-        return self.files[0].name
 
 
 def plan_hub_model(model: HubModel, *, name: str | None = None) -> DownloadPlan:
