@@ -8,12 +8,13 @@ import sys
 from pathlib import Path
 
 from app.core.logs import setup_logging
-from app.ui.main_window import MainWindow
 from app.ui.common.prefs import Preferences
 from app.ui.common.qt import QApplication, QIcon
 from app.ui.common.single_instance import SingleInstance
+from app.ui.common.tasks import Tasks
 from app.ui.common.theme import RESOURCES, ThemeManager
 from app.ui.common.warmup import settle_startup
+from app.ui.main_window import MainWindow, WindowDriver
 
 log = logging.getLogger("ponder.app")
 
@@ -42,10 +43,11 @@ def run_app(args: list[str]) -> int:
     theme = ThemeManager(app, prefs.settings.theme)
     window = MainWindow(theme, prefs)
     window.show()
-    install_test_autosend(window)
+    install_test_autosend(window.driver())
     instance.activated.connect(lambda later: _activate(window, later))
     instance.listen()
-    settle_startup()
+    startup = Tasks(name="startup")
+    settle_startup(startup)
     model = next((a for a in args if not a.startswith("-")), None) or prefs.last_model
     if model:
         if Path(model).is_file():
@@ -59,9 +61,10 @@ def run_app(args: list[str]) -> int:
     finally:
         instance.close()
         window.shutdown()
+        startup.shutdown()
 
 
-def install_test_autosend(window: MainWindow) -> None:
+def install_test_autosend(window: WindowDriver) -> None:
     """Test support: with ``PONDER_TEST_AUTOSEND`` set, open ``PONDER_TEST_AUTOSEND_CHAT`` (if
     given) and send that text as soon as the model is ready, once."""
     text = os.environ.get(TEST_AUTOSEND, "").strip()
@@ -72,16 +75,15 @@ def install_test_autosend(window: MainWindow) -> None:
 
     def send_when_ready() -> None:
         nonlocal sent
-        if sent or not window.models.ready:
+        if sent or not window.model_ready():
             return
         sent = True
         log.info("test support: sending a message by itself (%s)", TEST_AUTOSEND)
         if chat_id:
-            window.select_chat(chat_id)
-        window.composer.edit.setPlainText(text)
-        window.composer.send_button.click()
+            window.open_chat(chat_id)
+        window.send(text)
 
-    window.models.changed.connect(send_when_ready)
+    window.on_model_changed(send_when_ready)
 
 
 def _activate(window: MainWindow, args: list[str]) -> None:

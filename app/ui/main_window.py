@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from app.ui.common.banner import Banner
@@ -15,12 +17,13 @@ from app.ui.chat.controller import ChatController
 from app.ui.chat.conversation import MAX_WIDTH, ConversationView, centred
 from app.ui.common.drops import gguf_paths
 from app.ui.common.icons import retint, set_icon
-from app.ui.library import ModelsFeature
+from app.ui.library.feature import ModelsFeature, ModelsWindow
 from app.ui.chat.model_picker import ModelPicker
 from app.ui.common.model_state import ModelManager, ModelState
 from app.ui.common.prefs import Preferences
 from app.ui.chat.presenter import ConversationPresenter
 from app.ui.common.qt import (
+    QAction,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
@@ -44,6 +47,23 @@ from app.ui.common.theme import ThemeManager
 
 WELCOME = "Ask anything.\nThe model runs on this computer; nothing leaves it."
 NO_MODEL = "Open a model to begin: Model ▸ Open model…, or drop a .gguf file here."
+
+
+@dataclass(frozen=True, slots=True)
+class WindowDriver:
+    """The window as a script uses it (the self-test, run_app's test hook): the widget to find
+    controls in by their accessible names, and what a user sees of the model and the reply."""
+
+    widget: QWidget
+    load_model: Callable[[str], None]
+    model_ready: Callable[[], bool]
+    model_problem: Callable[[], str | None]  # why the model failed or crashed ("" unsaid); else None
+    thinking_support: Callable[[], str]  # "hybrid", "always" or "never"
+    replying: Callable[[], bool]
+    on_model_changed: Callable[[Callable[[], None]], object]  # call this when the model changes
+    open_chat: Callable[[str], None]
+    send: Callable[[str], None]  # type the text in the composer and press Send
+    shutdown: Callable[[], None]
 
 
 class MainWindow(QMainWindow):
@@ -79,7 +99,20 @@ class MainWindow(QMainWindow):
         self.controller.on_new_chat = self.new_chat
         self.models.on_open = self.open_model_dialog
         self.picker = ModelPicker(self.models, self.prefs)
-        self.models_feature = ModelsFeature(self)  # Models window (Ctrl+M), first-run welcome
+        self.models_feature = ModelsFeature(  # Models window (Ctrl+M), first-run welcome
+            ModelsWindow(
+                widget=self,
+                prefs=self.prefs,
+                add_model_action=self._add_model_action,
+                model_state=lambda: self.models.state,
+                loaded_model=lambda: self.models.path,
+                load_model=self.load_model,
+                open_model_file=self.open_model_dialog,
+                show_conversation=self.conversation.setVisible,
+                on_model_changed=self.models.changed.connect,
+                on_chat_opened=self._on_chat_opened,
+            )
+        )
         self._build_layout()
         self._connect()
         self._shortcuts()
@@ -244,6 +277,11 @@ class MainWindow(QMainWindow):
     def focus_composer(self) -> None:
         self.composer.edit.setFocus()
 
+    def _on_chat_opened(self, slot: Callable[..., None]) -> None:
+        """``slot`` runs when the user goes to a stored chat: a click in the list, a search hit."""
+        self.sidebar.selected.connect(slot)
+        self.sidebar.open_result.connect(slot)
+
     # -- models ------------------------------------------------------------------------
     def open_model_dialog(self) -> None:
         start = str(Path(self.models.path).parent) if self.models.path else str(Path.home())
@@ -257,6 +295,20 @@ class MainWindow(QMainWindow):
         if self.controller.generating:
             self.controller.stop()
         self.models.load(path)
+
+    def _add_model_action(self, action: QAction) -> None:
+        """A window-wide action (its shortcut) that the model menu lists after "Open model…"."""
+        self.addAction(action)
+        menu = self.picker.menu
+
+        def extend() -> None:  # connected after the picker's own filling: slots run in that order
+            actions = menu.actions()
+            if len(actions) > 1:
+                menu.insertAction(actions[1], action)
+            else:
+                menu.addAction(action)
+
+        menu.aboutToShow.connect(extend)
 
     def _model_changed(self) -> None:
         m = self.models
@@ -292,6 +344,25 @@ class MainWindow(QMainWindow):
     def _theme_changed(self, _name: str) -> None:
         retint(self)
         self.presenter.set_theme()
+
+    def driver(self) -> WindowDriver:
+        m = self.models
+        return WindowDriver(
+            widget=self,
+            load_model=self.load_model,
+            model_ready=lambda: m.ready,
+            model_problem=lambda: m.error if m.state in (ModelState.FAILED, ModelState.CRASHED) else None,
+            thinking_support=lambda: m.thinking_support,
+            replying=lambda: self.controller.generating,
+            on_model_changed=m.changed.connect,
+            open_chat=self.select_chat,
+            send=self._type_and_send,
+            shutdown=self.shutdown,
+        )
+
+    def _type_and_send(self, text: str) -> None:
+        self.composer.edit.setPlainText(text)
+        self.composer.send_button.click()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.shutdown()

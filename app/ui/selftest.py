@@ -16,6 +16,10 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.ui.main_window import WindowDriver
 
 TIMEOUT_S = 180.0
 QUESTION = "Say hello."
@@ -57,20 +61,19 @@ class _SelfTest:
         self.notes: list[str] = []
 
     def run(self) -> int:
-        from app.ui.main_window import MainWindow
         from app.ui.common.prefs import Preferences
         from app.ui.common.qt import QApplication, QTimer
         from app.ui.common.theme import ThemeManager
+        from app.ui.main_window import MainWindow
 
         app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "ponder"])
         assert isinstance(app, QApplication)
-        prefs = Preferences()
-        window = MainWindow(ThemeManager(app, "system"), prefs)
+        self.window: WindowDriver = MainWindow(ThemeManager(app, "system"), Preferences()).driver()
+        window = self.window.widget
         window.resize(1100, 760)
         window.show()
         app.processEvents()
         self.notes.append(f"window visible {_process_age_s():.2f} s after the process started")
-        self.window = window
         started = time.monotonic()
         steps: list[tuple[str, Callable[[], bool]]] = [
             ("load the model", self._loaded),
@@ -96,9 +99,9 @@ class _SelfTest:
 
         timer.timeout.connect(tick)
         timer.start()
-        window.load_model(self.model)
+        self.window.load_model(self.model)
         app.exec()
-        window.shutdown()
+        self.window.shutdown()
         window.close()
         if self.failure:
             print(f"self-test FAILED: {self.failure}", file=sys.stderr)
@@ -112,15 +115,13 @@ class _SelfTest:
     def _named(self, name: str) -> list[object]:
         from app.ui.common.qt import QWidget
 
-        return [w for w in self.window.findChildren(QWidget) if w.accessibleName() == name]
+        return [w for w in self.window.widget.findChildren(QWidget) if w.accessibleName() == name]
 
     def _loaded(self) -> bool:
-        from app.ui.common.model_state import ModelState
-
-        state = self.window.models.state
-        if state in (ModelState.FAILED, ModelState.CRASHED):
-            raise _Failed(self.window.models.error or "the model did not load")
-        return bool(self.window.models.ready)
+        problem = self.window.model_problem()
+        if problem is not None:
+            raise _Failed(problem or "the model did not load")
+        return self.window.model_ready()
 
     def _send(self) -> bool:
         from app.ui.common.qt import QPlainTextEdit, QPushButton, QToolButton
@@ -134,12 +135,12 @@ class _SelfTest:
             toggles[0].click()
         edits[0].setPlainText(QUESTION)
         sends[0].click()
-        if not self.window.controller.generating:
+        if not self.window.replying():
             raise _Failed("the message was not sent")
         return True
 
     def _replied(self) -> bool:
-        return not self.window.controller.generating
+        return not self.window.replying()
 
     def _check_reply(self) -> bool:
         from app.ui.common.qt import QAbstractButton, QPlainTextEdit, QTextBrowser
@@ -152,7 +153,7 @@ class _SelfTest:
             raise _Failed("the answer is empty")
         if self.expected_answer is not None and text != self.expected_answer:
             raise _Failed(f"unexpected answer {text!r}")
-        if self.window.models.thinking_support != "never":
+        if self.window.thinking_support() != "never":
             headers = [w for w in self._named("Show thinking") if isinstance(w, QAbstractButton)]
             if not self._named("Thinking") or not headers:
                 raise _Failed("no thinking panel appeared")

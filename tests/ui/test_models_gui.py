@@ -15,20 +15,14 @@ from typing import Any
 
 import pytest
 
-from app.core.models.catalog import load_catalog
-from app.core.models.fit import recommend
-from app.core.models.hardware import Hardware
 from app.core.hub import auth
 from app.core.hub.download import part_path
 from app.core.hub.library import ModelLibrary
+from app.core.models.catalog import load_catalog
+from app.core.models.fit import recommend
+from app.core.models.hardware import Hardware
 from app.core.store.settings import ModelLoad
 from app.testkit.scripted_model import ScriptedModel
-from app.ui.library.catalog_tab import CatalogCard
-from app.ui.library.dialog import ModelsDialog
-from app.ui.library.downloads_tab import DownloadCard
-from app.ui.library.feature import ModelsFeature
-from app.ui.library.service import ModelsService
-from app.ui.main_window import MainWindow
 from app.ui.common.prefs import Preferences
 from app.ui.common.qt import (
     QApplication,
@@ -46,6 +40,12 @@ from app.ui.common.qt import (
     QWidget,
     Slot,
 )
+from app.ui.library.catalog_tab import CatalogCard
+from app.ui.library.dialog import ModelsDialog
+from app.ui.library.downloads_tab import DownloadCard
+from app.ui.library.feature import ModelsFeature
+from app.ui.library.service import ModelsService
+from app.ui.main_window import MainWindow
 from app.ui.settings.dialog import SettingsDialog
 from tests.hub.local_hub import LocalHub
 from tests.ui.driver import named
@@ -135,8 +135,7 @@ def only_download(qtbot: Any, dialog: ModelsDialog) -> DownloadCard:
 
 
 # ---- the catalog -----------------------------------------------------------------------------
-def test_catalog_shows_fit_badges_and_thinking(qtbot: Any, models: ModelsFeature) -> None:
-    window = models.window
+def test_catalog_shows_fit_badges_and_thinking(qtbot: Any, models: ModelsFeature, window: MainWindow) -> None:
     dialog = open_models(qtbot, window, "catalog")
     wait_hardware(qtbot, window.models_feature.service)
     service = models.service
@@ -166,9 +165,8 @@ def test_catalog_shows_fit_badges_and_thinking(qtbot: Any, models: ModelsFeature
 
 
 def test_catalog_download_shows_progress_then_loads_from_the_library(
-    qtbot: Any, hub: LocalHub, models: ModelsFeature, gguf_bytes: bytes
+    qtbot: Any, hub: LocalHub, models: ModelsFeature, window: MainWindow, gguf_bytes: bytes
 ) -> None:
-    window = models.window
     release = hub.stall_after(FILE, STALL_AT)
     dialog = open_models(qtbot, window, "catalog")
     card = catalog_card(qtbot, dialog, "qwen3-0.6b", "Q8_0")
@@ -204,8 +202,9 @@ def test_catalog_download_shows_progress_then_loads_from_the_library(
     assert window.models.path == str(dest)
 
 
-def test_pause_resume_and_cancel(qtbot: Any, hub: LocalHub, models: ModelsFeature) -> None:
-    window = models.window
+def test_pause_resume_and_cancel(
+    qtbot: Any, hub: LocalHub, models: ModelsFeature, window: MainWindow
+) -> None:
     release = hub.stall_after(FILE, STALL_AT)
     dialog = open_models(qtbot, window, "catalog")
     card = catalog_card(qtbot, dialog, "qwen3-0.6b", "Q8_0")
@@ -235,9 +234,9 @@ def test_pause_resume_and_cancel(qtbot: Any, hub: LocalHub, models: ModelsFeatur
 
 
 def test_a_file_missing_from_the_hub_is_said_in_words(
-    qtbot: Any, hub: LocalHub, models: ModelsFeature
+    qtbot: Any, hub: LocalHub, models: ModelsFeature, window: MainWindow
 ) -> None:
-    dialog = open_models(qtbot, models.window, "catalog")
+    dialog = open_models(qtbot, window, "catalog")
     card = catalog_card(qtbot, dialog, "qwen3-1.7b", "Q8_0")  # not on the local Hub
     qtbot.mouseClick(card.action, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: shown(card.message), timeout=WAIT_MS)
@@ -246,8 +245,10 @@ def test_a_file_missing_from_the_hub_is_said_in_words(
     assert card.action.text() == "Download" and card.action.isEnabled()
 
 
-def test_checksum_mismatch_is_reported(qtbot: Any, hub: LocalHub, models: ModelsFeature) -> None:
-    dialog = open_models(qtbot, models.window, "search")
+def test_checksum_mismatch_is_reported(
+    qtbot: Any, hub: LocalHub, models: ModelsFeature, window: MainWindow
+) -> None:
+    dialog = open_models(qtbot, window, "search")
     search = dialog.search
     search.open_repo("someone/Tiny-GGUF")
     qtbot.waitUntil(lambda: search.files.topLevelItemCount() == 3, timeout=WAIT_MS)
@@ -262,8 +263,10 @@ def test_checksum_mismatch_is_reported(qtbot: Any, hub: LocalHub, models: Models
 
 
 # ---- search ----------------------------------------------------------------------------------
-def test_search_lists_repositories_and_their_files(qtbot: Any, hub: LocalHub, models: ModelsFeature) -> None:
-    dialog = open_models(qtbot, models.window, "search")
+def test_search_lists_repositories_and_their_files(
+    qtbot: Any, hub: LocalHub, models: ModelsFeature, window: MainWindow
+) -> None:
+    dialog = open_models(qtbot, window, "search")
     search = dialog.search
     assert dialog.focusWidget() is search.query and named(dialog, "Search models") == [search.query]
     qtbot.keyClicks(search.query, "Tiny")
@@ -302,11 +305,12 @@ def test_search_errors_and_the_token(
     qtbot: Any,
     hub: LocalHub,
     models: ModelsFeature,
+    window: MainWindow,
     memory_token_store: auth.TokenStore,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    dialog = open_models(qtbot, models.window, "search")
+    dialog = open_models(qtbot, window, "search")
     search = dialog.search
     search.open_repo("nobody/Missing-GGUF")
     qtbot.waitUntil(lambda: "not found" in search.status.text(), timeout=WAIT_MS)
@@ -328,12 +332,12 @@ def test_search_errors_and_the_token(
 
 
 def test_an_unreachable_hub_is_said_at_once(
-    qtbot: Any, models: ModelsFeature, monkeypatch: pytest.MonkeyPatch
+    qtbot: Any, models: ModelsFeature, window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with LocalHub() as gone:
         endpoint = gone.endpoint
     monkeypatch.setenv("HF_ENDPOINT", endpoint)
-    dialog = open_models(qtbot, models.window, "search")
+    dialog = open_models(qtbot, window, "search")
     search = dialog.search
     search.query.setText("qwen3")
     qtbot.mouseClick(search.search_button, Qt.MouseButton.LeftButton)
@@ -429,9 +433,9 @@ def test_change_the_models_folder_rescans_it(
 
 
 def test_a_download_after_changing_the_folder_lands_there(
-    qtbot: Any, tmp_path: Path, models: ModelsFeature, gguf_bytes: bytes
+    qtbot: Any, tmp_path: Path, models: ModelsFeature, window: MainWindow, gguf_bytes: bytes
 ) -> None:
-    dialog = open_models(qtbot, models.window, "library")
+    dialog = open_models(qtbot, window, "library")
     chosen = tmp_path / "new-models"
     assert dialog.library.change_folder(chosen)
     dialog.show_tab("catalog")
@@ -447,12 +451,12 @@ def test_a_download_after_changing_the_folder_lands_there(
 
 
 def test_the_models_folder_cannot_change_while_downloading(
-    qtbot: Any, tmp_path: Path, hub: LocalHub, models: ModelsFeature
+    qtbot: Any, tmp_path: Path, hub: LocalHub, models: ModelsFeature, window: MainWindow
 ) -> None:
     service = models.service
     old = service.root
     release = hub.stall_after(FILE, STALL_AT)
-    dialog = open_models(qtbot, models.window, "catalog")
+    dialog = open_models(qtbot, window, "catalog")
     card = catalog_card(qtbot, dialog, "qwen3-0.6b", "Q8_0")
     qtbot.mouseClick(card.action, Qt.MouseButton.LeftButton)
     download = only_download(qtbot, dialog)
@@ -463,7 +467,7 @@ def test_the_models_folder_cannot_change_while_downloading(
     message = dialog.library.message
     assert shown(message) and "Pause or finish downloads first" in message.text()
     assert service.root == old and not (tmp_path / "refused").exists()
-    assert models.window.prefs.settings.models_dir is None
+    assert window.prefs.settings.models_dir is None
     release.set()
     qtbot.waitUntil(lambda: download.job.status == "done", timeout=WAIT_MS)
     assert (old / "Qwen" / "Qwen3-0.6B-GGUF" / FILE).is_file()
@@ -573,11 +577,11 @@ def test_models_entries_and_gpu_note(qtbot: Any, window: MainWindow) -> None:
 
 
 def test_a_download_refused_for_want_of_a_token_asks_for_one(
-    qtbot: Any, hub: LocalHub, models: ModelsFeature, memory_token_store: auth.TokenStore
+    qtbot: Any, hub: LocalHub, models: ModelsFeature, window: MainWindow, memory_token_store: auth.TokenStore
 ) -> None:
     hub.protect("someone/Tiny-GGUF", "hf_right")
     memory_token_store.set("hf_right")
-    dialog = open_models(qtbot, models.window, "search")
+    dialog = open_models(qtbot, window, "search")
     search = dialog.search
     search.open_repo("someone/Tiny-GGUF")
     qtbot.waitUntil(lambda: search.files.topLevelItemCount() == 3, timeout=WAIT_MS)

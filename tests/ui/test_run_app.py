@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from app.testkit.scripted_model import ScriptedModel
-from app.ui.main import run_app
-from app.ui.main_window import MainWindow
 from app.ui.common.prefs import Preferences
 from app.ui.common.qt import QApplication, QTimer
+from app.ui.main import run_app
+from app.ui.main_window import MainWindow
 
 
 def test_run_app_loads_the_model_and_remembers_it(qapp: QApplication, qwen3_model: ScriptedModel) -> None:

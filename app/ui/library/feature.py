@@ -1,41 +1,58 @@
 """Models in the main window: the Models window (Ctrl+M), its button and menu entry, the welcome.
 
-The window creates one :class:`ModelsFeature` before it lays itself out, places ``button``
-in its top bar and ``welcome`` next to the conversation (so the tab order follows the
-layout), and calls :meth:`shutdown` when it closes; the rest is wired here.
+The window hands it a :class:`ModelsWindow`, the few parts of the window it works with; the
+feature never sees the window itself. The window creates the feature before it lays itself
+out and places ``button`` in its top bar and ``welcome`` next to the conversation (so the
+tab order follows the layout), and calls :meth:`ModelsFeature.shutdown` when it closes.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from app.ui.common.icons import set_icon
+from app.ui.common.model_state import ModelState
+from app.ui.common.prefs import Preferences
+from app.ui.common.qt import QAction, QKeySequence, QObject, Qt, QToolButton, QWidget
 from app.ui.library.dialog import ModelsDialog
 from app.ui.library.service import ModelsService
 from app.ui.library.welcome import WelcomePanel
-from app.ui.common.model_state import ModelState
-from app.ui.common.qt import QAction, QKeySequence, QObject, Qt, QToolButton
-
-if TYPE_CHECKING:
-    from app.ui.main_window import MainWindow
 
 SHORTCUT = "Ctrl+M"
 
 
+@dataclass(frozen=True, slots=True)
+class ModelsWindow:
+    """What the Models feature uses of the window, and nothing more."""
+
+    widget: QWidget  # the parent of the Models window; its shortcut works anywhere in it
+    prefs: Preferences
+    add_model_action: Callable[[QAction], None]  # in the model menu, after "Open model…"
+    model_state: Callable[[], ModelState]
+    loaded_model: Callable[[], str | None]  # the path of the model loaded, if any
+    load_model: Callable[[str], None]
+    open_model_file: Callable[[], None]  # "Open model…": the file picker
+    show_conversation: Callable[[bool], None]  # False while the welcome takes its place
+    on_model_changed: Callable[[Callable[[], None]], object]  # call this when the model changes
+    on_chat_opened: Callable[[Callable[..., None]], object]  # ... when the user goes to a stored chat
+
+
 class ModelsFeature(QObject):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: ModelsWindow) -> None:
+        super().__init__(window.widget)
         self.window = window
-        self.service = ModelsService(lambda: window.prefs.default_load().n_ctx, self, prefs=window.prefs)
+        prefs = window.prefs
+        self.service = ModelsService(lambda: prefs.default_load().n_ctx, self, prefs=prefs)
         self.dialog: ModelsDialog | None = None
         self._welcome_over = False  # once a model loads, the welcome does not come back
 
-        self.action = QAction("Models…", window)
+        self.action = QAction("Models…", window.widget)
         self.action.setShortcut(QKeySequence(SHORTCUT))
         self.action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.action.setToolTip(f"Models: library, catalog, search and downloads ({SHORTCUT})")
         self.action.triggered.connect(lambda _checked=False: self.open_dialog())
-        window.addAction(self.action)
+        window.add_model_action(self.action)
         self.button = QToolButton()
         self.button.setObjectName("modelsButton")
         self.button.setText("Models")
@@ -48,33 +65,23 @@ class ModelsFeature(QObject):
         self.welcome = WelcomePanel(self.service)
         self.welcome.hide()
         self.welcome.choose_requested.connect(lambda: self.open_dialog("catalog"))
-        self.welcome.open_file_requested.connect(window.open_model_dialog)
-        # After the picker fills its menu (slots run in connection order), add "Models…".
-        window.picker.menu.aboutToShow.connect(self._extend_picker_menu)
+        self.welcome.open_file_requested.connect(window.open_model_file)
 
         self.service.open_requested.connect(window.load_model)
         self.service.library_changed.connect(self._check_welcome)
-        window.models.changed.connect(self._check_welcome)
+        window.on_model_changed(self._check_welcome)
         # Going to a stored chat (a click, a search hit) leaves the welcome for good.
-        window.sidebar.selected.connect(self.dismiss_welcome)
-        window.sidebar.open_result.connect(self.dismiss_welcome)
+        window.on_chat_opened(self.dismiss_welcome)
         self.service.probe()
         self.service.refresh_library()
 
     # ---- the Models window ---------------------------------------------------------
-    def _extend_picker_menu(self) -> None:
-        menu = self.window.picker.menu
-        actions = menu.actions()
-        if len(actions) > 1:
-            menu.insertAction(actions[1], self.action)
-        else:
-            menu.addAction(self.action)
-
     def open_dialog(self, tab: str | None = None) -> ModelsDialog:
         if self.dialog is None:
-            self.dialog = ModelsDialog(self.service, lambda: self.window.models.path, self.window)
+            widget = self.window.widget
+            self.dialog = ModelsDialog(self.service, self.window.loaded_model, widget)
             self.dialog.load_requested.connect(self.window.load_model)
-            self.dialog.fit_to(self.window)
+            self.dialog.fit_to(widget)
             tab = tab or ("library" if self.service.models else "catalog")
         self.service.refresh_library()
         self.service.probe()  # free memory changes; the fits follow
@@ -90,7 +97,7 @@ class ModelsFeature(QObject):
     # ---- the welcome -----------------------------------------------------------------
     def _check_welcome(self) -> None:
         w = self.window
-        if w.models.state is not ModelState.NONE:
+        if w.model_state() is not ModelState.NONE:
             self._welcome_over = True
         wanted = (
             not self._welcome_over
@@ -100,7 +107,7 @@ class ModelsFeature(QObject):
         )
         if wanted == self.welcome.isHidden():
             self.welcome.setVisible(wanted)
-            w.conversation.setVisible(not wanted)
+            w.show_conversation(not wanted)
 
     def dismiss_welcome(self, *_chat: str) -> None:
         """The user went to a stored chat: show it, and leave the welcome for good."""
