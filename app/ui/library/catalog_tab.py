@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from app.core.models.catalog import CatalogModel, QuantFiles
 from app.core.hub.queue import DownloadEvent
+from app.core.models.catalog import CatalogModel, QuantFiles
+from app.ui.common.qt import QComboBox, QHBoxLayout, Qt, QVBoxLayout, QWidget, Signal
 from app.ui.library.service import ModelsService
 from app.ui.library.text import THINKING_LABEL, THINKING_TIP, human_params, human_size, machine_text
 from app.ui.library.widgets import Card, CardList, FitBadge, button, label, repolish
-from app.ui.common.qt import QComboBox, QHBoxLayout, Qt, QVBoxLayout, QWidget, Signal
 
 BADGE_WIDTH = 90  # badges and quant choosers line up from card to card
 QUANT_WIDTH = 170

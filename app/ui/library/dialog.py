@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from app.ui.common.qt import QDialog, QDialogButtonBox, QTabWidget, QVBoxLayout, QWidget, Signal
 from app.ui.library.catalog_tab import CatalogTab
 from app.ui.library.downloads_tab import DownloadsTab
 from app.ui.library.library_tab import LibraryTab
 from app.ui.library.search_tab import SearchTab
 from app.ui.library.service import ModelsService
-from app.ui.common.qt import QDialog, QDialogButtonBox, QTabWidget, QVBoxLayout, QWidget, Signal
 
 TABS = ("library", "catalog", "search", "downloads")
 

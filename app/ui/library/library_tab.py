@@ -7,9 +7,6 @@ from functools import partial
 from pathlib import Path
 
 from app.core.hub.library import LocalModel
-from app.ui.library.service import ModelsService
-from app.ui.library.text import human_params, human_size
-from app.ui.library.widgets import Card, CardList, button, label
 from app.ui.common.qt import (
     QDesktopServices,
     QFileDialog,
@@ -19,6 +16,9 @@ from app.ui.common.qt import (
     QWidget,
     Signal,
 )
+from app.ui.library.service import ModelsService
+from app.ui.library.text import human_params, human_size
+from app.ui.library.widgets import Card, CardList, button, label
 
 
 def details(model: LocalModel) -> str:

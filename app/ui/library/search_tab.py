@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from app.core.hub.errors import AuthRequiredError
 from app.core.hub.search import HubModel, RepoResult
-from app.ui.library.service import ModelsService
-from app.ui.library.text import human_size
-from app.ui.library.widgets import TokenPrompt, button, label, repolish
 from app.ui.common.qt import (
     QAbstractItemView,
     QHBoxLayout,
@@ -21,6 +18,9 @@ from app.ui.common.qt import (
     QVBoxLayout,
     QWidget,
 )
+from app.ui.library.service import ModelsService
+from app.ui.library.text import human_size
+from app.ui.library.widgets import TokenPrompt, button, label, repolish
 
 ROLE = Qt.ItemDataRole.UserRole
 PREFERRED_QUANT = "Q4_K_M"  # chosen first in a repository's list: a good size for quality

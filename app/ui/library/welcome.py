@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from app.core.models.fit import Recommendation
 from app.core.hub.queue import DownloadEvent, JobInfo
+from app.core.models.fit import Recommendation
+from app.ui.common.qt import QFrame, QHBoxLayout, QScrollArea, Qt, QVBoxLayout, QWidget, Signal
 from app.ui.library.downloads_tab import STEPS, progress_bar
 from app.ui.library.service import ModelsService
 from app.ui.library.text import THINKING_TIP, human_size, job_fraction, job_status
 from app.ui.library.widgets import FitBadge, button, label, repolish
-from app.ui.common.qt import QFrame, QHBoxLayout, QScrollArea, Qt, QVBoxLayout, QWidget, Signal
 
 MAX_WIDTH = 640
 
