@@ -37,7 +37,8 @@ def add_parser(sub: Any) -> None:
 def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
     from app.core.chat.messages import PromptMessage
     from app.core.chat.sampling import ModeSampling
-    from app.engine.local.engine import EngineFailure, LocalEngine
+    from app.engine.base import EngineFailure
+    from app.engine.local.engine import LocalEngine
     from app.engine.protocol import GenerateRequest, LoadRequest, TextDelta, ThinkingCut
 
     path = resolve_model(args.model)

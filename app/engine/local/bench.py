@@ -20,7 +20,8 @@ import llama_cpp as L
 from app.core.chat.messages import PromptMessage
 from app.core.chat.prompt import render_prompt
 from app.core.chat.sampling import Sampling
-from app.engine.local.engine import EngineFailure, LocalEngine
+from app.engine.base import EngineFailure
+from app.engine.local.engine import LocalEngine
 from app.engine.local.llama_session import LoadSettings, _ensure_backend, default_threads
 from app.engine.protocol import GenerateRequest, LoadRequest, ReplyFinished, TextDelta
 
