@@ -25,3 +25,12 @@ cd "$run"
 env -i HOME="$run" PATH=/usr/bin:/bin LANG=C.UTF-8 QT_QPA_PLATFORM=offscreen \
   "$bundle/ponder" --self-test 2>&1 | grep -v propagateSizeHints
 echo "bundle self-test: passed"
+
+# The catalog, icons and stylesheet are package data (app.data.*) that the app reads with
+# importlib.resources: in the bundle they must lie where the wheel puts them.
+env -i HOME="$run" PATH=/usr/bin:/bin LANG=C.UTF-8 "$bundle/ponder" models catalog > "$run/catalog.txt"
+grep -Eq "^[* ]*qwen3-8b " "$run/catalog.txt" || { cat "$run/catalog.txt"; echo "bundle: the model catalog is missing"; exit 1; }
+for f in resources/style.qss resources/ponder.svg resources/icons/send.svg; do
+  [ -f "$bundle/_internal/app/data/$f" ] || { echo "bundle: app/data/$f is missing"; exit 1; }
+done
+echo "bundle data: catalog, icons and stylesheet in place"
