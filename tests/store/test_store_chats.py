@@ -2,8 +2,11 @@ from __future__ import annotations
 
 import pytest
 
+from app.core.chat.chats import Chat
 from app.core.chat.messages import Message, ReplyStats
-from app.core.store import ChatStore, NotFoundError, title_from_text
+from app.core.chat.titles import DEFAULT_TITLE, title_from_text
+from app.core.store import ChatStore, NotFoundError
+from app.core.store.records import to_chat, to_row
 
 
 def _user(text: str) -> Message:
@@ -162,3 +165,18 @@ def test_pages_newest_first(store: ChatStore) -> None:
     assert [m.content for m in store.messages(chat.id, limit=3)] == ["m119", "m118", "m117"]
     assert store.messages(chat.id, before="unknown") == []
     assert [m.content for m in store.all_messages(chat.id)][:2] == ["m0", "m1"]
+
+
+def test_rows_keep_the_chat_model(store: ChatStore) -> None:
+    chat = Chat(think=False, budget=512, model="qwen3-8b", system_prompt="Be brief.", pinned=True)
+    assert chat.title == DEFAULT_TITLE
+    store.insert_chat(to_row(chat))
+    row = store.get_chat(chat.id)
+    assert row is not None and row.title == ""  # untitled on disk, so a message can name it
+    back = to_chat(row)
+    fields = ("id", "title", "think", "budget", "model", "system_prompt", "pinned", "created_at")
+    assert [getattr(back, f) for f in fields] == [getattr(chat, f) for f in fields]
+    store.add_message(chat.id, _user("Name me"))
+    assert to_chat(store.get_chat(chat.id)).title == "Name me"  # type: ignore[arg-type]
+    store.rename_chat(chat.id, DEFAULT_TITLE)
+    assert store.get_chat(chat.id).title == ""  # type: ignore[union-attr]

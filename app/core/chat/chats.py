@@ -1,9 +1,9 @@
-"""Chats as the window sees them, and the seam where persistence plugs in.
+"""The one model of a chat: what the window shows, the engine is sent and the store keeps.
 
 A chat is a list of entries: a user :class:`Message`, or a :class:`Reply` that holds every
 version of one assistant answer (regenerating adds a version; "‹ 1/2 ›" switches). The
 window talks to a :class:`ChatRepository`; :class:`MemoryChats` keeps everything in memory,
-and :class:`app.ui.history.store_chats.StoreChats` (the window's default) keeps it in SQLite.
+and the window's default keeps it in SQLite through ``app.core.store``.
 
 A persistent repository may load a chat's entries lazily, newest first: ``entries`` then
 holds the newest ones and ``has_earlier`` says that older ones wait in the store.
@@ -19,9 +19,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from app.core.chat.messages import Message
-
-DEFAULT_TITLE = "New chat"
-TITLE_LIMIT = 60
+from app.core.chat.titles import DEFAULT_TITLE, title_from_text
 
 
 @dataclass(eq=False)
@@ -39,6 +37,12 @@ class Reply:
     def add(self, message: Message) -> None:
         self.versions.append(message)
         self.index = len(self.versions) - 1
+
+    def drop(self, message: Message) -> None:
+        """Remove the version ``message``, keeping ``index`` in range."""
+        i = next(i for i, v in enumerate(self.versions) if v is message)
+        del self.versions[i]
+        self.index = min(self.index, len(self.versions) - 1)
 
 
 Entry = Message | Reply
@@ -92,18 +96,47 @@ class Chat:
                 return entry
         return None
 
+    def rename(self, title: str) -> None:
+        self.title = title.strip() or DEFAULT_TITLE
+
+    def add(self, message: Message, reply: Reply | None = None) -> Reply | None:
+        """Append a user message or a new reply; with ``reply``, add a version to it.
+
+        Returns the reply an assistant message went into (None for other roles). The first
+        user message with text names an untitled chat.
+        """
+        self.updated_at = time.time()
+        if message.role != "assistant":
+            self.entries.append(message)
+            if message.role == "user" and self.title == DEFAULT_TITLE and message.content.strip():
+                self.title = title_from_text(message.content)
+            return None
+        if reply is None:
+            reply = Reply([message])
+            self.entries.append(reply)
+        else:
+            reply.add(message)
+        return reply
+
+    def remove(self, message: Message) -> Reply | None:
+        """Delete a message. Of a reply with other versions only this version goes, and the
+        reply (still in the chat) is returned; otherwise its whole entry goes (None)."""
+        reply = self.reply_for(message)
+        if reply is not None and len(reply.versions) > 1:
+            reply.drop(message)
+            return reply
+        target: Entry = reply if reply is not None else message
+        self.entries = [e for e in self.entries if e is not target]
+        return None
+
+    def truncate(self, entry: Entry) -> None:
+        """Drop ``entry`` and everything after it."""
+        del self.entries[self.index_of(entry) :]
+
 
 def sort_key(chat: Chat) -> tuple[bool, float]:
     """Pinned chats first, then by last activity."""
     return (chat.pinned, chat.updated_at)
-
-
-def title_from(text: str) -> str:
-    """A chat title from the first user message: its first line, shortened."""
-    line = " ".join(text.strip().split())
-    if not line:
-        return DEFAULT_TITLE
-    return line if len(line) <= TITLE_LIMIT else line[: TITLE_LIMIT - 1].rstrip() + "…"
 
 
 class ReplyLog(Protocol):
@@ -156,13 +189,13 @@ class MemoryChats:
         return self._chats.get(chat_id)
 
     def create_chat(self, title: str = DEFAULT_TITLE) -> Chat:
-        chat = Chat(title=title)
+        chat = Chat()
+        chat.rename(title)
         self._chats[chat.id] = chat
         return chat
 
     def rename_chat(self, chat_id: str, title: str) -> None:
-        chat = self._chats[chat_id]
-        chat.title = title.strip() or DEFAULT_TITLE
+        self._chats[chat_id].rename(title)
 
     def delete_chat(self, chat_id: str) -> None:
         self._deleted[chat_id] = self._chats.pop(chat_id)
@@ -196,17 +229,7 @@ class MemoryChats:
         pass
 
     def add_message(self, chat_id: str, message: Message, reply: Reply | None = None) -> None:
-        """Append a user message or a new reply; with ``reply``, add a version to it."""
-        chat = self._chats[chat_id]
-        if reply is not None:
-            reply.add(message)
-        elif message.role == "assistant":
-            chat.entries.append(Reply([message]))
-        else:
-            chat.entries.append(message)
-            if chat.title == DEFAULT_TITLE and message.role == "user":
-                chat.title = title_from(message.content)
-        chat.updated_at = time.time()
+        self._chats[chat_id].add(message, reply)
 
     def update_message(self, chat_id: str, message: Message) -> None:
         chat = self._chats.get(chat_id) or self._deleted.get(chat_id)  # a reply may end after a delete
@@ -214,17 +237,7 @@ class MemoryChats:
             chat.updated_at = time.time()
 
     def delete_message(self, chat_id: str, message: Message) -> None:
-        chat = self._chats[chat_id]
-        reply = chat.reply_for(message)
-        if reply is not None and len(reply.versions) > 1:
-            i = next(i for i, v in enumerate(reply.versions) if v is message)
-            del reply.versions[i]
-            reply.index = min(reply.index, len(reply.versions) - 1)
-            return
-        target: Entry = reply if reply is not None else message
-        chat.entries = [e for e in chat.entries if e is not target]
+        self._chats[chat_id].remove(message)
 
     def truncate(self, chat_id: str, entry: Entry) -> None:
-        """Drop ``entry`` and everything after it."""
-        chat = self._chats[chat_id]
-        del chat.entries[chat.index_of(entry) :]
+        self._chats[chat_id].truncate(entry)

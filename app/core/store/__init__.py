@@ -5,14 +5,12 @@ Qt-free. See ``db.py`` for the threading and durability model.
 
 from app.core.store.chats import UNSET, ChatStore, NotFoundError
 from app.core.store.db import LATEST_VERSION, SchemaTooNewError, connect
-from app.core.store.records import Chat, title_from_text
 from app.core.store.search import SearchHit, search, snippet_html
 from app.core.store.writer import ReplyWriter, StoreWorker
 
 __all__ = [
     "LATEST_VERSION",
     "UNSET",
-    "Chat",
     "ChatStore",
     "NotFoundError",
     "ReplyWriter",
@@ -22,5 +20,4 @@ __all__ = [
     "connect",
     "search",
     "snippet_html",
-    "title_from_text",
 ]

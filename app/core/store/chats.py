@@ -18,14 +18,15 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from app.core.chat.messages import Message
+from app.core.chat.titles import title_from_text
 from app.core.store import db
 from app.core.store.records import (
     MESSAGE_COLUMNS,
-    Chat,
+    ChatRow,
     chat_from_row,
     message_from_row,
     message_values,
-    title_from_text,
+    stored_title,
 )
 
 T = TypeVar("T")
@@ -107,9 +108,9 @@ class ChatStore:
         budget: int | None = None,
         system_prompt: str = "",
         pinned: bool = False,
-    ) -> Chat:
-        chat = Chat(
-            title=title,
+    ) -> ChatRow:
+        chat = ChatRow(
+            title=stored_title(title),
             model=model,
             think_mode=think_mode,
             budget=budget,
@@ -118,7 +119,7 @@ class ChatStore:
         )
         return self.insert_chat(chat)
 
-    def insert_chat(self, chat: Chat) -> Chat:
+    def insert_chat(self, chat: ChatRow) -> ChatRow:
         """Store a fully formed chat (used by import); its id must be new."""
         self._conn.execute(
             "INSERT INTO chats (id, title, created_at, updated_at, pinned, model, think_mode, budget,"
@@ -138,13 +139,13 @@ class ChatStore:
         )
         return chat
 
-    def get_chat(self, chat_id: str, *, include_deleted: bool = False) -> Chat | None:
+    def get_chat(self, chat_id: str, *, include_deleted: bool = False) -> ChatRow | None:
         row = self._one("SELECT * FROM chats WHERE id = ?", (chat_id,))
         if row is None or (row["deleted_at"] is not None and not include_deleted):
             return None
         return chat_from_row(row)
 
-    def list_chats(self, *, limit: int = -1, offset: int = 0) -> list[Chat]:
+    def list_chats(self, *, limit: int = -1, offset: int = 0) -> list[ChatRow]:
         """Live chats, pinned first, then by last activity (newest first)."""
         rows = self._conn.execute(
             "SELECT * FROM chats WHERE deleted_at IS NULL"
@@ -153,7 +154,7 @@ class ChatStore:
         )
         return [chat_from_row(r) for r in rows]
 
-    def list_deleted(self) -> list[Chat]:
+    def list_deleted(self) -> list[ChatRow]:
         """Soft-deleted chats, most recently deleted first (the "undo" list)."""
         rows = self._conn.execute("SELECT * FROM chats WHERE deleted_at IS NOT NULL ORDER BY deleted_at DESC")
         return [chat_from_row(r) for r in rows]
@@ -162,7 +163,7 @@ class ChatStore:
         return int(self._conn.execute("SELECT count(*) FROM chats WHERE deleted_at IS NULL").fetchone()[0])
 
     def rename_chat(self, chat_id: str, title: str) -> None:
-        cur = self._conn.execute("UPDATE chats SET title = ? WHERE id = ?", (title.strip(), chat_id))
+        cur = self._conn.execute("UPDATE chats SET title = ? WHERE id = ?", (stored_title(title), chat_id))
         self._require(cur, "chat", chat_id)
 
     def set_pinned(self, chat_id: str, pinned: bool) -> None:

@@ -9,15 +9,16 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from app.core.chat.chats import Chat
 from app.core.chat.messages import Message
+from app.core.chat.titles import DEFAULT_TITLE
 from app.core.store.chats import ChatStore
-from app.core.store.records import Chat, new_id
+from app.core.store.records import ChatRow, new_id, to_chat
 from app.core.store.turns import message_rows, set_versions, shown_messages
 
 CHAT_FORMAT = "ponder.chat"
 ARCHIVE_FORMAT = "ponder.archive"
 FORMAT_VERSION = 1
-UNTITLED = "New chat"
 
 _ROLE_NAMES = {"user": "You", "assistant": "Assistant", "system": "System"}
 
@@ -46,9 +47,9 @@ def _message_markdown(message: Message, include_thinking: bool) -> str:
     return "\n\n".join(parts)
 
 
-def chat_to_markdown(chat: Chat, messages: list[Message], *, include_thinking: bool = True) -> str:
+def chat_to_markdown(chat: ChatRow, messages: list[Message], *, include_thinking: bool = True) -> str:
     """A readable Markdown document; thinking in a ``<details>`` block or left out."""
-    blocks = [f"# {chat.title or UNTITLED}"]
+    blocks = [f"# {chat.title or DEFAULT_TITLE}"]
     if chat.system_prompt.strip():
         blocks.append("> **System prompt:** " + chat.system_prompt.strip().replace("\n", "\n> "))
     blocks += [_message_markdown(m, include_thinking) for m in messages if m.role != "system"]
@@ -65,7 +66,7 @@ def export_markdown(store: ChatStore, chat_id: str, *, include_thinking: bool = 
 
 
 def chat_to_json_data(
-    chat: Chat, messages: list[Message], versions: list[tuple[str | None, bool]] | None = None
+    chat: ChatRow, messages: list[Message], versions: list[tuple[str | None, bool]] | None = None
 ) -> dict[str, Any]:
     """``versions``: each message's reply group and whether it is the version shown."""
     dicts = [m.to_dict() for m in messages]
@@ -82,7 +83,7 @@ def chat_to_json_data(
     }
 
 
-def _chat_json_data(store: ChatStore, chat: Chat) -> dict[str, Any]:
+def _chat_json_data(store: ChatStore, chat: ChatRow) -> dict[str, Any]:
     rows = message_rows(store, chat.id)
     return chat_to_json_data(chat, [m for m, _g, _s in rows], [(g, s) for _m, g, s in rows])
 
@@ -94,7 +95,9 @@ def export_json(store: ChatStore, chat_id: str) -> str:
 
 
 def import_chat(store: ChatStore, data: dict[str, Any] | str | bytes) -> Chat:
-    """Add an exported chat to the store as a live chat; ids that collide get new ones."""
+    """Add an exported chat to the store as a live chat; ids that collide get new ones.
+
+    Returns the chat without its messages (they load on demand)."""
     if isinstance(data, str | bytes):
         try:
             data = json.loads(data)
@@ -109,7 +112,7 @@ def import_chat(store: ChatStore, data: dict[str, Any] | str | bytes) -> Chat:
     if not isinstance(raw_chat, dict) or not isinstance(raw_messages, list):
         raise ImportFormatError("chat export without chat or messages")
     try:
-        chat = Chat.from_dict(raw_chat)
+        chat = ChatRow.from_dict(raw_chat)
         messages = [Message.from_dict(m) for m in raw_messages]
     except (TypeError, ValueError) as exc:
         raise ImportFormatError(f"malformed chat export: {exc}") from exc
@@ -134,7 +137,7 @@ def import_chat(store: ChatStore, data: dict[str, Any] | str | bytes) -> Chat:
                 groups[group] = (ids, message.id if raw.get("shown") else shown)
         for group, (ids, shown) in groups.items():
             set_versions(store, chat.id, group, ids, shown or ids[-1])
-    return chat
+    return to_chat(chat)
 
 
 # -- archive ----------------------------------------------------------------------------------
@@ -193,7 +196,7 @@ def import_archive(store: ChatStore, path: str | Path) -> list[Chat]:
         return [import_chat(store, archive.read(entry["file"])) for entry in header.get("chats", [])]
 
 
-def _chat_or_raise(store: ChatStore, chat_id: str) -> Chat:
+def _chat_or_raise(store: ChatStore, chat_id: str) -> ChatRow:
     chat = store.get_chat(chat_id, include_deleted=True)
     if chat is None:
         raise KeyError(f"no chat {chat_id!r}")

@@ -1,19 +1,23 @@
-"""Chat-level records, row conversion, and automatic titles."""
+"""Rows of the store's tables and their conversion to and from the chat model.
+
+A :class:`ChatRow` is how a chat is kept in the ``chats`` table; outside the store a chat is
+:class:`app.core.chat.chats.Chat`. The two differ where storage needs it: an untitled chat is
+stored with the title "" (so its first message can name it in SQL) and a deleted one keeps
+the time of its soft delete.
+"""
 
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 import time
 import uuid
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from app.core.chat.chats import Chat
 from app.core.chat.messages import Message, ReplyStats
-
-TITLE_MAX = 60
-ELLIPSIS = "…"
+from app.core.chat.titles import DEFAULT_TITLE
 
 
 def new_id() -> str:
@@ -21,8 +25,8 @@ def new_id() -> str:
 
 
 @dataclass(slots=True)
-class Chat:
-    """A conversation's own fields; its messages live in the store, paged on demand."""
+class ChatRow:
+    """A chat's own fields as stored; its messages live in the store, paged on demand."""
 
     id: str = field(default_factory=new_id)
     title: str = ""  # "" means untitled: the first user message names it
@@ -47,26 +51,45 @@ class Chat:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Chat:
+    def from_dict(cls, data: dict[str, Any]) -> ChatRow:
         known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
         return cls(**known)
 
 
-def title_from_text(text: str, limit: int = TITLE_MAX) -> str:
-    """A chat title from a message: its first non-blank line, at most ``limit`` characters.
+def stored_title(title: str) -> str:
+    """The title as stored: the untitled chat's name becomes "", so a message can name it."""
+    title = title.strip()
+    return "" if title == DEFAULT_TITLE else title
 
-    A longer line is cut at the last word boundary that fits and gets an ellipsis (the
-    ellipsis counts toward the limit). A single word longer than the limit is cut hard.
-    """
-    line = next((ln for ln in text.splitlines() if ln.strip()), "")
-    line = re.sub(r"\s+", " ", line).strip()
-    if len(line) <= limit:
-        return line
-    room = limit - len(ELLIPSIS)
-    cut = line[: room + 1]  # one extra char tells whether the cut falls on a boundary
-    space = cut.rfind(" ")
-    head = cut[:space] if space > 0 else line[:room]
-    return head.rstrip(" .,;:-–—") + ELLIPSIS
+
+def to_chat(row: ChatRow) -> Chat:
+    """The chat a row stores, without its messages (they load on demand)."""
+    return Chat(
+        title=row.title or DEFAULT_TITLE,
+        id=row.id,
+        think=row.think_mode,
+        budget=row.budget,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        pinned=row.pinned,
+        model=row.model,
+        system_prompt=row.system_prompt,
+    )
+
+
+def to_row(chat: Chat) -> ChatRow:
+    """The row that stores ``chat``'s own fields (its messages are stored one by one)."""
+    return ChatRow(
+        id=chat.id,
+        title=stored_title(chat.title),
+        created_at=chat.created_at,
+        updated_at=chat.updated_at,
+        pinned=chat.pinned,
+        model=chat.model,
+        think_mode=chat.think,
+        budget=chat.budget,
+        system_prompt=chat.system_prompt,
+    )
 
 
 def _opt_bool(value: Any) -> bool | None:
@@ -86,8 +109,8 @@ def _load_json(text: str | None) -> Any:
         return None
 
 
-def chat_from_row(row: sqlite3.Row) -> Chat:
-    return Chat(
+def chat_from_row(row: sqlite3.Row) -> ChatRow:
+    return ChatRow(
         id=row["id"],
         title=row["title"],
         created_at=row["created_at"],

@@ -11,6 +11,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from app.core.chat.chats import Entry, Reply
 from app.core.chat.messages import Message
 from app.core.store.chats import ChatStore
 from app.core.store.records import MESSAGE_COLUMNS, message_from_row, message_values
@@ -29,6 +30,12 @@ class Turn:
     @property
     def message(self) -> Message:
         return self.messages[self.shown]
+
+    def entry(self) -> Entry:
+        """The turn as an entry of the chat model."""
+        if self.role == "assistant":
+            return Reply(list(self.messages), self.shown, id=self.group or self.messages[0].id)
+        return self.message
 
 
 @dataclass(slots=True)

@@ -11,8 +11,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from app.core.store.settings import write_atomic
-from app.core.store import Chat as StoredChat
+from app.core.chat.chats import Chat, ChatRepository
 from app.core.store import ChatStore
 from app.core.store.export import (
     ImportFormatError,
@@ -21,9 +20,8 @@ from app.core.store.export import (
     export_markdown,
     import_chat,
 )
+from app.core.store.settings import write_atomic
 from app.ui.common.bus import MessageBus
-from app.ui.history.store_chats import StoreChats
-from app.core.chat.chats import Chat, ChatRepository
 from app.ui.common.qt import (
     QCheckBox,
     QDialog,
@@ -35,6 +33,7 @@ from app.ui.common.qt import (
     QWidget,
     Signal,
 )
+from app.ui.history.store_chats import StoreChats
 
 NOT_SAVED = "Chats are not being saved in this session, so there is nothing to export or import into."
 
@@ -200,10 +199,10 @@ class ChatTransfer(QObject):
             return
         source = path
 
-        def done(chat: StoredChat) -> None:
-            adopted = store.adopt(chat)
-            self.bus.info(f"Imported “{adopted.title}”.", key="transfer")
-            self.imported.emit(adopted.id)
+        def done(chat: Chat) -> None:
+            store.adopt(chat)
+            self.bus.info(f"Imported “{chat.title}”.", key="transfer")
+            self.imported.emit(chat.id)
             self.finished.emit()
 
         store.jobs.run(

@@ -19,43 +19,23 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from app.core.chat.chats import Chat, ChatRepository, Entry, MemoryChats, Reply, ReplyLog, sort_key
 from app.core.chat.messages import Message
-from app.core.store import Chat as StoredChat
-from app.core.store import ChatStore, SchemaTooNewError, SearchHit, search, title_from_text
-from app.core.store.turns import PAGE_SIZE, Turn, begin_version, load_page, restart_reply, set_versions
+from app.core.chat.titles import DEFAULT_TITLE
+from app.core.store import ChatStore, SchemaTooNewError, SearchHit, search
+from app.core.store.records import to_chat, to_row
+from app.core.store.turns import PAGE_SIZE, begin_version, load_page, restart_reply, set_versions
 from app.core.store.turns import truncate_from as store_truncate
-from app.core.chat.chats import DEFAULT_TITLE, Chat, ChatRepository, Entry, MemoryChats, Reply, ReplyLog, sort_key
 from app.ui.common.qt import QObject, Signal
-from app.ui.history.reply_saver import ReplySaver
 from app.ui.common.store_jobs import StoreJobs
+from app.ui.history.reply_saver import ReplySaver
 
 log = logging.getLogger(__name__)
 RECOVERED = "app_closed"  # finish reason of a reply the app was writing when it went away
 
 
-def ui_chat(c: StoredChat) -> Chat:
-    return Chat(
-        title=c.title or DEFAULT_TITLE,
-        id=c.id,
-        think=c.think_mode,
-        budget=c.budget,
-        created_at=c.created_at,
-        updated_at=c.updated_at,
-        pinned=c.pinned,
-        model=c.model,
-        system_prompt=c.system_prompt,
-    )
-
-
-def stored_title(title: str) -> str:
-    title = title.strip()
-    return "" if title == DEFAULT_TITLE else title
-
-
-def entry_of(turn: Turn) -> Entry:
-    if turn.role == "assistant":
-        return Reply(list(turn.messages), turn.shown, id=turn.group or turn.messages[0].id)
-    return turn.message
+def _ids(reply: Reply) -> list[str]:
+    return [v.id for v in reply.versions]
 
 
 class StoreChats(QObject):
@@ -75,7 +55,7 @@ class StoreChats(QObject):
             raise
         reader.close()
         self._open(Path(path))
-        self._chats: dict[str, Chat] = {c.id: ui_chat(c) for c in rows}
+        self._chats: dict[str, Chat] = {c.id: to_chat(c) for c in rows}
         self._deleted: dict[str, Chat] = {}
         self._drafts: set[str] = set()  # chats not stored yet (no message so far)
         self._cursors: dict[str, int | None] = {}  # loaded chats -> oldest loaded seq (None: all)
@@ -93,7 +73,8 @@ class StoreChats(QObject):
         return chat
 
     def create_chat(self, title: str = DEFAULT_TITLE) -> Chat:
-        chat = Chat(title=title.strip() or DEFAULT_TITLE)
+        chat = Chat()
+        chat.rename(title)
         self._chats[chat.id] = chat
         self._drafts.add(chat.id)
         self._cursors[chat.id] = None
@@ -107,25 +88,15 @@ class StoreChats(QObject):
         if chat.id not in self._drafts:
             return
         self._drafts.discard(chat.id)
-        row = StoredChat(
-            id=chat.id,
-            title=stored_title(chat.title),
-            created_at=chat.created_at,
-            updated_at=chat.updated_at,
-            pinned=chat.pinned,
-            model=chat.model,
-            think_mode=chat.think,
-            budget=chat.budget,
-            system_prompt=chat.system_prompt,
-        )
+        row = to_row(chat)
         self.jobs.write(lambda s: s.insert_chat(row))
 
     def rename_chat(self, chat_id: str, title: str) -> None:
         chat = self._chats[chat_id]
-        chat.title = title.strip() or DEFAULT_TITLE
+        chat.rename(title)
         if self._stored(chat_id):
-            stored = stored_title(chat.title)
-            self.jobs.write(lambda s: s.rename_chat(chat_id, stored))
+            new_title = chat.title
+            self.jobs.write(lambda s: s.rename_chat(chat_id, new_title))
 
     def delete_chat(self, chat_id: str) -> None:
         self._deleted[chat_id] = self._chats.pop(chat_id)
@@ -158,11 +129,9 @@ class StoreChats(QObject):
         if self._stored(chat_id):
             self.jobs.write(lambda s: s.update_chat_settings(chat_id, model=model))
 
-    def adopt(self, stored: StoredChat) -> Chat:
+    def adopt(self, chat: Chat) -> None:
         """A chat written to the store by a job (an import): list it, load it when opened."""
-        chat = ui_chat(stored)
         self._chats[chat.id] = chat
-        return chat
 
     # -- messages ----------------------------------------------------------------------------
     def add_message(self, chat_id: str, message: Message, reply: Reply | None = None) -> None:
@@ -171,20 +140,12 @@ class StoreChats(QObject):
         A reply without a finish reason is about to stream: it is stored as streaming."""
         chat = self._chats[chat_id]
         self._persist(chat)
-        chat.updated_at = time.time()
         copy = replace(message)
-        if message.role != "assistant":
-            chat.entries.append(message)
-            if message.role == "user" and chat.title == DEFAULT_TITLE and message.content.strip():
-                chat.title = title_from_text(message.content)
+        joined = chat.add(message, reply)
+        if joined is None:
             self.jobs.write(lambda s: s.add_message(chat_id, copy))
             return
-        if reply is None:
-            reply = Reply([message])
-            chat.entries.append(reply)
-        else:
-            reply.add(message)
-        group, ids = reply.id, [v.id for v in reply.versions]
+        group, ids = joined.id, _ids(joined)
         if message.finish_reason is None:
             self._begun.add(message.id)
             self.jobs.write(lambda s: begin_version(s, chat_id, group, ids, copy))
@@ -224,42 +185,35 @@ class StoreChats(QObject):
         self.jobs.write(lambda s: s.update_message(copy))
 
     def delete_message(self, chat_id: str, message: Message) -> None:
-        chat = self._chats[chat_id]
-        reply = chat.reply_for(message)
+        reply = self._chats[chat_id].remove(message)
         mid = message.id
-        if reply is not None and len(reply.versions) > 1:
-            i = next(i for i, v in enumerate(reply.versions) if v is message)
-            del reply.versions[i]
-            reply.index = min(reply.index, len(reply.versions) - 1)
-            group, ids, shown = reply.id, [v.id for v in reply.versions], reply.message.id
-
-            def drop_version(s: ChatStore) -> None:
-                with s.transaction():
-                    s.delete_message(mid)
-                    set_versions(s, chat_id, group, ids, shown)
-
-            self.jobs.write(drop_version)
+        if reply is None:
+            self.jobs.write(lambda s: s.delete_message(mid))
             return
-        target: Entry = reply if reply is not None else message
-        chat.entries = [e for e in chat.entries if e is not target]
-        self.jobs.write(lambda s: s.delete_message(mid))
+        group, ids, shown = reply.id, _ids(reply), reply.message.id
+
+        def drop_version(s: ChatStore) -> None:
+            with s.transaction():
+                s.delete_message(mid)
+                set_versions(s, chat_id, group, ids, shown)
+
+        self.jobs.write(drop_version)
 
     def truncate(self, chat_id: str, entry: Entry) -> None:
         """Drop ``entry`` and everything after it."""
-        chat = self._chats[chat_id]
-        del chat.entries[chat.index_of(entry) :]
-        ids = [v.id for v in entry.versions] if isinstance(entry, Reply) else [entry.id]
+        self._chats[chat_id].truncate(entry)
+        ids = _ids(entry) if isinstance(entry, Reply) else [entry.id]
         self.jobs.write(lambda s: store_truncate(s, chat_id, ids))
 
     def select_version(self, chat_id: str, reply: Reply) -> None:
-        group, ids, shown = reply.id, [v.id for v in reply.versions], reply.message.id
+        group, ids, shown = reply.id, _ids(reply), reply.message.id
         self.jobs.write(lambda s: set_versions(s, chat_id, group, ids, shown))
 
     # -- reading -----------------------------------------------------------------------------
     def _load(self, chat: Chat, limit: int) -> list[Entry]:
         cursor = self._cursors.get(chat.id)
         page = load_page(self._reader, chat.id, limit, cursor)
-        entries = [entry_of(t) for t in page.turns]
+        entries = [t.entry() for t in page.turns]
         chat.entries[:0] = entries
         self._cursors[chat.id] = page.oldest_seq if page.more else None
         chat.has_earlier = page.more
