@@ -6,10 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from app.core import settings as settings_mod
 from app.core.chat.messages import Message
 from app.core.chat.sampling import NO_THINKING_DEFAULTS, THINKING_DEFAULTS
+from app.core.store import ChatStore
+from app.core.store import settings as settings_mod
 from app.core.store.settings import (
+    DEFAULT_CONTEXT,
     ModelLoad,
     Settings,
     SettingsFile,
@@ -19,7 +21,6 @@ from app.core.store.settings import (
     move_data_folder,
     save_settings,
 )
-from app.core.store import ChatStore
 
 
 def test_paths_follow_ponder_home(ponder_home: Path) -> None:
@@ -41,16 +42,14 @@ def test_defaults_and_round_trip(ponder_home: Path) -> None:
         n_ctx=32768, n_gpu_layers=20, n_threads=6, flash_attn=True
     )
     s.models["qwen3-0.6b"] = ModelLoad()
-    s.sampling_thinking.temperature = 0.5
-    s.sampling_no_thinking.presence_penalty = 1.5
+    s.sampling_thinking = s.sampling_thinking.with_overrides(temperature=0.5)
+    s.sampling_no_thinking = s.sampling_no_thinking.with_overrides(presence_penalty=1.5)
     s.system_prompts = {"Terse": "Answer in one line.", "Pirate": "Talk like a pirate."}
     s.last_model = "qwen3-0.6b"
     s.theme = "dark"
-    s.set_geometry(b"\x01\x02\xffgeometry")
     save_settings(s)
     loaded = load_settings()
     assert loaded == s
-    assert loaded.geometry() == b"\x01\x02\xffgeometry"
     assert loaded.sampling_for(True).temperature == 0.5
 
 
@@ -76,7 +75,19 @@ def test_tolerant_of_bad_values_and_unknown_keys(tmp_path: Path) -> None:
     assert s.sampling_thinking.top_k == 40
     assert s.models == {"a": ModelLoad(n_ctx=4096)}
     assert s.system_prompts == {"ok": "fine"}
-    assert s.geometry() == b""
+
+
+def test_files_from_before_geometry_was_dropped_still_load(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"version": 1, "theme": "dark", "window_geometry": "AQL/"}))
+    s = load_settings(path)
+    assert s.theme == "dark"
+    save_settings(s, path)
+    assert "window_geometry" not in json.loads(path.read_text())
+
+
+def test_one_default_context() -> None:
+    assert ModelLoad().n_ctx == DEFAULT_CONTEXT
 
 
 def test_migration_hook_runs_for_old_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

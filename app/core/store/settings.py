@@ -12,8 +12,6 @@ override the data and models folders when the user has chosen them.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import contextlib
 import json
 import logging
@@ -36,6 +34,7 @@ ENV_HOME = "PONDER_HOME"
 SETTINGS_FILE = "settings.json"
 DATABASE_FILE = "ponder.db"
 SCHEMA_VERSION = 1
+DEFAULT_CONTEXT = 8192  # tokens of context a model loads with unless told otherwise
 
 Theme = Literal["system", "light", "dark"]
 D = TypeVar("D")
@@ -62,48 +61,27 @@ def default_data_dir() -> Path:
 class ModelLoad:
     """How one model is loaded, keyed by its path or name."""
 
-    n_ctx: int = 8192
+    n_ctx: int = DEFAULT_CONTEXT
     n_gpu_layers: int | Literal["auto"] = "auto"
     n_threads: int | None = None  # None: the engine picks
     flash_attn: bool = False
 
 
 @dataclass(slots=True)
-class SamplingPrefs:
-    temperature: float
-    top_p: float
-    top_k: int
-    min_p: float
-    presence_penalty: float = 0.0
-
-    @classmethod
-    def from_sampling(cls, s: Sampling) -> SamplingPrefs:
-        return cls(s.temperature, s.top_p, s.top_k, s.min_p, s.presence_penalty)
-
-    def to_sampling(self) -> Sampling:
-        return Sampling(self.temperature, self.top_p, self.top_k, self.min_p, self.presence_penalty)
-
-
-@dataclass(slots=True)
 class Settings:
     version: int = SCHEMA_VERSION
     models: dict[str, ModelLoad] = field(default_factory=dict)
-    sampling_thinking: SamplingPrefs = field(
-        default_factory=lambda: SamplingPrefs.from_sampling(THINKING_DEFAULTS)
-    )
-    sampling_no_thinking: SamplingPrefs = field(
-        default_factory=lambda: SamplingPrefs.from_sampling(NO_THINKING_DEFAULTS)
-    )
+    sampling_thinking: Sampling = THINKING_DEFAULTS
+    sampling_no_thinking: Sampling = NO_THINKING_DEFAULTS
     system_prompts: dict[str, str] = field(default_factory=dict)  # preset name -> text
     last_model: str | None = None
     data_dir: str | None = None  # None: default_data_dir()
     models_dir: str | None = None  # None: app.core.hub.library's default models folder
     theme: Theme = "system"
-    window_geometry: str = ""  # base64 of the GUI's saved geometry
     search_thinking: bool = False  # chat search looks in the reasoning too
 
     def sampling_for(self, thinking: bool) -> Sampling:
-        return (self.sampling_thinking if thinking else self.sampling_no_thinking).to_sampling()
+        return self.sampling_thinking if thinking else self.sampling_no_thinking
 
     def model_load(self, key: str) -> ModelLoad:
         return self.models.get(key) or ModelLoad()
@@ -113,15 +91,6 @@ class Settings:
 
     def database_path(self) -> Path:
         return self.data_path() / DATABASE_FILE
-
-    def geometry(self) -> bytes:
-        try:
-            return base64.b64decode(self.window_geometry, validate=True)
-        except (binascii.Error, ValueError):
-            return b""
-
-    def set_geometry(self, blob: bytes) -> None:
-        self.window_geometry = base64.b64encode(blob).decode("ascii")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -135,7 +104,7 @@ class Settings:
         for name in ("sampling_thinking", "sampling_no_thinking"):
             if isinstance(data.get(name), dict):
                 default = getattr(settings, name)
-                setattr(settings, name, _flat(SamplingPrefs, data[name], base=default))
+                setattr(settings, name, _flat(Sampling, data[name], base=default))
         models = data.get("models")
         if isinstance(models, dict):
             settings.models = {str(k): _flat(ModelLoad, v) for k, v in models.items() if isinstance(v, dict)}
@@ -186,7 +155,7 @@ def _flat(cls: type[D], data: dict[str, Any], *, skip: Collection[str] = (), bas
         return replace(base, **good)  # type: ignore[type-var]
     try:
         return cls(**good)
-    except TypeError:  # a required field is missing (SamplingPrefs without a base)
+    except TypeError:  # a required field is missing (Sampling without a base)
         raise ValueError(f"incomplete {cls.__name__}") from None
 
 

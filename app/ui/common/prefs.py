@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 
 from app.core.chat.sampling import Sampling
-from app.core.store.settings import ModelLoad, SamplingPrefs, Settings, SettingsFile
+from app.core.store.settings import ModelLoad, Settings, SettingsFile
 from app.engine.protocol import LoadRequest
 
 log = logging.getLogger(__name__)
@@ -76,8 +76,7 @@ class Preferences:
         return self.settings.sampling_for(thinking)
 
     def set_sampling(self, thinking: bool, sampling: Sampling) -> None:
-        prefs = SamplingPrefs.from_sampling(sampling)
         if thinking:
-            self.settings.sampling_thinking = prefs
+            self.settings.sampling_thinking = sampling
         else:
-            self.settings.sampling_no_thinking = prefs
+            self.settings.sampling_no_thinking = sampling
