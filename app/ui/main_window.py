@@ -6,22 +6,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.ui.common.banner import Banner
-from app.ui.common.bridge import EngineBridge
-from app.ui.common.bus import MessageBus
-from app.ui.history.feature import ChatHistory
-from app.ui.history.store_chats import open_chats
 from app.core.chat.chats import ChatRepository
 from app.ui.chat.composer import Composer
 from app.ui.chat.controller import ChatController
 from app.ui.chat.conversation import MAX_WIDTH, ConversationView, centred
+from app.ui.chat.model_picker import ModelPicker
+from app.ui.chat.presenter import ConversationPresenter
+from app.ui.common.banner import Banner
+from app.ui.common.bridge import EngineBridge
+from app.ui.common.bus import MessageBus
 from app.ui.common.drops import gguf_paths
 from app.ui.common.icons import retint, set_icon
-from app.ui.library.feature import ModelsFeature, ModelsWindow
-from app.ui.chat.model_picker import ModelPicker
 from app.ui.common.model_state import ModelManager, ModelState
 from app.ui.common.prefs import Preferences
-from app.ui.chat.presenter import ConversationPresenter
 from app.ui.common.qt import (
     QAction,
     QCloseEvent,
@@ -41,9 +38,12 @@ from app.ui.common.qt import (
     QVBoxLayout,
     QWidget,
 )
-from app.ui.settings.dialog import SettingsDialog
-from app.ui.history.sidebar import Sidebar
 from app.ui.common.theme import ThemeManager
+from app.ui.history.feature import ChatHistory, HistoryWindow
+from app.ui.history.sidebar import Sidebar
+from app.ui.history.store_chats import open_chats
+from app.ui.library.feature import ModelsFeature, ModelsWindow
+from app.ui.settings.dialog import SettingsDialog
 
 WELCOME = "Ask anything.\nThe model runs on this computer; nothing leaves it."
 NO_MODEL = "Open a model to begin: Model ▸ Open model…, or drop a .gguf file here."
@@ -116,7 +116,26 @@ class MainWindow(QMainWindow):
         self._build_layout()
         self._connect()
         self._shortcuts()
-        self.history = ChatHistory(self)  # persisted chats: search, pin, chat settings, export/import
+        self.history = ChatHistory(  # persisted chats: search, pin, chat settings, export/import
+            HistoryWindow(
+                widget=self,
+                repo=self.repo,
+                bus=self.bus,
+                prefs=self.prefs,
+                sidebar=self.sidebar,
+                current_chat=lambda: self.controller.chat,
+                replying=lambda: self.controller.generating,
+                show_chat=self.select_chat,
+                refresh_chats=self._refresh_sidebar,
+                reveal=self.presenter.reveal,
+                loaded_model=lambda: self.models.path,
+                load_model=self.load_model,
+            )
+        )
+        top = self.settings_button.parentWidget()
+        top_bar = top.layout() if top is not None else None
+        if isinstance(top_bar, QHBoxLayout):  # the chat menu goes before Settings
+            top_bar.insertWidget(top_bar.indexOf(self.settings_button), self.history.menu_button)
         self.new_chat()
         self._model_changed()
         self.resize(1280, 800)

@@ -6,8 +6,8 @@ from typing import Any
 
 from app.core.chat.messages import Message
 from app.testkit.scripted_model import ScriptedModel
-from app.ui.main_window import MainWindow
 from app.ui.common.qt import Qt
+from app.ui.main_window import MainWindow
 from tests.ui.driver import load, replies, send
 
 

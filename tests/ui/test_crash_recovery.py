@@ -21,13 +21,13 @@ from typing import Any
 import pytest
 
 from app.core.chat.messages import Message
-from app.core.store.settings import Settings
 from app.core.store import ChatStore
+from app.core.store.settings import Settings
 from app.testkit.scripted_model import ScriptedModel
-from app.ui.main import TEST_AUTOSEND, TEST_AUTOSEND_CHAT
-from app.ui.main_window import MainWindow
 from app.ui.common.prefs import Preferences
 from app.ui.common.theme import ThemeManager
+from app.ui.main import TEST_AUTOSEND, TEST_AUTOSEND_CHAT
+from app.ui.main_window import MainWindow
 from tests.ui.driver import replies, user_messages
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -6,17 +6,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from app.core.chat.messages import Message
-from app.core.store.settings import Settings
-from app.core.store import ChatStore
-from app.testkit.scripted_model import ScriptedModel
-from app.ui.history.chat_settings import ChatSettingsDialog
-from app.ui.history.store_chats import StoreChats
 from app.core.chat.chats import Reply
-from app.ui.settings.data_folder import DataFolderBox
-from app.ui.main_window import MainWindow
+from app.core.chat.messages import Message
+from app.core.store import ChatStore
+from app.core.store.settings import Settings
+from app.testkit.scripted_model import ScriptedModel
 from app.ui.common.prefs import Preferences
 from app.ui.common.qt import QTimer
+from app.ui.history.chat_settings import ChatSettingsDialog
+from app.ui.history.store_chats import StoreChats
+from app.ui.main_window import MainWindow
+from app.ui.settings.data_folder import DataFolderBox
 from app.ui.settings.dialog import SettingsDialog
 from tests.ui.driver import load, replies, send, user_messages
 

@@ -5,16 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from app.core.chat.chats import Reply
 from app.core.chat.messages import Message
-from app.core.store.settings import Settings
 from app.core.store import ChatStore
+from app.core.store.settings import Settings
 from app.testkit.scripted_model import ScriptedModel
 from app.ui.chat.assistant_view import AssistantMessageView
-from app.core.chat.chats import Reply
-from app.ui.main_window import MainWindow
+from app.ui.chat.user_view import UserMessageView
 from app.ui.common.qt import Qt
 from app.ui.history.search_results import HitView
-from app.ui.chat.user_view import UserMessageView
+from app.ui.main_window import MainWindow
 from tests.ui.driver import load, named, send
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.core.chat.chats import Chat, Reply
 from app.core.store import ChatStore
 from app.core.store.turns import all_turns
 from app.testkit.scripted_model import ScriptedModel
-from app.ui.history.store_chats import StoreChats
-from app.core.chat.chats import Chat, Reply
-from app.ui.main_window import MainWindow
 from app.ui.common.qt import Qt
+from app.ui.history.store_chats import StoreChats
+from app.ui.main_window import MainWindow
 from tests.ui.driver import WAIT_MS, load, replies, send, user_messages
 
 

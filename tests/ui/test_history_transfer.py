@@ -9,11 +9,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from app.core.chat.chats import Reply
 from app.core.store.settings import ModelLoad
 from app.testkit.scripted_model import ScriptedModel
-from app.core.chat.chats import Reply
-from app.ui.main_window import MainWindow
 from app.ui.common.prefs import Preferences
+from app.ui.main_window import MainWindow
 from app.ui.settings.dialog import SettingsDialog
 from tests.ui.driver import load, replies, send
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from app.ui.history.chat_io import ChatTransfer
 from app.ui.common.icons import set_icon
 from app.ui.common.qt import QMenu, Qt, QToolButton
+from app.ui.history.chat_io import ChatTransfer
 
 
 def chat_menu_button(transfer: ChatTransfer, open_settings: Callable[[], None]) -> QToolButton:

@@ -1,34 +1,54 @@
 """Persisted chats in the window: full-text search results, pinning, per-chat settings,
 export and import, and a note when a chat was written with another model.
 
-Attached to a :class:`~app.ui.main_window.MainWindow` once it is built; it only wires the
-window's parts together.
+The window hands it a :class:`HistoryWindow`, the few parts of the window it works with;
+the feature never sees the window itself. The window places :attr:`ChatHistory.menu_button`.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from app.core.chat.chats import Chat, ChatRepository, Entry
 from app.core.store.settings import move_data_folder
+from app.ui.common.bus import MessageBus
+from app.ui.common.model_state import model_name
+from app.ui.common.prefs import Preferences
+from app.ui.common.qt import QObject, QWidget
 from app.ui.history.chat_io import ChatTransfer
 from app.ui.history.chat_menu import chat_menu_button
 from app.ui.history.chat_settings import ChatSettingsDialog
+from app.ui.history.sidebar import Sidebar
 from app.ui.history.store_chats import StoreChats
-from app.ui.common.model_state import model_name
-from app.ui.common.qt import QObject
 
-if TYPE_CHECKING:
-    from app.ui.main_window import MainWindow
+
+@dataclass(frozen=True, slots=True)
+class HistoryWindow:
+    """What the history feature uses of the window, and nothing more."""
+
+    widget: QWidget  # the parent of the feature and its dialogs
+    repo: ChatRepository
+    bus: MessageBus
+    prefs: Preferences
+    sidebar: Sidebar
+    current_chat: Callable[[], Chat | None]  # the chat on screen
+    replying: Callable[[], bool]  # a reply is being generated
+    show_chat: Callable[[str], None]  # open the chat with this id
+    refresh_chats: Callable[[], None]  # redraw the chat list (titles, pins, order)
+    reveal: Callable[[Entry, str], None]  # scroll to a message of the open chat and flash it
+    loaded_model: Callable[[], str | None]  # the path of the model loaded, if any
+    load_model: Callable[[str], None]
 
 
 class ChatHistory(QObject):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: HistoryWindow) -> None:
+        super().__init__(window.widget)
         self.window = window
         self.repo = window.repo
-        self.transfer = ChatTransfer(self.repo, window.bus, lambda: window.controller.chat, window)
+        self.transfer = ChatTransfer(self.repo, window.bus, window.current_chat, window.widget)
         self.transfer.imported.connect(self._imported)
         sidebar = window.sidebar
         store = self.repo if isinstance(self.repo, StoreChats) else None
@@ -40,10 +60,6 @@ class ChatHistory(QObject):
         sidebar.open_result.connect(self.open_result)
         sidebar.selected.connect(self._chat_opened)
         self.menu_button = chat_menu_button(self.transfer, self.open_chat_settings)
-        top = window.settings_button.parentWidget()
-        bar = top.layout() if top is not None else None
-        if bar is not None:
-            bar.insertWidget(bar.indexOf(window.settings_button), self.menu_button)  # type: ignore[attr-defined]
         if store is not None and store.recovered:
             n = len(store.recovered)
             window.bus.info(
@@ -56,13 +72,13 @@ class ChatHistory(QObject):
         if self.repo.get_chat(chat_id) is None:
             return
         self.repo.set_pinned(chat_id, pinned)
-        self.window._refresh_sidebar()
+        self.window.refresh_chats()
 
     def open_result(self, chat_id: str, message_id: str) -> None:
         """Open the chat of a search hit at that message, and flash it."""
         window = self.window
-        window.select_chat(chat_id)
-        chat = window.controller.chat
+        window.show_chat(chat_id)
+        chat = window.current_chat()
         if chat is None or chat.id != chat_id:
             return
         if isinstance(self.repo, StoreChats):
@@ -70,15 +86,15 @@ class ChatHistory(QObject):
         else:
             entry = chat.entry_with(message_id)
         if entry is not None:
-            window.presenter.reveal(entry, message_id)
+            window.reveal(entry, message_id)
 
     def open_chat_settings(self) -> None:
         window = self.window
-        chat = window.controller.chat
+        chat = window.current_chat()
         if chat is None:
             return
         presets = dict(window.prefs.settings.system_prompts)
-        dialog = ChatSettingsDialog(window.prefs, chat.title, chat.system_prompt, chat.model, window)
+        dialog = ChatSettingsDialog(window.prefs, chat.title, chat.system_prompt, chat.model, window.widget)
         if dialog.exec():
             self.repo.set_system_prompt(chat.id, dialog.system_prompt())
         if window.prefs.settings.system_prompts != presets:
@@ -93,7 +109,7 @@ class ChatHistory(QObject):
         if not isinstance(store, StoreChats):
             window.bus.warning("Chats are not being saved in this session; there is nothing to move.")
             return False
-        if window.controller.generating:
+        if window.replying():
             window.bus.warning("Wait until the reply has finished, then move the chats.", key="data")
             return False
         prefs = window.prefs
@@ -115,14 +131,14 @@ class ChatHistory(QObject):
         self.window.prefs.settings.search_thinking = on
 
     def _imported(self, chat_id: str) -> None:
-        self.window._refresh_sidebar()
-        self.window.select_chat(chat_id)
+        self.window.refresh_chats()
+        self.window.show_chat(chat_id)
 
     def _chat_opened(self, chat_id: str) -> None:
         """A chat written with another model than the one loaded: offer to load it."""
         window = self.window
-        chat = window.controller.chat
-        if chat is None or chat.id != chat_id or not chat.model or chat.model == window.models.path:
+        chat = window.current_chat()
+        if chat is None or chat.id != chat_id or not chat.model or chat.model == window.loaded_model():
             return
         path = chat.model
         if Path(path).is_file():

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from app.core.store import SearchHit
 from app.core.chat.chats import Chat
+from app.core.store import SearchHit
 from app.ui.common.icons import icon, set_icon, text_color
 from app.ui.common.qt import (
     QAbstractItemView,
@@ -183,10 +183,6 @@ class Sidebar(QFrame):
         self._filter(self.search.text())
         if self.results_box.isVisible():
             self._search_timer.start()  # titles or chats changed: refresh the hits
-
-    def current_id(self) -> str | None:
-        item = self.list.currentItem()
-        return str(item.data(ID_ROLE)) if item is not None else None
 
     def focus_search(self) -> None:
         self.search.setFocus()
