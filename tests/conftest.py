@@ -1,12 +1,17 @@
-"""Shared fixtures: scripted Qwen3 models written once per session, a real engine."""
+"""Shared fixtures: scripted Qwen3 models written once per session; for every test, a check
+that it leaves no thread or child process running and, where Qt is loaded, emits no Qt warning."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import psutil
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -92,3 +97,68 @@ def no_leftover_threads() -> Iterator[None]:
         t.join(timeout=5)
     still = [t.name for t in leftover if t.is_alive()]
     assert not still, f"threads left running: {still}"
+
+
+def _running_children() -> dict[int, str]:
+    """This process's descendants that still run (zombies are gone, only not yet reaped),
+    less the helpers multiprocessing keeps for the whole session."""
+    helpers = {_multiprocessing_helper("resource_tracker", "_resource_tracker", "_pid")}
+    helpers.add(_multiprocessing_helper("forkserver", "_forkserver", "_forkserver_pid"))
+    found: dict[int, str] = {}
+    for child in psutil.Process().children(recursive=True):
+        try:
+            if child.pid in helpers or child.status() == psutil.STATUS_ZOMBIE:
+                continue
+            found[child.pid] = " ".join(child.cmdline())[:200] or child.name()
+        except psutil.Error:  # it ended while we looked
+            continue
+    return found
+
+
+def _multiprocessing_helper(module: str, instance: str, attribute: str) -> int | None:
+    loaded = sys.modules.get(f"multiprocessing.{module}")
+    return getattr(getattr(loaded, instance, None), attribute, None)
+
+
+@pytest.fixture(autouse=True)
+def no_leftover_processes() -> Iterator[None]:
+    """Fail a test that leaves any child process running behind it (an engine, a server, a
+    subprocess it forgot), then end the leftovers so that the next test starts clean."""
+    before = set(_running_children())
+    yield
+    deadline = time.monotonic() + 5  # a child asked to stop may need a moment to exit
+    leftover = {pid: cmd for pid, cmd in _running_children().items() if pid not in before}
+    while leftover and time.monotonic() < deadline:
+        time.sleep(0.05)
+        leftover = {pid: cmd for pid, cmd in _running_children().items() if pid not in before}
+    for pid in leftover:
+        with contextlib.suppress(psutil.Error):
+            psutil.Process(pid).kill()
+    assert not leftover, f"processes left running: {sorted(leftover.values())}"
+
+
+# The offscreen platform cannot resize windows to size hints; real platforms can. This is the
+# one message tolerated, and only verbatim.
+TOLERATED_QT_MESSAGES = ("This plugin does not support propagateSizeHints()",)
+
+
+@pytest.fixture(autouse=True)
+def qt_warnings_fail() -> Iterator[list[str]]:
+    """Collect Qt warnings, criticals and fatals during the test; any of them fails it.
+
+    Only where Qt is already loaded: a test of the Qt-free core never imports it."""
+    caught: list[str] = []
+    if "PySide6.QtCore" not in sys.modules:
+        yield caught
+        return
+    from app.ui.common.qt import QtMsgType, qInstallMessageHandler
+
+    def handler(kind: QtMsgType, _context: object, message: str) -> None:
+        serious = kind in (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg)
+        if serious and message not in TOLERATED_QT_MESSAGES:
+            caught.append(message)
+
+    previous = qInstallMessageHandler(handler)
+    yield caught
+    qInstallMessageHandler(previous)
+    assert not caught, f"Qt warnings: {caught}"

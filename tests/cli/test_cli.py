@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from app.engine.local.llama_session import backend_names
 from app.testkit.scripted_model import ScriptedModel
 
 
@@ -131,4 +132,5 @@ def test_bench_prints_figures_and_ratios(qwen3_model: ScriptedModel) -> None:
 def test_version_names_the_backend() -> None:
     out = ponder("--version")
     assert out.returncode == 0
-    assert out.stdout.startswith("Ponder ") and "llama.cpp backends: CPU" in out.stdout
+    assert out.stdout.startswith("Ponder ")
+    assert f"llama.cpp backends: {', '.join(backend_names())} · " in out.stdout  # CPU or GPU builds

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -174,6 +177,18 @@ def test_checksum_mismatch_never_becomes_a_model(hub: LocalHub, gguf_bytes: byte
     assert list(tmp_path.iterdir()) == []  # no .gguf, no .part, no sidecar
 
 
+def test_the_hubs_checksum_is_checked_when_the_caller_has_none(
+    hub: LocalHub, gguf_bytes: bytes, tmp_path: Path
+) -> None:
+    # The usual case: the app picks a file from a listing without its hash; the Hub's own
+    # sha256 (X-Linked-Etag) must still decide whether the bytes become a model.
+    hub.add_file(REPO, FILE, gguf_bytes, published_sha256="ab" * 32)
+    with pytest.raises(ChecksumMismatchError, match="failed verification") as err:
+        downloader().download([RemoteFile(REPO, FILE)], tmp_path)
+    assert err.value.expected == "ab" * 32 and err.value.actual == hashlib.sha256(gguf_bytes).hexdigest()
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_unauthorised_then_with_a_token(hub: LocalHub, gguf_bytes: bytes, tmp_path: Path) -> None:
     hub.add_file(REPO, FILE, gguf_bytes)
     hub.protect(REPO, "hf_secret_token")
@@ -244,6 +259,31 @@ def test_no_network(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         downloader().download([RemoteFile(REPO, FILE)], tmp_path)
 
 
+def test_no_network_is_reported_within_seconds_with_the_default_policy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with LocalHub() as hub:
+        endpoint = hub.endpoint
+    monkeypatch.setenv("HF_ENDPOINT", endpoint)  # a loopback port where nothing listens
+    started = time.monotonic()
+    with pytest.raises(NetworkError, match=r"Could not reach 127\.0\.0\.1.*connection refused.*internet"):
+        Downloader(token=False).download([RemoteFile(REPO, FILE)], tmp_path)
+    assert time.monotonic() - started < 10
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_default_policy_retries_a_few_times_then_gives_up_in_time() -> None:
+    policy = RetryPolicy()
+    waited, failures = 0.0, 0
+    while (wait := policy.next_wait(failures + 1, time.monotonic() - waited)) is not None:
+        failures += 1
+        waited += wait
+    assert failures >= 3 and policy.delay(1) <= 1 and waited <= policy.patience < 10
+    # Patience counts from the first failure in a row: a later failure gets no more of it.
+    assert policy.next_wait(1, time.monotonic()) == policy.delay(1)
+    assert policy.next_wait(2, time.monotonic() - policy.patience) is None
+
+
 def test_split_model(hub: LocalHub, split_gguf: list[bytes], tmp_path: Path) -> None:
     repo = "unsloth/Big-GGUF"
     names = [f"Q8_0/Big-Q8_0-{i:05d}-of-00003.gguf" for i in (1, 2, 3)]
@@ -293,6 +333,58 @@ def test_disk_full_while_writing(
     monkeypatch.setattr(partial, "open_part", real_open)  # space freed: resume
     [path] = downloader().download([RemoteFile(REPO, FILE)], tmp_path)
     assert path.read_bytes() == gguf_bytes
+
+
+@contextlib.contextmanager
+def small_filesystem(folder: Path, size: int) -> Iterator[Path]:
+    """A real filesystem of ``size`` bytes (a tmpfs) mounted on ``folder``, where this
+    machine lets a test mount one (Linux, as root: CI); the test is skipped elsewhere."""
+    if not sys.platform.startswith("linux") or os.geteuid() != 0 or not shutil.which("mount"):
+        pytest.skip("mounting a small filesystem needs root on Linux; the simulated full disk runs instead")
+    folder.mkdir()
+    mount = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700", "ponder-test", str(folder)],
+        capture_output=True,
+        text=True,
+    )
+    if mount.returncode != 0:
+        pytest.skip(
+            f"cannot mount a tmpfs here ({mount.stderr.strip()}); the simulated full disk runs instead"
+        )
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=True)
+
+
+def test_disk_full_on_a_real_filesystem(hub: LocalHub, gguf_bytes: bytes, tmp_path: Path) -> None:
+    """The kernel's own ENOSPC, on a filesystem that another program fills up mid-download."""
+    hub.add_file(REPO, FILE, gguf_bytes)
+    with small_filesystem(tmp_path / "disk", 80 << 20) as disk:  # room for the 64 MB margin
+        models, filler = disk / "models", disk / "other-program.bin"
+        left = 256 * 1024
+
+        def fill_the_disk(p: Progress) -> None:
+            if p.phase == "downloading" and p.done >= 300_000 and not filler.exists():
+                with open(filler, "wb") as f:
+                    while (room := shutil.disk_usage(disk).free - left) > 0:
+                        f.write(bytes(min(room, 8 << 20)))
+
+        d = downloader()
+        d.progress_interval = 0
+        with pytest.raises(DiskFullError, match="The disk is full") as err:
+            d.download([RemoteFile(REPO, FILE)], models, progress=fill_the_disk)
+        assert "partial download is kept" in str(err.value)
+        kept = part_path(models / FILE).stat().st_size
+        assert 300_000 <= kept <= 300_000 + left + CHUNK
+        assert part_path(models / FILE).read_bytes() == gguf_bytes[:kept]  # a true prefix
+        assert err.value.needed == len(gguf_bytes) - kept and err.value.free < left + CHUNK
+        assert not (models / FILE).exists()
+
+        filler.unlink()  # space freed: resume
+        [path] = downloader().download([RemoteFile(REPO, FILE)], models)
+        assert path.read_bytes() == gguf_bytes
+        assert [r["range"] for r in hub.requests if r["path"].startswith("/cdn/")][-1] == f"bytes={kept}-"
 
 
 def test_not_enough_space_before_starting(

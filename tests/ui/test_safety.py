@@ -2,46 +2,46 @@
 
 from __future__ import annotations
 
-import http.server
-import threading
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 
 from app.core.render import LIGHT
 from app.testkit.scripted_model import Script, write_scripted_model
-from app.ui.main_window import MainWindow
 from app.ui.chat.markdown_view import MarkdownView
-from app.ui.common.qt import QGuiApplication, QUrl
 from app.ui.chat.rich_view import RichTextView
+from app.ui.common.qt import QGuiApplication, QUrl
+from app.ui.main_window import MainWindow
 from tests.ui.driver import load, replies, send
 
-
-class Recorder(http.server.BaseHTTPRequestHandler):
-    hits: ClassVar[list[str]] = []
-
-    def do_GET(self) -> None:
-        Recorder.hits.append(self.path)
-        self.send_response(404)
-        self.end_headers()
-
-    def log_message(self, *args: object) -> None:
-        pass
+REMOTE = "https://tracker.example"  # never reached: what matters is whether a view asks for it
 
 
 @pytest.fixture
-def server() -> Iterator[str]:
-    """A real HTTP server on loopback that records every request it gets."""
-    Recorder.hits = []
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
-    thread = threading.Thread(target=httpd.serve_forever, name="recorder", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join(5)
+def asked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every resource (image, stylesheet) any rich-text view asks for while the test runs.
+
+    Rendered markup would make Qt ask the view for its ``src``; escaped text never does."""
+    requests: list[str] = []
+    refuse = RichTextView.loadResource
+
+    def record(self: RichTextView, kind: int, name: QUrl | str) -> Any:
+        requests.append(name.toString() if isinstance(name, QUrl) else str(name))
+        return refuse(self, kind, name)
+
+    monkeypatch.setattr(RichTextView, "loadResource", record)
+    return requests
+
+
+def test_the_recorder_sees_what_real_markup_would_fetch(qtbot: Any, asked: list[str]) -> None:
+    """The check the tests below rely on: markup that reaches a view is asked for."""
+    view = RichTextView("Answer")
+    qtbot.addWidget(view)
+    view.setHtml(f'<p>x <img src="{REMOTE}/pixel.png"></p>')
+    view.show()
+    qtbot.waitUntil(lambda: bool(asked))
+    assert set(asked) == {f"{REMOTE}/pixel.png"}
 
 
 def no_images(view: MarkdownView) -> bool:
@@ -58,16 +58,16 @@ def no_images(view: MarkdownView) -> bool:
 
 
 def test_hostile_model_output_is_shown_as_text(
-    qtbot: Any, window: MainWindow, server: str, tmp_path: Path
+    qtbot: Any, window: MainWindow, asked: list[str], tmp_path: Path
 ) -> None:
-    img = f'<img src="{server}/tracker.png">'
+    img = f'<img src="{REMOTE}/tracker.png">'
     pieces = (
         "Look",
         ": ",
         "<script>alert(1)</script>",
         " and ",
         img,
-        " ![cat](" + server + "/cat.png)",
+        " ![cat](" + REMOTE + "/cat.png)",
         " end.",
     )
     model = write_scripted_model(tmp_path / "hostile.gguf", Script(answer=pieces))
@@ -78,29 +78,27 @@ def test_hostile_model_output_is_shown_as_text(
     assert "<script>alert(1)</script>" in text
     assert img in text
     assert no_images(reply.answer)
-    qtbot.wait(200)  # give any (wrong) resource load a chance to reach the server
-    assert Recorder.hits == []
+    assert asked == []
 
 
-def test_streamed_markup_is_never_interpreted(qtbot: Any, server: str) -> None:
+def test_streamed_markup_is_never_interpreted(qtbot: Any, asked: list[str]) -> None:
     view = MarkdownView("Answer", LIGHT)
     qtbot.addWidget(view)
     view.resize(600, 200)
     view.show()
     hostile = (
-        f"# Title\n\n<img src='{server}/a.png'> and <iframe src='{server}/f'></iframe>\n\n"
-        f"![remote]({server}/b.png)\n\n<style>p {{ background: url({server}/c.png) }}</style>\n\n"
+        f"# Title\n\n<img src='{REMOTE}/a.png'> and <iframe src='{REMOTE}/f'></iframe>\n\n"
+        f"![remote]({REMOTE}/b.png)\n\n<style>p {{ background: url({REMOTE}/c.png) }}</style>\n\n"
         "[js](javascript:alert(1)) [file](file:///etc/passwd)\n"
     )
     for i in range(0, len(hostile), 7):
         view.append(hostile[i : i + 7])
     view.finish()
+    assert asked == []
     assert no_images(view)
     assert "<iframe" in view.toPlainText() and "<style>" in view.toPlainText()
     html = view.segments[0].document().toHtml()
     assert 'href="javascript' not in html and 'href="file' not in html
-    qtbot.wait(200)
-    assert Recorder.hits == []
 
 
 def test_links_open_only_on_click_and_only_http(qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -135,8 +133,8 @@ def test_copy_link_copies_the_code_block(qtbot: Any) -> None:
     assert "Copy" in view.toPlainText()
 
 
-def test_no_resource_is_ever_loaded(qtbot: Any, server: str) -> None:
+def test_no_resource_is_ever_loaded(qtbot: Any) -> None:
     view = RichTextView("Answer")
     qtbot.addWidget(view)
-    assert view.loadResource(2, QUrl(f"{server}/x.png")) is None
+    assert view.loadResource(2, QUrl(f"{REMOTE}/x.png")) is None
     assert view.loadResource(1, QUrl("file:///etc/passwd")) is None

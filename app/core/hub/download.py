@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import os
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
@@ -89,15 +90,28 @@ class RemoteFile:
 
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
-    """Retries after network errors and 5xx: ``attempts`` failures in a row without
-    progress give up; waits double from ``base_delay`` up to ``max_delay``."""
+    """Retries after network errors and 5xx, with waits that double from ``base_delay`` up to
+    ``max_delay``. It gives up after ``attempts`` failures in a row without progress, or when
+    the next wait would end more than ``patience`` seconds after the first of them: a network
+    that is down is reported within seconds, not after a minute of silent retrying."""
 
-    attempts: int = 6
-    base_delay: float = 1.0
-    max_delay: float = 30.0
+    attempts: int = 5
+    base_delay: float = 0.5
+    max_delay: float = 4.0
+    patience: float = 8.0
 
     def delay(self, failures: int) -> float:
         return float(min(self.max_delay, self.base_delay * 2 ** max(0, failures - 1)))
+
+    def next_wait(self, failures: int, failing_since: float) -> float | None:
+        """The wait before trying again after ``failures`` failures in a row, the first at
+        ``failing_since`` (``time.monotonic()``); None: give up."""
+        if failures > self.attempts:
+            return None
+        wait = self.delay(failures)
+        if time.monotonic() + wait - failing_since > self.patience:
+            return None
+        return wait
 
 
 class Downloader:
@@ -222,7 +236,7 @@ class Downloader:
             )
 
     def _retrying(self, op: Callable[[], RemoteInfo], control: DownloadControl) -> RemoteInfo:
-        failures = 0
+        failures, since = 0, 0.0
         while True:
             try:
                 return op()
@@ -230,9 +244,11 @@ class Downloader:
                 if not exc.retryable:
                     raise
                 failures += 1
-                if failures > self.retry.attempts:
+                since = since or time.monotonic()
+                wait = self.retry.next_wait(failures, since)
+                if wait is None:
                     raise
-                control.wait(self.retry.delay(failures))
+                control.wait(wait)
 
     def _fetch_one(
         self,
@@ -297,7 +313,7 @@ class Downloader:
         """Fill the .part from where it ends, with retries; return the sha256 of all of it."""
         with PartFile(part_path(dest)) as pf:
             self._rehash(pf, size, meter, control)
-            failures, last_failed_at = 0, -1
+            failures, last_failed_at, since = 0, -1, 0.0
             while size is None or pf.offset < size:
                 try:
                     if self._stream(client, url, pf, size, meter, control, rf):
@@ -316,11 +332,14 @@ class Downloader:
                 except HubError as exc:
                     if not exc.retryable:
                         raise
-                    failures = 1 if pf.offset > last_failed_at else failures + 1
+                    if pf.offset > last_failed_at:  # bytes arrived since the last failure
+                        failures, since = 0, time.monotonic()
+                    failures += 1
                     last_failed_at = pf.offset
-                    if failures > self.retry.attempts:
+                    wait = self.retry.next_wait(failures, since)
+                    if wait is None:
                         raise
-                    control.wait(self.retry.delay(failures))
+                    control.wait(wait)
             meter.emit(pf.offset, "verifying", force=True)
             return pf.hasher.hexdigest()
 
