@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from app.core.store.settings import DEFAULT_CONTEXT
 from app.core.units import human_size
 
 if TYPE_CHECKING:
@@ -94,7 +95,12 @@ def _gpu_layers(value: str) -> int | str:
 
 def add_load_options(p: argparse.ArgumentParser) -> None:
     """How to load a model: for the commands that run one."""
-    p.add_argument("--ctx", type=non_negative, default=4096, help="context size in tokens (default 4096)")
+    p.add_argument(
+        "--ctx",
+        type=non_negative,
+        default=DEFAULT_CONTEXT,
+        help=f"context size in tokens (default {DEFAULT_CONTEXT})",
+    )
     p.add_argument("--gpu-layers", type=_gpu_layers, default="auto", help="layers to offload: N or auto")
     p.add_argument("--threads", type=non_negative, default=None, help="CPU threads (default: physical cores)")
 

@@ -28,6 +28,7 @@ from app.cli.common import (
     table,
 )
 from app.core.models.hardware import detect_hardware
+from app.core.store.settings import DEFAULT_CONTEXT
 from app.core.units import human_params, human_size
 from app.engine.local.capabilities import gpu_advice, probe_capabilities
 
@@ -39,7 +40,6 @@ if TYPE_CHECKING:
 
 __all__ = ["add_commands"]
 
-DEFAULT_CTX = 8192
 _gb = functools.partial(human_size, unit="GB")  # memory side by side, in one unit
 
 
@@ -47,19 +47,22 @@ def add_commands(cmds: Any) -> None:
     """Register ``ponder models catalog``, ``info`` and ``fit`` on the ``models`` group."""
     p = cmds.add_parser("catalog", help="the curated Qwen3 models, with what fits this machine")
     p.add_argument(
-        "--ctx", type=positive, default=DEFAULT_CTX, help=f"context to plan for (default {DEFAULT_CTX})"
+        "--ctx",
+        type=positive,
+        default=DEFAULT_CONTEXT,
+        help=f"context to plan for (default {DEFAULT_CONTEXT})",
     )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=one_line_errors(cmd_catalog))
 
     p = cmds.add_parser("info", help="what a model file or name is, and whether it fits")
     p.add_argument("name", metavar="NAME_OR_PATH")
-    p.add_argument("--ctx", type=positive, default=DEFAULT_CTX)
+    p.add_argument("--ctx", type=positive, default=DEFAULT_CONTEXT)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=one_line_errors(cmd_info))
 
     p = cmds.add_parser("fit", help="this machine's hardware and which models fit")
-    p.add_argument("--ctx", type=positive, default=DEFAULT_CTX)
+    p.add_argument("--ctx", type=positive, default=DEFAULT_CONTEXT)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=one_line_errors(cmd_fit))
 

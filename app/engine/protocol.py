@@ -7,6 +7,7 @@ from typing import Any
 
 from app.core.chat.messages import PromptMessage, ReplyStats
 from app.core.chat.sampling import ModeSampling, Sampling
+from app.core.store.settings import DEFAULT_CONTEXT
 
 # ---- requests (app -> engine) ----------------------------------------------
 
@@ -14,7 +15,7 @@ from app.core.chat.sampling import ModeSampling, Sampling
 @dataclass(frozen=True, slots=True)
 class LoadRequest:
     path: str
-    n_ctx: int = 4096
+    n_ctx: int = DEFAULT_CONTEXT
     n_gpu_layers: int | str = 0  # a number, -1 for all, or "auto"
     n_threads: int | None = None
     flash_attn: bool | None = None
