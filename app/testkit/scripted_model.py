@@ -23,10 +23,14 @@ from pathlib import Path
 import numpy as np
 
 __all__ = [
+    "CHINESE_ANSWER",
+    "CHINESE_THINKING",
     "DEFAULT_ANSWER",
     "DEFAULT_THINKING",
+    "TEMPLATES",
     "Script",
     "ScriptedModel",
+    "chat_template",
     "qwen3_chat_template",
     "write_scripted_model",
 ]
@@ -56,6 +60,29 @@ DEFAULT_THINKING: tuple[str, ...] = (
     " politely.\n",
 )
 DEFAULT_ANSWER: tuple[str, ...] = ("Hello", "!", " How", " can", " I", " help", " you", " today?")
+# Qwen3 reasons in Chinese when asked in Chinese: no spaces, full-width punctuation.
+CHINESE_THINKING: tuple[str, ...] = (
+    "\n好的",
+    "。",
+    "用户",
+    "想要",
+    "一个",
+    "问候",
+    "。",
+    "我们",
+    "先",
+    "想",
+    "一下",
+    "，",
+    "再",
+    "检查",
+    "语气",
+    "；",
+    "然后",
+    "回答",
+    "。\n",
+)
+CHINESE_ANSWER: tuple[str, ...] = ("你好", "！", "有什么", "可以", "帮", "你的", "吗", "？")
 
 # Pieces written as "\xNN" with NN >= 0x80 stand for a single raw byte token.
 _EOS = "<|im_end|>"
@@ -63,10 +90,27 @@ _SPECIAL_CONTROL = ("<|endoftext|>", "<|im_start|>", _EOS)
 _THINK_TAGS = ("<think>", "</think>")
 
 
+# The chat templates a scripted model can carry, by name: Qwen3's own (hybrid thinking), the
+# 2507 Instruct one (never thinks; <think> only where past replies are rendered), the 2507
+# Thinking one (the generation prompt opens <think>), and one in the manner of the later
+# generations (qwen35, qwen3next: contents as parts, variables Ponder does not pass).
+TEMPLATES = {
+    "qwen3": "qwen3_chat_template.jinja",
+    "qwen3-2507-instruct": "qwen3_2507_instruct_template.jinja",
+    "qwen3-2507-thinking": "qwen3_2507_thinking_template.jinja",
+    "qwen35": "qwen35_chat_template.jinja",
+}
+
+
+def chat_template(name: str) -> str:
+    """One of :data:`TEMPLATES`, as a GGUF file carries it."""
+    text = resources.files(__package__).joinpath(TEMPLATES[name]).read_text("utf-8")
+    return text.rstrip("\n")
+
+
 def qwen3_chat_template() -> str:
     """Qwen3's own chat template, as shipped in its GGUF files."""
-    text = resources.files(__package__).joinpath("qwen3_chat_template.jinja").read_text("utf-8")
-    return text.rstrip("\n")
+    return chat_template("qwen3")
 
 
 CHATML_TEMPLATE = (
@@ -87,9 +131,9 @@ class Script:
     # A model that never thinks: plain ChatML, answer right after the prompt.
     thinks: bool = True
     # The template ends with "<think>\n" so the output starts inside the reasoning
-    # (like Qwen3-*-Thinking-2507).
+    # (like Qwen3-*-Thinking-2507: with template "qwen3", the 2507 Thinking template is used).
     starts_in_thinking: bool = False
-    # "qwen3", "chatml" or None (no template in the file: the app falls back to ChatML).
+    # A name in TEMPLATES, "chatml" or None (no template in the file: the app falls back to ChatML).
     template: str | None = "qwen3"
 
     @property
@@ -247,15 +291,12 @@ def write_scripted_model(
     writer.add_bos_token_id(tokens.index("<|endoftext|>"))
     writer.add_eos_token_id(eos)
     writer.add_add_bos_token(False)
-    if script.template == "qwen3":
-        template = qwen3_chat_template()
-        if script.starts_in_thinking:
-            template = template.replace(
-                "{{- '<|im_start|>assistant\\n' }}", "{{- '<|im_start|>assistant\\n<think>\\n' }}"
-            )
-        writer.add_chat_template(template)
-    elif script.template == "chatml":
+    if script.template == "chatml":
         writer.add_chat_template(CHATML_TEMPLATE)
+    elif script.template is not None:
+        think_only = script.starts_in_thinking and script.template == "qwen3"
+        name = "qwen3-2507-thinking" if think_only else script.template
+        writer.add_chat_template(chat_template(name))
 
     rng = np.random.default_rng(0)
 
