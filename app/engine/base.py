@@ -75,6 +75,10 @@ class Engine(ABC):
         """Stop the current reply (or load) after the token being computed."""
 
     @abstractmethod
+    def answer_now(self) -> None:
+        """End the current reply's reasoning cleanly now (cut reason "user"); the answer follows."""
+
+    @abstractmethod
     def unload(self) -> None:
         """Free the model; ``Unloaded`` follows."""
 

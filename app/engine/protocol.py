@@ -15,12 +15,13 @@ from app.core.store.settings import DEFAULT_CONTEXT
 @dataclass(frozen=True, slots=True)
 class LoadRequest:
     path: str
-    n_ctx: int = DEFAULT_CONTEXT
+    n_ctx: int = DEFAULT_CONTEXT  # 0: Auto, the largest context that fits (core.models.fit.choose_context)
     n_gpu_layers: int | str = 0  # a number, -1 for all, or "auto"
     n_threads: int | None = None
     flash_attn: bool | None = None
     use_mmap: bool = True
     allow_oversize: bool = False  # load even when the estimate says it will not fit
+    kv_cache: str = "auto"  # "f16", "q8_0", "q4_0", or "auto": f16 unless only q8_0 fits
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +38,18 @@ class GenerateRequest:
     resume_thinking: str | None = None
     ignore_eos: bool = False  # benchmarks only
     request_id: int = 0
+    # Tokens of the context kept for the answer while the model reasons; None: the larger of
+    # 1,024 and 15% of the context (never more than half of what the prompt leaves).
+    answer_reserve: int | None = None
+    # When the conversation does not fit, leave its oldest turns out of the model's view
+    # (ReplyStarted.hidden says how many) instead of refusing with "context_full".
+    fit_context: bool = False
+    # Continue an answer that the context end cut: the answer so far (the reasoning is not
+    # sent again, as for any past reply).
+    resume_answer: str | None = None
+    # A raw completion (the server's /v1/completions): this text is the whole prompt, no chat
+    # template; the output comes back verbatim as answer text (tags included, nothing stripped).
+    raw_prompt: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +90,10 @@ class ReplyStarted:
     budget: int | None  # the user's reasoning budget in this mode; None: unlimited
     sampling: Sampling
     request_id: int = 0
+    prompt_tokens: int = 0
+    n_ctx: int = 0
+    answer_reserve: int = 0  # context tokens kept for the answer while the model reasons
+    hidden: int = 0  # the oldest messages left out of the model's view (fit_context)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,11 +115,13 @@ class TextDelta:
 
 @dataclass(frozen=True, slots=True)
 class ThinkingCut:
-    """The budget ended the reasoning: ``thinking`` replaces what was streamed."""
+    """Ponder ended the reasoning (``reason``: "budget", "context" or "user") with Qwen's
+    wrap-up; ``thinking`` replaces what was streamed and the answer follows."""
 
     thinking: str
     thinking_tokens: int
     request_id: int = 0
+    reason: str = "budget"
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +133,9 @@ class ReplyFinished:
     thinking_used: bool
     stats: ReplyStats = field(default_factory=ReplyStats)
     request_id: int = 0
+    cut_reason: str | None = None  # why the reasoning ended: "budget", "context", "user"; None: itself
+    context_used: int = 0  # tokens in the context when the reply ended
+    n_ctx: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -149,6 +149,19 @@ class MemoryEstimate:
         return self.kv_cache // self.n_layers if self.n_layers else 0
 
 
+# Bytes per cached key or value element for each KV cache type llama.cpp offers here:
+# f16, and the 32-element blocks of q8_0 (32 bytes + an f16 scale) and q4_0 (16 + 2).
+KV_CACHE_TYPES: dict[str, float] = {"f16": 2.0, "q8_0": 34 / 32, "q4_0": 18 / 32}
+KV_AUTO = "auto"
+
+
+def kv_bytes_per_elem(kv_cache: str) -> float:
+    try:
+        return KV_CACHE_TYPES[kv_cache]
+    except KeyError:
+        raise ValueError(f"unknown KV cache type {kv_cache!r} (f16, q8_0 or q4_0)") from None
+
+
 def kv_cache_bytes(shape: ModelShape, n_ctx: int, bytes_per_elem: float = KV_BYTES_F16) -> int:
     return int(2 * shape.n_layers * shape.n_kv_heads * shape.head_dim * n_ctx * bytes_per_elem)
 
@@ -218,10 +231,16 @@ _gb = functools.partial(human_size, unit="GB")  # one unit, so a message's figur
 
 
 def check_fit(
-    shape: ModelShape, weights_bytes: int, n_ctx: int, hardware: Hardware, *, headroom: float = HEADROOM
+    shape: ModelShape,
+    weights_bytes: int,
+    n_ctx: int,
+    hardware: Hardware,
+    *,
+    headroom: float = HEADROOM,
+    kv_cache: str = "f16",
 ) -> Fit:
     """Where a model file of ``weights_bytes`` with context ``n_ctx`` can run on ``hardware``."""
-    est = estimate_memory(shape, weights_bytes, n_ctx)
+    est = estimate_memory(shape, weights_bytes, n_ctx, kv_bytes_per_elem=kv_bytes_per_elem(kv_cache))
     total = est.total
     ram = hardware.ram_available
     if ram is None:
@@ -336,3 +355,73 @@ def recommend(
     """The best hybrid-thinking Qwen3 model and quant for this machine, or None if none fits."""
     ranked = rank_catalog(hardware, catalog, n_ctx=n_ctx, thinking=thinking)
     return ranked[0] if ranked else None
+
+
+# ---- the context a model is loaded with ------------------------------------------------------
+# Qwen3 reasons for up to 32,768 tokens on hard questions: Auto aims for that much room.
+REASONING_CONTEXT = 32768
+AUTO_CONTEXT_FLOOR = 8192
+# Static YaRN stretches a model's native context at most 4x (Qwen3: 32,768 -> 131,072).
+YARN_MAX_FACTOR = 4
+YARN_MAX_CONTEXT = 131072
+
+
+@dataclass(frozen=True, slots=True)
+class ContextChoice:
+    """The context and KV cache type a model loads with, and how it fits."""
+
+    n_ctx: int
+    kv_cache: str
+    fit: Fit
+
+
+def max_context(native: int) -> int:
+    """The longest context offered for a model: its native one, or up to 4x that with YaRN
+    (capped at 131,072, Qwen's documented maximum; models natively longer keep their own)."""
+    return max(native, min(native * YARN_MAX_FACTOR, YARN_MAX_CONTEXT))
+
+
+def yarn_factor(n_ctx: int, native: int) -> float | None:
+    """YaRN's scale factor for a context past the native one, else None."""
+    return n_ctx / native if native and n_ctx > native else None
+
+
+def _context_steps(native: int) -> list[int]:
+    steps = [native]
+    n = 1 << (max(native - 1, 1)).bit_length()  # the power of two at or above native
+    while n > 2048:
+        n //= 2
+        if n < native:
+            steps.append(n)
+    return steps
+
+
+def choose_context(
+    shape: ModelShape,
+    weights_bytes: int,
+    hardware: Hardware,
+    *,
+    n_ctx: int = 0,
+    kv_cache: str = KV_AUTO,
+    headroom: float = HEADROOM,
+) -> ContextChoice:
+    """The context (``n_ctx`` 0: Auto) and KV cache type (``auto``: f16, else q8_0 when f16
+    would not fit) a model loads with.
+
+    Auto takes the largest context that fits beside the weights, from the model's native
+    length down in powers of two: at least 32,768 (or the native length) whenever memory
+    allows, never below 8,192 when that fits. It never goes past the native length: static
+    YaRN slightly hurts short prompts, so only a context the user asks for turns it on.
+    """
+    native = shape.context_length or AUTO_CONTEXT_FLOOR
+    kinds = ["f16", "q8_0"] if kv_cache == KV_AUTO else [kv_cache]
+    steps = [n_ctx] if n_ctx > 0 else _context_steps(native)
+    last: ContextChoice | None = None
+    for size in steps:
+        for kind in kinds:
+            fit = check_fit(shape, weights_bytes, size, hardware, headroom=headroom, kv_cache=kind)
+            last = ContextChoice(size, kind, fit)
+            if fit.fits:
+                return last
+    assert last is not None
+    return last  # nothing fits: the smallest try, whose verdict says so

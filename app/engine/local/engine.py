@@ -77,7 +77,7 @@ class LocalEngine(Engine):
     def close(self, timeout: float = 5.0) -> None:
         """Stop the engine process; safe to call twice and after a crash."""
         self._closing = True
-        self._cancel.value = 1
+        self._cancel.value = worker.CANCEL
         if self._process is not None and self._process.is_alive():
             with contextlib.suppress(OSError, ValueError):
                 self._send(ShutdownRequest())
@@ -133,9 +133,14 @@ class LocalEngine(Engine):
         self._send(replace(request, request_id=rid))
         return rid
 
+    def answer_now(self) -> None:
+        # A Stop already asked for wins over Answer now.
+        if self._cancel.value != worker.CANCEL:
+            self._cancel.value = worker.ANSWER_NOW
+
     def cancel(self) -> None:
         """Stop the current reply (or load) after the token being computed."""
-        self._cancel.value = 1
+        self._cancel.value = worker.CANCEL
 
     def unload(self) -> None:
         if self.alive:

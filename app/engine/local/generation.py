@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from app.core.chat.budget import WRAP_UP, choose_cut
 from app.core.chat.messages import ReplyStats
@@ -35,6 +35,10 @@ from app.engine.protocol import (
 
 # Answer text is handed to the emitter at most this often (the emitter coalesces anyway).
 ANSWER_BATCH_S = 0.03
+# The answer's share of the context while the model reasons: at least this many tokens.
+ANSWER_RESERVE_MIN = 1024
+# A conversation leaves at least this much of the context for the reply, or it does not fit.
+MIN_REPLY_ROOM = 64
 
 
 @dataclass
@@ -56,6 +60,8 @@ class ReplyGenerator:
 
     def _prompt_tokens(self, req: GenerateRequest, thinking: bool) -> tuple[list[int], bool]:
         s = self.session
+        if req.raw_prompt is not None:
+            return s.tokenize(req.raw_prompt, add_special=s.add_bos), False
         prompt = render_prompt(
             self.template,
             req.messages,
@@ -75,34 +81,53 @@ class ReplyGenerator:
         head = [] if opened else self.session.tokenize("<think>\n", parse_special=True)
         return head + body, len(body)
 
-    def run(self, req: GenerateRequest, emit: Callable[[Event], None], cancelled: Callable[[], bool]) -> None:
+    def run(
+        self,
+        req: GenerateRequest,
+        emit: Callable[[Event], None],
+        cancelled: Callable[[], bool],
+        answer_now: Callable[[], bool] = lambda: False,
+    ) -> None:
         s = self.session
         t0 = time.perf_counter()
         resuming = req.resume_thinking is not None
-        thinking = resuming or effective_thinking(req.messages, req.thinking, req.budget, self.support)
-        prompt_tokens, opened = self._prompt_tokens(req, thinking)
+        continuing_answer = req.resume_answer is not None
+        thinking = not continuing_answer and (
+            resuming or effective_thinking(req.messages, req.thinking, req.budget, self.support)
+        )
+        fitted = self._fit_prompt(req, thinking, emit)
+        if fitted is None:
+            return
+        req, prompt_tokens, opened, hidden = fitted
         prefix: list[int] = []
-        prior_thinking, prior_count = "", 0
+        prior_thinking, prior_count, prior_answer = "", 0, ""
         if resuming:
             prior_thinking = req.resume_thinking or ""
             prefix, prior_count = self._resume_prefix(prompt_tokens, prior_thinking, opened)
             parser = ThinkingParser.resuming()
+        elif continuing_answer:
+            prior_answer = req.resume_answer or ""
+            prefix = s.tokenize(prior_answer, parse_special=False)
+            parser = ThinkingParser.answering()
+        elif req.raw_prompt is not None:
+            parser = ThinkingParser.verbatim()
         else:
             parser = ThinkingParser(starts_in_thinking=opened)
         context = prompt_tokens + prefix
         if len(context) >= s.n_ctx - 1:
-            emit(
-                EngineError(
-                    "context_full",
-                    f"The conversation ({len(context)} tokens) does not fit the context of {s.n_ctx} tokens. "
-                    "Start a new chat, delete old messages, or load the model with a larger context.",
-                    req.request_id,
-                )
-            )
+            emit(_context_full(len(context), s.n_ctx, req.request_id))
             return
         sampling = _sampling_for(req.sampling, thinking)
         budget = req.budget if (thinking and req.budget is not None and req.budget > 0) else None
-        emit(ReplyStarted(thinking, budget, sampling, req.request_id))
+        room = s.n_ctx - len(context)
+        if req.max_tokens:
+            room = min(room, req.max_tokens)
+        reserve = answer_reserve(s.n_ctx, room, req.answer_reserve) if thinking else 0
+        emit(
+            ReplyStarted(
+                thinking, budget, sampling, req.request_id, len(prompt_tokens), s.n_ctx, reserve, hidden
+            )
+        )
         emit(PromptProgress(len(prompt_tokens), s.common_prefix(context), req.request_id))
         cached = s.prefill(context)
         sampler = Sampler(
@@ -115,20 +140,50 @@ class ReplyGenerator:
             seed=req.seed,
         )
         turn = _Turn(
-            req, prompt_tokens, prefix, prior_thinking, prior_count, budget, parser, sampler, cached, t0
-        )
+            req, prompt_tokens, prefix, prior_thinking, prior_count, budget, parser, sampler, cached, t0,
+            prior_answer=prior_answer, room=room, think_limit=room - reserve,
+        )  # fmt: skip
         try:
-            reason = self._loop(turn, emit, cancelled)
+            reason = self._loop(turn, emit, cancelled, answer_now)
             self._finish(turn, reason, emit)
         finally:
             sampler.close()
 
-    def _loop(self, turn: _Turn, emit: Callable[[Event], None], cancelled: Callable[[], bool]) -> str:
+    def _fit_prompt(
+        self, req: GenerateRequest, thinking: bool, emit: Callable[[Event], None]
+    ) -> tuple[GenerateRequest, list[int], bool, int] | None:
+        """The prompt's tokens; with ``fit_context``, the oldest turns leave the model's view
+        until the prompt leaves room for a reply. None (after a "context_full" error) when even
+        the latest message does not fit."""
+        s = self.session
+        prompt_tokens, opened = self._prompt_tokens(req, thinking)
+        hidden = 0
+        messages = list(req.messages)
+        while req.fit_context and len(prompt_tokens) + MIN_REPLY_ROOM > s.n_ctx:
+            first = next((i for i, m in enumerate(messages) if m.role != "system"), None)
+            last_user = max((i for i, m in enumerate(messages) if m.role == "user"), default=-1)
+            if first is None or first >= last_user:
+                break  # only the latest message is left: it alone does not fit
+            del messages[first]
+            hidden += 1
+            req = replace(req, messages=tuple(messages))
+            prompt_tokens, opened = self._prompt_tokens(req, thinking)
+        if len(prompt_tokens) + MIN_REPLY_ROOM > s.n_ctx:
+            emit(_context_full(len(prompt_tokens), s.n_ctx, req.request_id))
+            return None
+        return req, prompt_tokens, opened, hidden
+
+    def _loop(
+        self,
+        turn: _Turn,
+        emit: Callable[[Event], None],
+        cancelled: Callable[[], bool],
+        answer_now: Callable[[], bool],
+    ) -> str:
         """Generate until a stop, the length limit or a cancel; returns the finish reason."""
         s = self.session
         rid = turn.req.request_id
-        room = s.n_ctx - turn.base
-        max_tokens = min(turn.req.max_tokens, room) if turn.req.max_tokens else room
+        max_tokens = turn.room
         if turn.parser.in_thinking:
             turn.think_start = 0
         piece_of, is_eog, eval_one, sample = s.piece, s.is_eog, s.eval_one, turn.sampler.sample
@@ -140,6 +195,7 @@ class ReplyGenerator:
         # are cut): the token loop then costs little more than llama.cpp's own work.
         answer_bytes: list[bytes] = []
         flush_at = 0.0
+        user_cut = False  # "Answer now" was asked for: cut as soon as there is reasoning to cut
 
         def flush_answer() -> None:
             if answer_bytes:
@@ -151,6 +207,15 @@ class ReplyGenerator:
             while len(generated) < max_tokens:
                 if cancelled():
                     return "cancelled"
+                parser = turn.parser
+                if parser.phase is not Phase.ANSWER and (answer_now() or user_cut):
+                    user_cut = True
+                    if parser.in_thinking:
+                        user_cut = False
+                        if not self._cut(turn, emit, turn.n_think, "user"):
+                            return "length"
+                        generated = turn.generated
+                        parser = turn.parser
                 tok = sample()
                 if not turn.t_first:
                     turn.t_first = clock()
@@ -158,7 +223,6 @@ class ReplyGenerator:
                     return "stop"
                 piece = piece_of(tok)
                 generated.append(tok)
-                parser = turn.parser
                 if parser.phase is Phase.ANSWER:
                     turn.n_answer += 1
                     answer_bytes.append(piece)
@@ -183,21 +247,30 @@ class ReplyGenerator:
                 for d in deltas:
                     emit(TextDelta(d.kind, d.text, turn.prior_count + turn.n_think, rid))
                 eval_one(tok)
-                if turn.budget is not None and parser.in_thinking and turn.n_think >= turn.budget:
-                    if not self._cut(turn, emit):
-                        return "length"
-                    generated = turn.generated
+                if not parser.in_thinking:
+                    continue
+                # The budget, or the room the answer needs: whichever comes first ends the reasoning.
+                if turn.budget is not None and turn.n_think >= turn.budget:
+                    cut = self._cut(turn, emit, turn.budget, "budget")
+                elif len(generated) >= turn.think_limit:
+                    cut = self._cut(turn, emit, turn.n_think, "context")
+                else:
+                    continue
+                if not cut:
+                    return "length"
+                generated = turn.generated
             return "length"
         finally:
             flush_answer()
 
-    def _cut(self, turn: _Turn, emit: Callable[[Event], None]) -> bool:
-        """End the reasoning at the budget, Qwen's way; False when the context has no room left."""
+    def _cut(self, turn: _Turn, emit: Callable[[Event], None], allowed: int, reason: str) -> bool:
+        """End the reasoning Qwen's way, keeping at most ``allowed`` of this reply's reasoning
+        tokens up to a clean boundary; False when the context has no room left for the wrap-up."""
         s = self.session
-        assert turn.budget is not None
-        keep = choose_cut(turn.think_pieces, turn.budget)
+        keep = choose_cut(turn.think_pieces, allowed)
         turn.generated = turn.generated[: turn.think_start + keep]
-        s.truncate(turn.base + len(turn.generated))
+        del turn.think_pieces[keep:]
+        pass
         # What the reasoning says up to the cut, parsed again from the kept tokens.
         if turn.prefix:
             replay = ThinkingParser.resuming()
@@ -208,9 +281,10 @@ class ReplyGenerator:
         replay.finish()
         turn.n_think = keep
         turn.cut_thinking = turn.prior_thinking + replay.thinking
+        turn.cut_reason = reason
         used = turn.prior_count + keep
         self.last_cut = CutState(turn.prompt_tokens, turn.prefix + turn.generated, turn.cut_thinking, used)
-        emit(ThinkingCut(turn.cut_thinking, used, turn.req.request_id))
+        emit(ThinkingCut(turn.cut_thinking, used, turn.req.request_id, reason))
         wrap = s.tokenize(WRAP_UP, parse_special=True)
         if s.n_ctx - len(s.tokens) <= len(wrap) + 1:
             return False
@@ -228,9 +302,9 @@ class ReplyGenerator:
         for d in turn.parser.finish():
             emit(TextDelta(d.kind, d.text, turn.prior_count + turn.n_think, rid))
         t_end = time.perf_counter()
-        budget_hit = turn.cut_thinking is not None
-        thinking = turn.cut_thinking if budget_hit else turn.prior_thinking + turn.parser.thinking
-        if not budget_hit:
+        was_cut = turn.cut_thinking is not None
+        thinking = turn.cut_thinking if was_cut else turn.prior_thinking + turn.parser.thinking
+        if not was_cut:
             self.last_cut = None
         stats = ReplyStats(
             prompt_tokens=len(turn.prompt_tokens),
@@ -245,14 +319,35 @@ class ReplyGenerator:
         emit(
             ReplyFinished(
                 thinking=thinking or "",
-                answer=turn.parser.answer,
+                answer=turn.prior_answer + turn.parser.answer,
                 finish_reason=reason,
-                budget_hit=budget_hit,
-                thinking_used=bool(thinking) or turn.parser.saw_think_block or budget_hit,
+                budget_hit=was_cut,
+                thinking_used=bool(thinking) or turn.parser.saw_think_block or was_cut,
                 stats=stats,
                 request_id=rid,
+                cut_reason=turn.cut_reason,
+                context_used=len(self.session.tokens),
+                n_ctx=self.session.n_ctx,
             )
         )
+
+
+def answer_reserve(n_ctx: int, room: int, requested: int | None = None) -> int:
+    """Context tokens kept for the answer while the model reasons: ``requested``, or the larger
+    of 1,024 and 15% of the context; never more than half of the ``room`` the prompt leaves, so
+    the reasoning always gets the other half."""
+    wanted = requested if requested is not None else max(ANSWER_RESERVE_MIN, n_ctx * 15 // 100)
+    return max(0, min(wanted, room // 2))
+
+
+def _context_full(tokens: int, n_ctx: int, request_id: int) -> EngineError:
+    return EngineError(
+        "context_full",
+        f"The conversation ({tokens:,} tokens) does not fit the context of {n_ctx:,} tokens. "
+        "Reload the model with a larger context, or let the oldest messages leave the model's view.",
+        request_id,
+        detail=f"{tokens} {n_ctx}",
+    )
 
 
 def _sampling_for(chosen: ModeSampling | Sampling | None, thinking: bool) -> Sampling:
@@ -267,7 +362,7 @@ class _Turn:
 
     req: GenerateRequest
     prompt_tokens: list[int]
-    prefix: list[int]  # reply tokens already in the context (continue-thinking)
+    prefix: list[int]  # reply tokens already in the context (continue thinking or answer)
     prior_thinking: str
     prior_count: int
     budget: int | None  # reasoning tokens left to this reply; None: no limit (or already cut)
@@ -275,12 +370,16 @@ class _Turn:
     sampler: Sampler
     cached: int
     t0: float
+    prior_answer: str = ""
+    room: int = 0  # tokens this reply may generate (context left, or max_tokens)
+    think_limit: int = 0  # generated tokens after which the reasoning is cut for the answer's room
     generated: list[int] = field(default_factory=list)
     think_pieces: list[bytes] = field(default_factory=list)
     think_start: int = -1  # index in ``generated`` of the first reasoning token
     n_think: int = 0
     n_answer: int = 0
     cut_thinking: str | None = None
+    cut_reason: str | None = None
     t_first: float = 0.0
     t_think_end: float = 0.0
     t_decode: float = field(default_factory=time.perf_counter)

@@ -60,6 +60,12 @@ class LoadSettings:
     flash_attn: bool | None = None  # None: llama.cpp decides
     use_mmap: bool = True
     n_batch: int = 512
+    kv_cache: str = "f16"  # "f16", "q8_0" or "q4_0" (a quantised V cache needs flash attention)
+    yarn_factor: float | None = None  # YaRN rope scaling past the native context
+    yarn_orig_ctx: int = 0  # the native context YaRN stretches
+
+
+_KV_TYPES = {"f16": L.GGML_TYPE_F16, "q8_0": L.GGML_TYPE_Q8_0, "q4_0": L.GGML_TYPE_Q4_0}
 
 
 def default_threads() -> int:
@@ -72,9 +78,38 @@ def default_threads() -> int:
     return max(1, physical or os.cpu_count() or 1)
 
 
+_DEVICE_GPU, _DEVICE_IGPU = 1, 2  # ggml_backend_dev_type: CPU 0, GPU 1, IGPU 2, ACCEL 3
+
+
+def _ggml() -> ctypes.CDLL:
+    """ggml's own library from llama-cpp-python's folder (its device list is not bound)."""
+    folder = os.path.join(os.path.dirname(L.__file__), "lib")
+    names = {"nt": ["ggml.dll"], "posix": ["libggml.so", "libggml.dylib"]}.get(os.name, [])
+    for name in names:
+        path = os.path.join(folder, name)
+        if os.path.exists(path):
+            lib = ctypes.CDLL(path)
+            lib.ggml_backend_dev_count.restype = ctypes.c_size_t
+            lib.ggml_backend_dev_get.restype = ctypes.c_void_p
+            lib.ggml_backend_dev_get.argtypes = [ctypes.c_size_t]
+            lib.ggml_backend_dev_type.restype = ctypes.c_int
+            lib.ggml_backend_dev_type.argtypes = [ctypes.c_void_p]
+            return lib
+    raise OSError(f"ggml's library is not in {folder}")
+
+
 def gpu_offload_supported() -> bool:
+    """Whether a GPU device is there to offload to. llama.cpp's own answer is not enough: a
+    build with the RPC backend says yes with no GPU at all (RPC workers count for it)."""
     _ensure_backend()
-    return bool(L.llama_supports_gpu_offload())
+    if not L.llama_supports_gpu_offload():
+        return False
+    try:
+        ggml = _ggml()
+    except OSError:
+        return True  # cannot look closer: trust llama.cpp
+    devices = (ggml.ggml_backend_dev_get(i) for i in range(ggml.ggml_backend_dev_count()))
+    return any(ggml.ggml_backend_dev_type(d) in (_DEVICE_GPU, _DEVICE_IGPU) for d in devices)
 
 
 def backend_names() -> list[str]:
@@ -123,14 +158,39 @@ class LlamaSession:
             cparams.flash_attn_type = (
                 L.LLAMA_FLASH_ATTN_TYPE_ENABLED if settings.flash_attn else L.LLAMA_FLASH_ATTN_TYPE_DISABLED
             )
+        quantised_kv = settings.kv_cache != "f16"
+        if quantised_kv:
+            if settings.flash_attn is False:
+                L.llama_model_free(self.model)
+                self.model = None
+                raise LoadError(
+                    f"A {settings.kv_cache} KV cache needs flash attention, which is switched off. "
+                    "Turn flash attention on or choose the f16 KV cache."
+                )
+            cparams.type_k = cparams.type_v = _KV_TYPES[settings.kv_cache]
+            cparams.flash_attn_type = L.LLAMA_FLASH_ATTN_TYPE_ENABLED
+        if settings.yarn_factor:
+            cparams.rope_scaling_type = L.LLAMA_ROPE_SCALING_TYPE_YARN
+            cparams.rope_freq_scale = 1.0 / settings.yarn_factor
+            cparams.yarn_orig_ctx = settings.yarn_orig_ctx
         self.ctx = L.llama_init_from_model(self.model, cparams)
         if not self.ctx:
             L.llama_model_free(self.model)
             self.model = None
+            log = recent_log(2)
+            if quantised_kv and any("flash_attn" in line or "cache type" in line for line in log):
+                raise LoadError(
+                    f"This llama.cpp build cannot use a {settings.kv_cache} KV cache for this model "
+                    f"({'; '.join(log)}). Choose the f16 KV cache."
+                )
             raise LoadError(
                 "Could not create a context of "
-                f"{cparams.n_ctx} tokens (not enough memory?): " + "; ".join(recent_log(2))
+                f"{cparams.n_ctx} tokens (not enough memory?): " + "; ".join(log)
             )
+        self.kv_cache = settings.kv_cache
+        arch = self.meta("general.architecture") or ""
+        own = self.meta(f"{arch}.rope.scaling.type") if arch else None
+        self.rope_scaling = _rope_scaling_read_back(settings, n_ctx_train, own)
         self.memory = L.llama_get_memory(self.ctx)
         self.n_ctx = int(L.llama_n_ctx(self.ctx))
         self.n_batch = int(cparams.n_batch)
@@ -172,6 +232,8 @@ class LlamaSession:
             "gpu_offload_supported": bool(L.llama_supports_gpu_offload()),
             "backends": backend_names(),
             "n_gpu_layers": self.settings.n_gpu_layers,
+            "kv_cache_type": self.kv_cache,
+            "rope_scaling": self.rope_scaling,
         }
 
     # -- tokens -----------------------------------------------------------
@@ -307,6 +369,34 @@ class Sampler:
         if self.chain:
             L.llama_sampler_free(self.chain)
             self.chain = None
+
+
+def _logged_value(name: str) -> str | None:
+    """The last value llama.cpp logged as ``name = value`` while creating a context."""
+    for line in reversed(_log_lines):
+        head, sep, value = line.partition("=")
+        if sep and head.strip().endswith(f": {name}"):
+            return value.strip()
+    return None
+
+
+def _rope_scaling_read_back(
+    settings: LoadSettings, n_ctx_train: int, file_type: str | None
+) -> dict[str, object] | None:
+    """The rope scaling llama.cpp applies, read back from what it logged (not what was asked)."""
+    text = _logged_value("freq_scale")
+    try:
+        scale = float(text) if text is not None else 1.0
+    except ValueError:
+        scale = 1.0
+    if scale >= 1.0 or scale <= 0.0:
+        return None
+    original = settings.yarn_orig_ctx or n_ctx_train
+    return {
+        "type": "yarn" if settings.yarn_factor else "file",
+        "factor": round(1.0 / scale, 4),
+        "original_context": original,
+    }
 
 
 def _explain_load_failure(log: list[str]) -> str:

@@ -26,6 +26,10 @@ from app.engine.protocol import (
     UnloadRequest,
 )
 
+# The shared control flag the app sets while a reply runs (0: carry on).
+CANCEL = 1
+ANSWER_NOW = 2  # end the reasoning cleanly now and answer
+
 # Deltas are sent at most this often (the window repaints every 40 ms anyway); everything
 # else goes out at once. Each send wakes the app, which on a small CPU steals time from
 # llama.cpp's threads: measured with benchmarks/bench_engine.py, 10 ms cost SmolLM2 ~3%.
@@ -94,7 +98,14 @@ def main(conn: Connection, cancel_flag: Any, log_path: str | None = None) -> Non
     emit = Emitter(conn)
 
     def cancelled() -> bool:
-        return bool(cancel_flag.value)
+        return bool(cancel_flag.value == CANCEL)
+
+    def answer_now() -> bool:
+        """True once after the app asked for the answer now (the flag is consumed)."""
+        if cancel_flag.value == ANSWER_NOW:
+            cancel_flag.value = 0
+            return True
+        return False
 
     while True:
         try:
@@ -118,14 +129,21 @@ def main(conn: Connection, cancel_flag: Any, log_path: str | None = None) -> Non
             t0 = time.perf_counter()
             try:
                 checked = preflight(
-                    request.path, request.n_ctx, request.n_gpu_layers, allow_oversize=request.allow_oversize
+                    request.path,
+                    request.n_ctx,
+                    request.n_gpu_layers,
+                    kv_cache=request.kv_cache,
+                    allow_oversize=request.allow_oversize,
                 )
                 settings = LoadSettings(
-                    n_ctx=request.n_ctx,
+                    n_ctx=checked.n_ctx,
                     n_gpu_layers=checked.gpu_layers,
                     n_threads=request.n_threads,
                     flash_attn=request.flash_attn,
                     use_mmap=request.use_mmap,
+                    kv_cache=checked.kv_cache,
+                    yarn_factor=checked.yarn_factor,
+                    yarn_orig_ctx=checked.native_context,
                 )
                 session = LlamaSession(checked.path, settings, progress)
             except (LoadError, PreflightError) as exc:
@@ -134,14 +152,20 @@ def main(conn: Connection, cancel_flag: Any, log_path: str | None = None) -> Non
             template = session.meta("tokenizer.chat_template")
             support = thinking_support(template)
             generator = ReplyGenerator(session, template, support)
-            info = {**session.describe(), "fit": checked.fit_message}
+            info = {
+                **session.describe(),
+                "fit": checked.fit_message,
+                "native_context": checked.native_context,
+                "max_context": checked.max_context,
+                "largest_fitting_context": checked.largest_fitting_context,
+            }
             emit(ModelLoaded(request.path, info, support.value, time.perf_counter() - t0))
         elif isinstance(request, GenerateRequest):
             if generator is None:
                 emit(EngineError("generate", "No model is loaded.", request.request_id))
                 continue
             try:
-                generator.run(request, emit, cancelled)
+                generator.run(request, emit, cancelled, answer_now)
             except Exception as exc:  # report, keep the engine alive for the next request
                 emit(EngineError("generate", f"Generation failed: {exc}", request.request_id))
             emit.flush()
