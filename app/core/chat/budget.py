@@ -2,50 +2,43 @@
 
 Qwen's method: stop the reasoning, append a fixed wrap-up sentence that closes the
 think block, and let the model answer in the same context. The cut itself is
-chosen here: never inside a UTF-8 character, preferably at a sentence or line
-end, else at a word end, looking back a few tokens if that buys a cleaner cut.
+chosen here, for every cut (budget, context, Answer now): never inside a UTF-8
+character; preferably right after punctuation that ends a sentence or, in
+Chinese and Japanese text, a clause (。！？；：，、 count as much as ". "); else at a
+word end; looking back a few tokens if that buys a cleaner cut. Only the bytes
+near each candidate cut are looked at, so a long reasoning costs no more than a
+short one.
 """
 
 from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
 
 WRAP_UP = (
     "\n\nConsidering the limited time by the user, I have to give the solution based on "
     "the thinking directly now.\n</think>\n\n"
 )
 
-_SENTENCE_END = (".", "!", "?", "…", "。", "！", "？", ":")
-_CLOSERS = "\"')]}*_`"
+# Spaced scripts: these end a sentence when a space (or the end of what we know) follows.
+_ASCII_SENTENCE_END = ".!?…:"
+# Full-width punctuation needs no space after it: Chinese and Japanese text has none.
+_WIDE_SENTENCE_END = "。！？｡．‼⁇⁈⁉"
+_WIDE_CLAUSE_END = "，、；：､﹐﹑﹔﹕"
+_WIDE_PUNCTUATION = _WIDE_SENTENCE_END + _WIDE_CLAUSE_END
+_WIDE_CLOSERS = "”’」』）》】〕〉"
+_CLOSERS = "\"')]}*_`" + _WIDE_CLOSERS
+_WORD_JOINERS = "'’-"
+# Bytes of text looked at before a candidate cut: the last few characters decide.
+_TAIL_BYTES = 32
 
 
-def _complete_utf8(data: bytes) -> bool:
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
+class _Boundary(enum.IntEnum):
+    """How good a cut is; the best one in the look-back window wins, the nearest among equals."""
 
-
-def _starts_with_space(piece: bytes | None) -> bool:
-    return piece is not None and piece[:1].isspace()
-
-
-def _ends_sentence(text: str, next_piece: bytes | None) -> bool:
-    if text.endswith("\n"):
-        return True
-    core = text.rstrip().rstrip(_CLOSERS)
-    if not core.endswith(_SENTENCE_END):
-        return False
-    # "3." in "3.14" is no sentence end: a space (or the end of what we know) must follow.
-    return text[-1:].isspace() or next_piece is None or _starts_with_space(next_piece)
-
-
-def _ends_word(text: str, next_piece: bytes | None) -> bool:
-    if not text or text[-1].isspace():
-        return True
-    if next_piece is None:
-        return not text[-1].isalnum()
-    head = next_piece.decode("utf-8", errors="ignore")[:1]
-    return head.isspace() or (head != "" and not head.isalnum() and head not in "'’-")
+    CHARACTER = 0  # between two characters
+    WORD = 1  # after a word, or after punctuation whatever follows
+    PUNCTUATION = 2  # after a sentence end, a line end, or a full-width clause end
 
 
 def lookback_window(limit: int) -> int:
@@ -53,7 +46,66 @@ def lookback_window(limit: int) -> int:
     return min(48, max(4, limit // 4))
 
 
-def choose_cut(pieces: list[bytes], limit: int) -> int:
+def _tail(pieces: Sequence[bytes], keep: int) -> bytes:
+    """The last bytes of the first ``keep`` pieces (at least ``_TAIL_BYTES`` when there are)."""
+    parts: list[bytes] = []
+    size = 0
+    i = keep
+    while i > 0 and size < _TAIL_BYTES:
+        i -= 1
+        parts.append(pieces[i])
+        size += len(pieces[i])
+    return b"".join(reversed(parts))
+
+
+def _ends_at_char(data: bytes) -> bool:
+    """Whether ``data`` (the end of a prefix) ends between two UTF-8 characters."""
+    for back in range(1, min(4, len(data)) + 1):
+        byte = data[-back]
+        if byte < 0x80:
+            return True  # ASCII, or continuation bytes without a lead: nothing left to complete
+        if byte >= 0xC0:
+            return back >= (2 if byte < 0xE0 else 3 if byte < 0xF0 else 4)
+    return True
+
+
+def _head(piece: bytes | None) -> str | None:
+    """The first character of the next piece: None when there is none yet, "" when it is
+    no whole character (the start of one split over tokens) or no text at all."""
+    if piece is None:
+        return None
+    return piece.decode("utf-8", errors="ignore")[:1]
+
+
+def _is_wide_letter(ch: str) -> bool:
+    return ch.isalnum() and not ch.isascii()
+
+
+def _boundary(text: str, head: str | None) -> _Boundary:
+    """What a cut after ``text`` (the end of the kept reasoning) is, given what follows."""
+    if text.endswith("\n"):
+        return _Boundary.PUNCTUATION
+    core = text.rstrip().rstrip(_CLOSERS)
+    last = core[-1:]
+    if last and last in _WIDE_PUNCTUATION:
+        return _Boundary.PUNCTUATION
+    spaced = text[-1:].isspace() or head is None or head.isspace()
+    if last and last in _ASCII_SENTENCE_END and (spaced or _is_wide_letter(head or "")):
+        # "3." in "3.14" is no sentence end; "好的." before Chinese text is.
+        return _Boundary.PUNCTUATION
+    end = text[-1:]
+    if not end or end.isspace() or end in _WIDE_CLOSERS:
+        return _Boundary.WORD
+    if head is None:
+        return _Boundary.WORD if not end.isalnum() else _Boundary.CHARACTER
+    if head and (head.isspace() or (not head.isalnum() and head not in _WORD_JOINERS)):
+        return _Boundary.WORD
+    if not end.isalnum() and end not in _WORD_JOINERS and _is_wide_letter(head):
+        return _Boundary.WORD  # "Python," before Chinese text
+    return _Boundary.CHARACTER
+
+
+def choose_cut(pieces: Sequence[bytes], limit: int) -> int:
     """Number of leading reasoning tokens to keep, at most ``limit``.
 
     ``pieces`` are the bytes of the reasoning tokens generated so far (at least
@@ -62,30 +114,25 @@ def choose_cut(pieces: list[bytes], limit: int) -> int:
     limit = min(limit, len(pieces))
     if limit <= 0:
         return 0
-    prefix = [b""]
-    for piece in pieces[:limit]:
-        prefix.append(prefix[-1] + piece)
     lowest = max(0, limit - lookback_window(limit))
-    word_cut = -1
-    utf8_cut = -1
+    best, best_rank = -1, -1
     for keep in range(limit, lowest - 1, -1):
-        data = prefix[keep]
-        if not _complete_utf8(data):
+        data = _tail(pieces, keep)
+        if not _ends_at_char(data):
             continue
-        text = data.decode("utf-8")
-        next_piece = pieces[keep] if keep < len(pieces) else None
-        if keep > 0 and _ends_sentence(text, next_piece):
-            return keep
-        if word_cut < 0 and _ends_word(text, next_piece):
-            word_cut = keep
-        if utf8_cut < 0:
-            utf8_cut = keep
-    if word_cut >= 0:
-        return word_cut
-    if utf8_cut >= 0:
-        return utf8_cut
+        if keep == 0:
+            rank = _Boundary.CHARACTER
+        else:
+            text = data.decode("utf-8", errors="ignore")
+            rank = _boundary(text, _head(pieces[keep]) if keep < len(pieces) else None)
+        if rank > best_rank:
+            best, best_rank = keep, rank
+            if rank is _Boundary.PUNCTUATION:
+                break
+    if best >= 0:
+        return best
     # Pathological: no complete character in the window; give back until there is one.
     for keep in range(lowest - 1, -1, -1):
-        if _complete_utf8(prefix[keep]):
+        if _ends_at_char(_tail(pieces, keep)):
             return keep
     return 0
