@@ -7,13 +7,16 @@ import json
 from typing import Any, TextIO
 
 from app.cli.common import CliError, add_load_options, non_negative, resolve_model
+from app.cli.remote import add_server_options, remote_engine
 
 __all__ = ["add_parser", "cmd_ask"]
 
 
 def add_parser(sub: Any) -> None:
     ask = sub.add_parser("ask", help="answer one prompt in the terminal")
-    ask.add_argument("model", help="a .gguf file (or a downloaded model's name)")
+    ask.add_argument(
+        "model", help="a .gguf file (or a downloaded model's name); with --server, its id there or 'default'"
+    )
     ask.add_argument("prompt")
     mode = ask.add_mutually_exclusive_group()
     mode.add_argument(
@@ -31,17 +34,22 @@ def add_parser(sub: Any) -> None:
     ask.add_argument("--system", default=None, help="system prompt")
     ask.add_argument("--json", action="store_true", help="print one JSON object instead of streaming")
     add_load_options(ask)
+    add_server_options(ask)
     ask.set_defaults(func=cmd_ask)
 
 
 def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
     from app.core.chat.messages import PromptMessage
     from app.core.chat.sampling import ModeSampling
-    from app.engine.base import EngineFailure
+    from app.engine.base import Engine, EngineFailure
     from app.engine.local.engine import LocalEngine
     from app.engine.protocol import GenerateRequest, LoadRequest, TextDelta, ThinkingCut
 
-    path = resolve_model(args.model)
+    client: Engine
+    if args.server:
+        path, client = args.model, remote_engine(args.server, args.api_key)
+    else:
+        path, client = str(resolve_model(args.model)), LocalEngine()
     messages = []
     if args.system:
         messages.append(PromptMessage("system", args.system))
@@ -53,12 +61,13 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
         min_p=args.min_p,
         presence_penalty=args.presence_penalty,
     )
-    client = LocalEngine()
     stream = _TerminalStream(out) if not args.json else None
     try:
-        client.load_sync(
+        loaded = client.load_sync(
             LoadRequest(str(path), n_ctx=args.ctx, n_gpu_layers=args.gpu_layers, n_threads=args.threads)
         )
+        if args.server:  # the model's id on the server ("default" resolved)
+            path = str(loaded.info["model"])
         request = GenerateRequest(
             tuple(messages),
             thinking=args.think,

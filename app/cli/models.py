@@ -30,6 +30,7 @@ from app.cli.common import (
     positive,
     table,
 )
+from app.cli.remote import add_server_options, cmd_list_server
 from app.core.units import human_params, human_size
 
 if TYPE_CHECKING:
@@ -50,8 +51,9 @@ def add_parser(sub: Any) -> Any:
     models.set_defaults(func=one_line_errors(cmd_list), json=False)
     cmds = models.add_subparsers(dest="models_command", metavar="COMMAND")
 
-    p = cmds.add_parser("list", help="the downloaded models")
+    p = cmds.add_parser("list", help="the downloaded models (with --server: the models a server serves)")
     p.add_argument("--json", action="store_true")
+    add_server_options(p)
     p.set_defaults(func=one_line_errors(cmd_list))
 
     p = cmds.add_parser("search", help="search the Hugging Face Hub for GGUF repositories")
@@ -130,6 +132,8 @@ def _model_json(m: LocalModel) -> dict[str, Any]:
 
 
 def cmd_list(args: argparse.Namespace, out: TextIO) -> int:
+    if getattr(args, "server", None):
+        return cmd_list_server(args, out)
     lib = library()
     models, partial = lib.models(), _partials(lib)
     if args.json:
