@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from app.testkit.scripted_model import ScriptedModel
-from app.ui.main_window import MainWindow
 from app.ui.common.qt import Qt
+from app.ui.main_window import MainWindow
 from tests.ui.driver import WAIT_MS, load, replies, send, user_messages
 
 
@@ -120,7 +121,7 @@ def test_a_small_budget_is_reached_and_continue_thinking_extends_it(
 
 
 def test_stop_ends_a_reply_that_would_never_end(
-    qtbot: Any, window: MainWindow, runaway_model: ScriptedModel
+    qtbot: Any, window: MainWindow, make_window: Callable[[], MainWindow], runaway_model: ScriptedModel
 ) -> None:
     load(qtbot, window, runaway_model)
     window.composer.budget.set_value(None)
@@ -134,7 +135,21 @@ def test_stop_ends_a_reply_that_would_never_end(
     assert reply.message is not None and reply.message.finish_reason == "cancelled"
     assert reply.stats.text().startswith("Stopped")
     assert button.accessibleName() == "Send"
-    assert reply.thinking.body.isHidden() or reply.thinking.text  # reasoning kept
+    # The reasoning so far is kept: in the message, in its panel and on disk.
+    message = reply.message
+    opening = runaway_model.script.thinking_text.strip()[:30]
+    assert len(message.thinking) > 50 and message.thinking.startswith(opening)
+    assert not reply.thinking.isHidden() and reply.thinking.text == message.thinking
+    qtbot.mouseClick(reply.thinking.header, Qt.MouseButton.LeftButton)
+    assert words(reply.thinking.body.toPlainText()) == words(message.thinking)
+    chat = window.controller.chat
+    assert chat is not None
+    window.shutdown()
+    reopened = make_window()
+    reopened.select_chat(chat.id)
+    (saved,) = replies(reopened)
+    assert saved.message is not None and saved.message.finish_reason == "cancelled"
+    assert saved.message.thinking == message.thinking
 
 
 def test_escape_stops_too(qtbot: Any, window: MainWindow, runaway_model: ScriptedModel) -> None:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import signal
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from app.testkit.scripted_model import ScriptedModel
-from app.ui.main_window import MainWindow
 from app.ui.common.model_state import ModelState
 from app.ui.common.qt import Qt
+from app.ui.main_window import MainWindow
 from tests.ui.driver import WAIT_MS, load, replies, send
 
 
@@ -50,7 +51,7 @@ def test_a_killed_engine_shows_a_banner_and_reload_keeps_the_chat(
 
 
 def test_a_crash_mid_reply_keeps_what_was_written(
-    qtbot: Any, window: MainWindow, runaway_model: ScriptedModel
+    qtbot: Any, window: MainWindow, make_window: Callable[[], MainWindow], runaway_model: ScriptedModel
 ) -> None:
     load(qtbot, window, runaway_model)
     window.composer.budget.set_value(None)
@@ -69,6 +70,14 @@ def test_a_crash_mid_reply_keeps_what_was_written(
     qtbot.waitUntil(lambda: window.models.ready, timeout=WAIT_MS)
     chat = window.controller.chat
     assert chat is not None and len(chat.entries) == 2
+    # On disk too, as an interrupted reply (not one the app was writing when it closed).
+    window.shutdown()
+    reopened = make_window()
+    reopened.select_chat(chat.id)
+    (saved,) = replies(reopened)
+    assert saved.message is not None and saved.message.finish_reason == "interrupted"
+    assert saved.message.thinking == message.thinking
+    assert saved.stats.text().startswith("Interrupted")
 
 
 def test_a_file_that_is_not_a_model_fails_to_load_with_a_reason(
