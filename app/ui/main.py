@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from app.core.logs import setup_logging
+from app.engine.remote.servers import parse_ref
 from app.ui.common.prefs import Preferences
 from app.ui.common.qt import QApplication, QIcon
 from app.ui.common.single_instance import SingleInstance
@@ -50,7 +51,9 @@ def run_app(args: list[str]) -> int:
     settle_startup(startup)
     model = next((a for a in args if not a.startswith("-")), None) or prefs.last_model
     if model:
-        if Path(model).is_file():
+        if parse_ref(model) is not None:  # a model on a server the user added
+            window.load_model(model)
+        elif Path(model).is_file():
             window.load_model(str(Path(model).resolve()))
         else:
             window.bus.error(

@@ -200,6 +200,8 @@ class MainWindow(QMainWindow):
         self.picker.open_requested.connect(self.open_model_dialog)
         self.picker.load_requested.connect(self.load_model)
         self.picker.reload_requested.connect(self.models.reload)
+        self.picker.servers_requested.connect(lambda: self.open_settings(engines=True))
+        self.models_feature.welcome.connect_requested.connect(lambda: self.open_settings(engines=True))
         self.composer.send.connect(self._send)
         self.composer.stop.connect(self.controller.stop)
         self.composer.think_changed.connect(self._options_changed)
@@ -338,8 +340,20 @@ class MainWindow(QMainWindow):
             WELCOME if m.state in (ModelState.READY, ModelState.LOADING) else NO_MODEL
         )
 
-    def open_settings(self) -> None:
-        dialog = SettingsDialog(self.prefs, self.models.path, self, gpu_note=self.models_feature.gpu_note())
+    def settings_dialog(self, *, engines: bool = False) -> SettingsDialog:
+        dialog = SettingsDialog(
+            self.prefs,
+            self.models.path,
+            self,
+            gpu_note=self.models_feature.gpu_note(),
+            servers=self.bridge.servers,
+        )
+        if engines:  # "Connect to a server…"
+            dialog.tabs.setCurrentWidget(dialog.engines)
+        return dialog
+
+    def open_settings(self, engines: bool = False) -> None:
+        dialog = self.settings_dialog(engines=engines)
         if dialog.exec():
             dialog.apply()
             problem = self.prefs.save()

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from functools import partial
 
+from app.engine.remote.servers import remote_ref
 from app.ui.common.icons import set_icon
 from app.ui.common.model_state import ModelManager, ModelState, model_name
 from app.ui.common.prefs import Preferences
 from app.ui.common.qt import QHBoxLayout, QMenu, QProgressBar, Qt, QToolButton, QWidget, Signal
+from app.ui.common.remote_notes import UNENCRYPTED, budget_note, is_remote, where
 
 STATE_TEXT = {
     ModelState.NONE: "No model — open one",
@@ -20,8 +22,9 @@ STATE_TEXT = {
 
 class ModelPicker(QWidget):
     open_requested = Signal()
-    load_requested = Signal(str)
+    load_requested = Signal(str)  # a .gguf path, or remote:<server>/<model>
     reload_requested = Signal()
+    servers_requested = Signal()  # "Connect to a server…": Settings ▸ Engines
 
     def __init__(self, models: ModelManager, prefs: Preferences, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -55,12 +58,18 @@ class ModelPicker(QWidget):
     def refresh(self) -> None:
         m = self.models
         text = STATE_TEXT[m.state].format(name=m.name or "model")
+        info = m.loaded.info if m.loaded is not None else {}
+        if is_remote(info):  # marked by where it runs
+            text += f" · {info.get('server_name')}" + (" ⚠ unencrypted" if info.get("unencrypted") else "")
         self.button.setText(text)
         self.button.setProperty("state", m.state.value)
         self.button.style().unpolish(self.button)
         self.button.style().polish(self.button)
         tip = m.path or "No model loaded"
-        if m.state is ModelState.READY and m.loaded is not None:
+        if m.state is ModelState.READY and m.loaded is not None and is_remote(info):
+            notes = [budget_note(info), UNENCRYPTED if info.get("unencrypted") else ""]
+            tip = f"{m.name}\nRuns on {where(info)}" + "".join(f"\n{n}" for n in notes if n)
+        elif m.state is ModelState.READY and m.loaded is not None:
             support = {"hybrid": "can think or not", "always": "always thinks", "never": "never thinks"}
             info = m.loaded.info
             tip += f"\nLoaded in {m.loaded.load_s:.1f} s · {support.get(m.thinking_support, '')}"
@@ -83,9 +92,18 @@ class ModelPicker(QWidget):
         self.menu.addAction("Open model…", self.open_requested.emit)
         recent = [p for p in self.prefs.recent_models() if p != self.models.path]
         if recent:
-            self.menu.addSection("Recent")
+            self.menu.addSection("On this computer")
             for path in recent:
                 self.menu.addAction(model_name(path), partial(self.load_requested.emit, path))
+        for server in self.models.bridge.servers.load():
+            plain = " (unencrypted)" if server.address.unencrypted else ""
+            self.menu.addSection(f"On {server.name}{plain}")
+            for model in server.models:
+                ref = remote_ref(server.id, model)
+                if ref != self.models.path:
+                    self.menu.addAction(f"⇄ {model}", partial(self.load_requested.emit, ref))
+        self.menu.addSeparator()
+        self.menu.addAction("Connect to a server…", self.servers_requested.emit)
         if self.models.path:
             self.menu.addSeparator()
             self.menu.addAction("Reload model", self.reload_requested.emit)

@@ -1,34 +1,65 @@
-"""The engine's events, moved from its reader thread onto the GUI thread as a Qt signal."""
+"""The engine's events, moved from its reader thread onto the GUI thread as a Qt signal; and
+which engine that is: the local llama.cpp process, or a server the user added."""
 
 from __future__ import annotations
 
+from app.engine.base import Engine
 from app.engine.local.engine import LocalEngine
 from app.engine.protocol import Event
+from app.engine.remote.engine import RemoteEngine
+from app.engine.remote.servers import ServerList, parse_ref
 from app.ui.common.qt import QObject, Signal
 
 
 class EngineBridge(QObject):
-    """Owns the :class:`LocalEngine`; ``received`` is emitted (queued) on the GUI thread.
+    """Owns the current :class:`Engine`; ``received`` is emitted (queued) on the GUI thread.
 
-    The client calls back on its reader thread; emitting a signal from there lets Qt queue
-    the event to the thread this object lives in. Receivers should connect with
-    ``Qt.QueuedConnection`` so that events the client raises synchronously (a file that is
-    not a model, "not running") also arrive after the call that caused them returns.
+    The engine calls back on its own thread; emitting a signal from there lets Qt queue the
+    event to the thread this object lives in. Receivers should connect with
+    ``Qt.QueuedConnection`` so that events an engine raises synchronously (a file that is not
+    a model, "not running") also arrive after the call that caused them returns.
+
+    Opening a model picks its engine (:meth:`engine_for`): a ``.gguf`` runs in the local
+    process, ``remote:<server>/<model>`` on that server; switching closes the engine before.
+    The window always calls ``bridge.engine``, whichever it is.
     """
 
     received = Signal(object)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, servers: ServerList | None = None) -> None:
         super().__init__(parent)
-        self.engine = LocalEngine(on_event=self._from_engine)
+        self.servers = servers or ServerList()
+        self.engine: Engine = LocalEngine(on_event=self._from_engine)
         self._closed = False
 
     def _from_engine(self, event: Event) -> None:
         if not self._closed:
             self.received.emit(event)
 
+    def engine_for(self, path: str) -> Engine:
+        """The engine that runs ``path``, made current; LookupError for a server no longer added."""
+        ref = parse_ref(path)
+        current = self.engine
+        if ref is None:
+            if not isinstance(current, LocalEngine):
+                self._swap(LocalEngine(on_event=self._from_engine))
+            return self.engine
+        sid = ref[0]
+        if isinstance(current, RemoteEngine) and current.server_id == sid:
+            return current
+        server = self.servers.get(sid)
+        if server is None:
+            raise LookupError("This model's server is no longer in Settings ▸ Engines. Add it again.")
+        self._swap(RemoteEngine(server.url, self.servers.keys.get(sid), on_event=self._from_engine))
+        return self.engine
+
+    def _swap(self, engine: Engine) -> None:
+        old, self.engine = self.engine, engine
+        old.cancel()
+        old.close()
+
     def close(self) -> None:
-        """Stop the engine process and its reader thread (blocks briefly; call at exit)."""
+        """Stop the engine (its process or connections, and its thread; blocks briefly; call at exit)."""
         self._closed = True
         self.engine.cancel()
         self.engine.close()

@@ -11,6 +11,7 @@ from app.ui.common.bridge import EngineBridge
 from app.ui.common.bus import MessageBus
 from app.ui.common.prefs import Preferences
 from app.ui.common.qt import QObject, Signal
+from app.ui.common.remote_notes import budget_note
 
 
 class ModelState(Enum):
@@ -66,7 +67,11 @@ class ModelManager(QObject):
         self.error = ""
         self.bus.clear("model")
         self.changed.emit()
-        client = self.bridge.engine
+        try:
+            client = self.bridge.engine_for(self.path)  # a server's model swaps in its engine
+        except LookupError as exc:
+            self.on_event(EngineError("load", str(exc)))
+            return
         if not client.alive:
             client.close()  # reap a dead process and its reader before starting anew
         client.load(self.prefs.load_request(self.path))
@@ -91,6 +96,8 @@ class ModelManager(QObject):
             problem = self.prefs.save()
             if problem:
                 self.bus.warning(problem, key="settings")
+            elif budget_note(event.info):  # a server that cannot keep the exact budget says so
+                self.bus.info(budget_note(event.info), key="model")
             self.changed.emit()
         elif isinstance(event, Unloaded):
             self.state = ModelState.NONE

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from app.core.chat.chats import Chat, ChatRepository, Entry
 from app.core.store.settings import move_data_folder
+from app.engine.remote.servers import parse_ref
 from app.ui.common.bus import MessageBus
 from app.ui.common.model_state import model_name
 from app.ui.common.prefs import Preferences
@@ -141,7 +142,7 @@ class ChatHistory(QObject):
         if chat is None or chat.id != chat_id or not chat.model or chat.model == window.loaded_model():
             return
         path = chat.model
-        if Path(path).is_file():
+        if Path(path).is_file() or parse_ref(path) is not None:  # a local file, or a server's model
             window.bus.info(
                 f"This chat was written with {model_name(path)}.",
                 "Load it",

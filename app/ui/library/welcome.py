@@ -16,6 +16,7 @@ MAX_WIDTH = 640
 class WelcomePanel(QScrollArea):
     choose_requested = Signal()  # "Choose another…": the Models window
     open_file_requested = Signal()  # "Open a .gguf file…"
+    connect_requested = Signal()  # "Connect to a server…": Settings ▸ Engines
 
     def __init__(self, service: ModelsService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -63,6 +64,10 @@ class WelcomePanel(QScrollArea):
         actions.addWidget(self.download_button)
         actions.addWidget(self.choose_button)
         actions.addWidget(self.open_button)
+        self.connect_button = button(
+            "Connect to a server…", "Connect to a server", self.connect_requested.emit
+        )
+        actions.addWidget(self.connect_button)
         actions.addStretch(1)
 
         self.bar = progress_bar()

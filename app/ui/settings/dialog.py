@@ -6,7 +6,7 @@ import os
 
 from app.core.chat.sampling import Sampling, defaults_for
 from app.core.store.settings import ModelLoad
-from app.ui.settings.data_folder import DataFolderBox
+from app.engine.remote.servers import ServerList
 from app.ui.common.prefs import Preferences
 from app.ui.common.qt import (
     QCheckBox,
@@ -24,6 +24,8 @@ from app.ui.common.qt import (
     QVBoxLayout,
     QWidget,
 )
+from app.ui.settings.data_folder import DataFolderBox
+from app.ui.settings.engines_page import EnginesPage
 
 
 class SamplingBox(QGroupBox):
@@ -82,7 +84,13 @@ class SettingsDialog(QDialog):
     """Edits the preferences in place when accepted; the caller saves them."""
 
     def __init__(
-        self, prefs: Preferences, model_path: str | None, parent: QWidget | None = None, *, gpu_note: str = ""
+        self,
+        prefs: Preferences,
+        model_path: str | None,
+        parent: QWidget | None = None,
+        *,
+        gpu_note: str = "",
+        servers: ServerList | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
@@ -95,6 +103,10 @@ class SettingsDialog(QDialog):
         tabs.addTab(self._sampling_tab(), "Sampling")
         self.data_folder = DataFolderBox(prefs.settings.data_path())
         tabs.addTab(self.data_folder, "Chats")
+        self.engines = EnginesPage(servers or ServerList())  # saved as they are added
+        tabs.addTab(self.engines, "Engines")
+        self.finished.connect(lambda _result: self.engines.shutdown())
+        self.tabs = tabs
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
