@@ -108,7 +108,7 @@ class ReplyGenerator:
         elif continuing_answer:
             prior_answer = req.resume_answer or ""
             prefix = s.tokenize(prior_answer, parse_special=False)
-            parser = ThinkingParser.answering()
+            parser = ThinkingParser.verbatim()  # mid-answer: keep the whitespace at the seam
         elif req.raw_prompt is not None:
             parser = ThinkingParser.verbatim()
         else:
@@ -270,7 +270,7 @@ class ReplyGenerator:
         keep = choose_cut(turn.think_pieces, allowed)
         turn.generated = turn.generated[: turn.think_start + keep]
         del turn.think_pieces[keep:]
-        pass
+        s.truncate(turn.base + len(turn.generated))
         # What the reasoning says up to the cut, parsed again from the kept tokens.
         if turn.prefix:
             replay = ThinkingParser.resuming()

@@ -16,8 +16,12 @@ from dataclasses import dataclass
 
 import llama_cpp as L
 
+from app.engine.local.offload import offload_report
+from app.engine.local.rpc_devices import OffloadDevices, connect_workers
+
 _backend_ready = False
-_log_lines: collections.deque[str] = collections.deque(maxlen=200)
+# Room for a whole load's lines (one per layer, for the offload report) and a reply's.
+_log_lines: collections.deque[str] = collections.deque(maxlen=2000)
 _log_partial: list[str] = []
 
 
@@ -63,6 +67,7 @@ class LoadSettings:
     kv_cache: str = "f16"  # "f16", "q8_0" or "q4_0" (a quantised V cache needs flash attention)
     yarn_factor: float | None = None  # YaRN rope scaling past the native context
     yarn_orig_ctx: int = 0  # the native context YaRN stretches
+    rpc_servers: tuple[str, ...] = ()  # RPC workers ("host:port") the layers are spread over too
 
 
 _KV_TYPES = {"f16": L.GGML_TYPE_F16, "q8_0": L.GGML_TYPE_Q8_0, "q4_0": L.GGML_TYPE_Q4_0}
@@ -132,6 +137,13 @@ class LlamaSession:
         mparams = L.llama_model_default_params()
         mparams.n_gpu_layers = settings.n_gpu_layers if settings.n_gpu_layers >= 0 else 10_000
         mparams.load_mode = L.LLAMA_LOAD_MODE_MMAP if settings.use_mmap else L.LLAMA_LOAD_MODE_NONE
+        self.offload_devices: OffloadDevices | None = None
+        if settings.rpc_servers:
+            try:
+                self.offload_devices = connect_workers(_ggml(), settings.rpc_servers)
+            except OSError as exc:  # RpcError included: a worker that cannot be used, named
+                raise LoadError(str(exc)) from None
+            mparams.devices = self.offload_devices.pointer
         self._progress_cb = None
         if progress is not None:
 
@@ -188,9 +200,12 @@ class LlamaSession:
                 f"{cparams.n_ctx} tokens (not enough memory?): " + "; ".join(log)
             )
         self.kv_cache = settings.kv_cache
+        self.flash_attn = _logged_value("flash_attn") or "unknown"  # as llama.cpp decided it
         arch = self.meta("general.architecture") or ""
         own = self.meta(f"{arch}.rope.scaling.type") if arch else None
         self.rope_scaling = _rope_scaling_read_back(settings, n_ctx_train, own)
+        devices = self.offload_devices.devices if self.offload_devices else ()
+        self.offload = offload_report(_log_lines, devices)  # read before later lines push it out
         self.memory = L.llama_get_memory(self.ctx)
         self.n_ctx = int(L.llama_n_ctx(self.ctx))
         self.n_batch = int(cparams.n_batch)
@@ -233,7 +248,9 @@ class LlamaSession:
             "backends": backend_names(),
             "n_gpu_layers": self.settings.n_gpu_layers,
             "kv_cache_type": self.kv_cache,
+            "flash_attn": self.flash_attn,
             "rope_scaling": self.rope_scaling,
+            "offload": self.offload,
         }
 
     # -- tokens -----------------------------------------------------------
