@@ -87,7 +87,9 @@ def target_for(client: HttpClient, info: ServerInfo, model: str, *, prefer_raw: 
         support = _support_by_name(model)
     qwen3 = "qwen3" in model.lower()
     soft = kind in (Kind.LMSTUDIO, Kind.OPENAI) and qwen3 and support is ThinkingSupport.HYBRID
-    return Target(client, kind, model, template is not None, template, support, info.eos_token, soft)
+    return Target(
+        client, kind, model, template is not None, template, support, info.eos_token, soft, info.n_ctx
+    )
 
 
 def list_server(url: str, api_key: str | None = None, *, timeout: float = CONNECT_TIMEOUT_S) -> ServerInfo:

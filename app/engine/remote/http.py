@@ -201,11 +201,15 @@ class HttpClient:
             headers["Content-Type"] = "application/json"
         if self._api_key:
             headers["Authorization"] = f"Bearer {self._api_key}"
+        waited = self.timeout
         try:
+            conn.connect()
+            if stream and conn.sock is not None:
+                waited = READ_TIMEOUT_S
+                # A reply may wait its turn behind others, or for a long prompt to be read.
+                conn.sock.settimeout(READ_TIMEOUT_S)
             conn.request(method, a.path + path, body=payload, headers=headers)
             raw = conn.getresponse()
-            if conn.sock is not None:
-                conn.sock.settimeout(READ_TIMEOUT_S if stream else max(self.timeout, 60.0))
         except ssl.SSLCertVerificationError as exc:
             conn.close()
             reason = exc.verify_message or exc.reason or "unknown reason"
@@ -234,7 +238,7 @@ class HttpClient:
             conn.close()
             raise RemoteError(
                 "timeout",
-                f"The server at {where} did not answer within {self.timeout:.0f} s. "
+                f"The server at {where} did not answer within {waited:.0f} s. "
                 "Check the address and the network, or try again when the server is less busy.",
             ) from None
         except (OSError, http.client.HTTPException) as exc:

@@ -13,9 +13,10 @@ Runs on the engine's worker thread; ``emit`` delivers events as the engine's ``_
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 
 from app.core.chat.budget import WRAP_UP, choose_cut
@@ -57,6 +58,10 @@ from app.engine.remote.shapes import (
 )
 
 Emit = Callable[[Event], None]
+# Context kept for the answer while the model reasons: the larger of this and 15% of the
+# context, never more than half of what the prompt leaves (as in the local engine).
+ANSWER_RESERVE = 1024
+
 # A server that went away is the window's "crash": the reply is kept as interrupted, and
 # "Reload model" connects again.
 _ERROR_KINDS = {
@@ -79,6 +84,7 @@ class Target:
     support: ThinkingSupport
     eos_token: str = ""
     soft_switch: bool = False  # a chat server with no thinking switch: Qwen's /think, /no_think
+    n_ctx: int | None = None  # context per request, where the server says (llama-server)
     # Token ids of typed texts (llama-server), kept across replies: a chat's past messages are
     # tokenised once, not at every reply.
     typed_ids: dict[str, list[int]] = field(default_factory=dict, compare=False, hash=False)
@@ -128,8 +134,8 @@ class Line:
         response = client.stream(endpoint.path, endpoint.body)
         with self._lock:
             self._response = response
-            cancelled = self.cancelled
-        if cancelled:
+            stopped = self.stopped
+        if stopped:
             response.close()
             return None
         return response
@@ -179,11 +185,14 @@ class _Turn:
     parser: ThinkingParser
     t0: float
     pieces: list[_Piece] = field(default_factory=list)
+    prompt_tokens: int | None = None  # the first request's prompt, once the server said
+    generated: int = 0  # tokens after that prompt, to know the room left in the context
     think_from: int = -1  # index in ``pieces`` of the first reasoning piece
     n_think: int = 0
     n_answer: int = 0
     cut_thinking: str | None = None
     cut_reason: str | None = None
+    prior_answer: str = ""  # an answer being continued
     t_first: float = 0.0
     t_think_end: float = 0.0
 
@@ -224,7 +233,7 @@ class RemoteReply:
         self.emit(EngineError(_ERROR_KINDS.get(exc.kind, "generate"), exc.message, self._rid))
 
     # -- reading -------------------------------------------------------------------------
-    def _stream(self, endpoint: Endpoint) -> Iterator[Chunk]:
+    def _stream(self, endpoint: Endpoint) -> Generator[Chunk, None, None]:
         """The request's chunks; a stream that ends without its final chunk (unless cancelled)
         is a server that went away mid-reply."""
         phase = PhaseStats(t_sent=time.perf_counter())
@@ -267,16 +276,29 @@ class RemoteReply:
         t = self.target
         t0 = time.perf_counter()
         resuming = req.resume_thinking is not None
-        thinking = resuming or effective_thinking(req.messages, req.thinking, req.budget, t.support)
-        rendered = render_prompt_parts(
-            t.template, req.messages, enable_thinking=thinking, eos_token=t.eos_token
+        continuing = req.resume_answer is not None  # an answer the context end cut: no reasoning
+        thinking = not continuing and (
+            resuming or effective_thinking(req.messages, req.thinking, req.budget, t.support)
         )
-        prompt = "".join(p.text for p in rendered)
-        opened = prompt_opens_thinking(prompt)
-        head = self._head(rendered)
+        head: list[Part]
+        if req.raw_prompt is not None:  # a raw completion: the text is the whole prompt
+            prompt, head = req.raw_prompt, [req.raw_prompt]
+        else:
+            rendered = render_prompt_parts(
+                t.template, req.messages, enable_thinking=thinking, eos_token=t.eos_token
+            )
+            prompt = "".join(p.text for p in rendered)
+            head = self._head(rendered)
+        opened = req.raw_prompt is None and prompt_opens_thinking(prompt)
         prefix: list[Part] = []
-        prior_thinking, prior_count = "", 0
-        if resuming:
+        prior_thinking, prior_count, prior_answer = "", 0, ""
+        if continuing:
+            prior_answer = req.resume_answer or ""
+            prefix = self._plain(prior_answer)
+            parser = ThinkingParser.verbatim()  # mid-answer: keep the whitespace at the seam
+        elif req.raw_prompt is not None:
+            parser = ThinkingParser.verbatim()
+        elif resuming:
             prior_thinking = req.resume_thinking or ""
             if last_cut is not None and last_cut.prompt == prompt and last_cut.thinking == prior_thinking:
                 prefix, prior_count = list(last_cut.parts), last_cut.thinking_tokens
@@ -288,8 +310,9 @@ class RemoteReply:
             parser = ThinkingParser(starts_in_thinking=opened)
         sampling = _sampling_for(req.sampling, thinking)
         budget = req.budget if (thinking and req.budget is not None and req.budget > 0) else None
-        self.emit(ReplyStarted(thinking, budget, sampling, req.request_id))
+        self.emit(ReplyStarted(thinking, budget, sampling, req.request_id, n_ctx=t.n_ctx or 0))
         turn = _Turn(req, prompt, head, prefix, prior_thinking, prior_count, budget, parser, t0)
+        turn.prior_answer = prior_answer
         if parser.in_thinking:
             turn.think_from = 0
         self._parser = parser
@@ -311,12 +334,18 @@ class RemoteReply:
                     self._cut(turn, ids, opened, "user")
             if turn.budget is not None and turn.parser.in_thinking and turn.n_think >= turn.budget:
                 self._cut(turn, ids, opened, "budget")
+            if turn.parser.in_thinking and self._full(turn):
+                self._cut(turn, ids, opened, "context")  # the answer's reserve is reached
+            room = self._room(turn)
             if left is not None and left <= 0:
                 return "length"
             limit = left
             if turn.budget is not None and turn.parser.phase is not Phase.ANSWER:
                 # Room for the reasoning left, and for the opening tag while it has not come.
-                room = turn.budget - turn.n_think + (0 if turn.parser.in_thinking else 1)
+                left_in_budget = turn.budget - turn.n_think + (0 if turn.parser.in_thinking else 1)
+                limit = left_in_budget if limit is None else min(limit, left_in_budget)
+            if room is not None and turn.parser.phase is not Phase.ANSWER:
+                room += 0 if turn.parser.in_thinking else 1
                 limit = room if limit is None else min(limit, room)
             parts: list[Part] = [*turn.head, *turn.prefix, *(p.part(ids) for p in turn.pieces)]
             endpoint = raw_request(
@@ -331,36 +360,63 @@ class RemoteReply:
             finish: str | None = None
             got = 0
             decoded = 0
-            for chunk in self._stream(endpoint):
-                if chunk.prompt is not None:
-                    if not reported:
-                        reported = True
-                        self.emit(PromptProgress(chunk.prompt[0], chunk.prompt[1], turn.req.request_id))
-                    continue
-                if chunk.text:
-                    count = chunk.decoded - decoded if chunk.decoded is not None else 1
-                    got += max(count, 1)
-                    self._take(turn, _Piece(chunk.text, max(count, 1), chunk.token))
-                if chunk.decoded is not None:
-                    decoded = chunk.decoded
-                if chunk.finish is not None:
-                    finish = chunk.finish
+            stream = self._stream(endpoint)
+            with contextlib.closing(stream):
+                for chunk in stream:
+                    if chunk.prompt is not None:
+                        if not reported:
+                            reported = True
+                            turn.prompt_tokens = chunk.prompt[0]
+                            self.emit(PromptProgress(chunk.prompt[0], chunk.prompt[1], turn.req.request_id))
+                        continue
+                    if chunk.text:
+                        count = chunk.decoded - decoded if chunk.decoded is not None else 1
+                        got += max(count, 1)
+                        self._take(turn, _Piece(chunk.text, max(count, 1), chunk.token))
+                    if chunk.decoded is not None:
+                        decoded = chunk.decoded
+                    if chunk.finish is not None:
+                        finish = chunk.finish
+                    elif turn.parser.in_thinking and self._full(turn):
+                        finish = "length"  # the answer's reserve: stop reading, cut at the top
+                        break
             if left is not None:
                 left -= max(got, decoded)
+            if finish == "length" and decoded > got and turn.parser.in_thinking:
+                # The limit fell inside a character: the server holds back its first bytes and
+                # never sends them. They were reasoning tokens all the same.
+                turn.n_think += decoded - got
+                turn.generated += decoded - got
             if self.line.cancelled:
                 return "cancelled"
             if self.line.answer_now:
                 continue
             if finish == "stop":
                 return "stop"
-            if finish == "context" or got == 0:
+            if finish == "context" or max(got, decoded) == 0:
                 return "length"
             # "length": the limit set above was reached; the top of the loop decides what next.
+
+    def _room(self, turn: _Turn) -> int | None:
+        """Reasoning tokens the context leaves before the answer's reserve; None: not known."""
+        n_ctx, prompt = self.target.n_ctx, turn.prompt_tokens
+        if not n_ctx or prompt is None:
+            return None
+        wanted = turn.req.answer_reserve
+        reserve = min(
+            max(ANSWER_RESERVE, n_ctx * 15 // 100) if wanted is None else wanted, (n_ctx - prompt) // 2
+        )
+        return n_ctx - reserve - prompt - turn.generated
+
+    def _full(self, turn: _Turn) -> bool:
+        room = self._room(turn)
+        return room is not None and room <= 0
 
     def _take(self, turn: _Turn, piece: _Piece) -> None:
         """One chunk of output: split it, count it, stream it."""
         self._note_token(turn, piece.tokens)
         turn.pieces.append(piece)
+        turn.generated += piece.tokens
         parser = turn.parser
         was_thinking = parser.in_thinking
         deltas = parser.feed(piece.text.encode("utf-8"))
@@ -397,6 +453,7 @@ class RemoteReply:
         turn.cut_reason = reason
         self.emit(ThinkingCut(turn.cut_thinking, used, turn.req.request_id, reason))
         turn.pieces = [*kept, _Piece(WRAP_UP, 0)]
+        turn.generated = sum(p.tokens for p in kept)
         turn.parser = self._parser = ThinkingParser.answering()
         turn.budget = None
         turn.t_think_end = time.perf_counter()
@@ -410,7 +467,7 @@ class RemoteReply:
         self.emit(
             ReplyFinished(
                 thinking=thinking or "",
-                answer=turn.parser.answer,
+                answer=turn.prior_answer + turn.parser.answer,
                 finish_reason=reason,
                 budget_hit=was_cut,
                 thinking_used=bool(thinking) or turn.parser.saw_think_block or was_cut,
@@ -452,6 +509,10 @@ class RemoteReply:
                 out.append(p.text)
         return out
 
+    def _plain(self, text: str) -> list[Part]:
+        """Text sent as plain characters (no special tokens read in it)."""
+        return list(self._typed_ids(text)) if self.target.kind is Kind.LLAMA else [text]
+
     def _typed_ids(self, text: str) -> list[int]:
         cache = self.target.typed_ids
         ids = cache.get(text)
@@ -480,11 +541,12 @@ class RemoteReply:
     # -- chat endpoint: the server's own switch and budget ---------------------------------------
     def _run_chat(self, req: GenerateRequest) -> None:
         t = self.target
-        if req.resume_thinking is not None:
+        if req.resume_thinking is not None or req.resume_answer is not None or req.raw_prompt is not None:
             self.emit(
                 EngineError(
                     "generate",
-                    "This server cannot continue a reasoning: it has no raw-prompt endpoint for this model.",
+                    "This server cannot continue a reply or take a raw prompt: "
+                    "it has no raw-prompt endpoint for this model.",
                     req.request_id,
                 )
             )

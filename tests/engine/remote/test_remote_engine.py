@@ -147,6 +147,23 @@ def test_runaway_reasoning_is_stopped_by_the_budget(
     assert result.finish_reason == "stop"
 
 
+def test_a_reasoning_that_fills_the_context_still_ends_in_an_answer(
+    remote: Make, runaway_server: LlamaServer, runaway_model: ScriptedModel
+) -> None:
+    """No budget, a model that never stops reasoning: the cut comes where the context keeps
+    room for the answer (llama-server says its context in /props)."""
+    engine = connect(remote, runaway_server)
+    result, events = ask(engine, thinking=True)
+    cut = next(e for e in events if isinstance(e, ThinkingCut))
+    assert cut.reason == "context" and result.budget_hit
+    assert result.answer == runaway_model.script.answer_text and result.finish_reason == "stop"
+    n_ctx = engine.describe().details["n_ctx"]
+    assert (
+        isinstance(n_ctx, int)
+        and n_ctx - 1024 - 64 <= result.stats.prompt_tokens + result.stats.thinking_tokens
+    )
+
+
 def test_continue_thinking_resumes_the_cut_reasoning(
     remote: Make, runaway_server: LlamaServer, runaway_model: ScriptedModel
 ) -> None:
@@ -176,6 +193,22 @@ def test_continue_thinking_from_text_alone(
     )
     assert more.thinking.startswith(first.thinking) and len(more.thinking) > len(first.thinking)
     assert more.answer == runaway_model.script.answer_text
+
+
+def test_continue_an_answer_and_a_raw_completion(
+    remote: Make, qwen3_server: LlamaServer, qwen3_model: ScriptedModel
+) -> None:
+    engine = connect(remote, qwen3_server)
+    short, _ = ask(engine, thinking=False, max_tokens=3)
+    assert short.finish_reason == "length" and qwen3_model.script.answer_text.startswith(short.answer)
+    more = engine.generate_sync(GenerateRequest(HELLO, thinking=False, resume_answer=short.answer))
+    assert more.answer == qwen3_model.script.answer_text and more.thinking == ""
+    raw = engine.generate_sync(
+        GenerateRequest(
+            (), raw_prompt="<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n", max_tokens=4
+        )
+    )
+    assert raw.answer == "<think>\nOkay, the user" and raw.thinking == ""  # verbatim, tags included
 
 
 def test_cancel_keeps_what_was_written(remote: Make, runaway_server: LlamaServer) -> None:
