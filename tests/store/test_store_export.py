@@ -118,3 +118,16 @@ def test_archive_of_all_chats(store: ChatStore, tmp_path: Path) -> None:
         assert {c.title for c in chats} == {"Primes", "Second"}
         assert other.count_messages(first) == 4
     assert export_archive(store, tmp_path / "with-deleted.zip", include_deleted=True) == 3
+
+
+def test_export_says_why_the_reasoning_was_cut(store: ChatStore) -> None:
+    chat = store.create_chat("Long")
+    store.add_message(chat.id, Message(role="user", content="Prove it."))
+    cut = Message("assistant", "Done.", "Step one. Step two.", budget_hit=True, cut_reason="context")
+    store.add_message(chat.id, cut)
+    markdown = export_markdown(store, chat.id)
+    assert "<summary>Thinking · context limit reached</summary>" in markdown
+    data = json.loads(export_json(store, chat.id))
+    assert [m.get("cut_reason") for m in data["messages"]] == [None, "context"]
+    restored = import_chat(store, data)
+    assert [m.cut_reason for m in store.all_messages(restored.id)] == [None, "context"]

@@ -11,7 +11,7 @@ from app.core.store.db import migrate, schema_version
 
 def test_fresh_database_is_latest_wal_with_foreign_keys(store: ChatStore) -> None:
     conn = store.connection
-    assert schema_version(conn) == LATEST_VERSION == 3
+    assert schema_version(conn) == LATEST_VERSION == 4
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
@@ -79,7 +79,7 @@ def test_v2_database_migrates_to_reply_versions(db_path: Path) -> None:
     old.close()
 
     with ChatStore(db_path) as s:
-        assert schema_version(s.connection) == LATEST_VERSION == 3
+        assert schema_version(s.connection) == LATEST_VERSION == 4
         columns = {r[1] for r in s.connection.execute("PRAGMA table_info(messages)")}
         assert {"reply_group", "shown"} <= columns
         # Old rows are single messages, each shown.
@@ -101,5 +101,25 @@ def test_v1_database_migrates_all_the_way(db_path: Path) -> None:
     )
     old.close()
     with ChatStore(db_path) as s:
-        assert schema_version(s.connection) == 3
+        assert schema_version(s.connection) == LATEST_VERSION == 4
         assert [h.message_id for h in search(s, "lava")] == ["m1"]
+
+
+def test_v3_database_migrates_to_cut_reasons(db_path: Path) -> None:
+    from app.core.chat.messages import Message
+
+    old = connect(db_path, migrate_to=3)
+    old.execute("INSERT INTO chats (id, title, created_at, updated_at) VALUES ('c1', 'Old', 1.0, 2.0)")
+    old.execute(
+        "INSERT INTO messages (id, chat_id, role, content, thinking, created_at, budget_hit, finish_reason)"
+        " VALUES ('m1', 'c1', 'assistant', 'Yes.', 'hm', 1.0, 1, 'stop')"
+    )
+    old.close()
+    with ChatStore(db_path) as s:
+        assert schema_version(s.connection) == LATEST_VERSION == 4
+        kept = s.get_message("m1")
+        assert kept is not None and kept.budget_hit and kept.cut_reason is None
+        s.add_message(
+            "c1", Message("assistant", "Done.", "long thought", budget_hit=True, cut_reason="context")
+        )
+        assert [m.cut_reason for m in s.all_messages("c1")] == [None, "context"]

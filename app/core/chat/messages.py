@@ -40,7 +40,8 @@ class Message:
     # Assistant replies only:
     think_mode: bool | None = None
     budget: int | None = None
-    budget_hit: bool = False
+    budget_hit: bool = False  # the reasoning was cut (by any of the cut reasons)
+    cut_reason: str | None = None  # "budget", "context", "user"; None: the reasoning ended itself
     finish_reason: str | None = None  # "stop", "length", "cancelled", "error", "interrupted"
     model: str | None = None
     sampling: dict[str, Any] | None = None

@@ -111,7 +111,10 @@ _V3: tuple[str, ...] = (
     "CREATE INDEX messages_group ON messages (chat_id, reply_group) WHERE reply_group IS NOT NULL",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
+# Migration 4: why a reply's reasoning ended ("budget", "context", "user"; NULL: by itself).
+_V4: tuple[str, ...] = ("ALTER TABLE messages ADD COLUMN cut_reason TEXT",)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4)
 LATEST_VERSION = len(MIGRATIONS)
 
 

@@ -21,6 +21,12 @@ ARCHIVE_FORMAT = "ponder.archive"
 FORMAT_VERSION = 1
 
 _ROLE_NAMES = {"user": "You", "assistant": "Assistant", "system": "System"}
+# Why the reasoning was cut, as the thinking panel's header says it.
+_CUT_NOTES = {
+    "budget": " · budget reached",
+    "context": " · context limit reached",
+    "user": " · answered early",
+}
 
 
 class ImportFormatError(ValueError):
@@ -37,7 +43,8 @@ def _message_markdown(message: Message, include_thinking: bool) -> str:
     parts = [f"### {heading}"]
     if include_thinking and message.thinking.strip():
         thinking = message.thinking.strip().replace("</details>", "&lt;/details>")
-        parts.append(f"<details><summary>Thinking</summary>\n\n{thinking}\n\n</details>")
+        summary = "Thinking" + _CUT_NOTES.get(message.cut_reason or "", "")
+        parts.append(f"<details><summary>{summary}</summary>\n\n{thinking}\n\n</details>")
     if message.content.strip():
         parts.append(message.content.strip())
     if message.finish_reason in ("interrupted", "cancelled", "app_closed"):

@@ -126,7 +126,7 @@ def chat_from_row(row: sqlite3.Row) -> ChatRow:
 
 MESSAGE_COLUMNS = (
     "id, role, content, thinking, created_at, think_mode, budget, budget_hit, "
-    "finish_reason, model, sampling, stats"
+    "finish_reason, model, sampling, stats, cut_reason"
 )
 
 
@@ -142,6 +142,7 @@ def message_from_row(row: sqlite3.Row) -> Message:
         think_mode=_opt_bool(row["think_mode"]),
         budget=row["budget"],
         budget_hit=bool(row["budget_hit"]),
+        cut_reason=row["cut_reason"],
         finish_reason=row["finish_reason"],
         model=row["model"],
         sampling=sampling if isinstance(sampling, dict) else None,
@@ -159,6 +160,7 @@ def message_values(message: Message) -> dict[str, Any]:
         "think_mode": None if message.think_mode is None else int(message.think_mode),
         "budget": message.budget,
         "budget_hit": int(message.budget_hit),
+        "cut_reason": message.cut_reason,
         "finish_reason": message.finish_reason,
         "model": message.model,
         "sampling": _json_or_none(message.sampling),
