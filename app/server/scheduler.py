@@ -102,6 +102,11 @@ class ReplyQueue:
     def waiting(self) -> int:
         return len(self._waiting)
 
+    @property
+    def active(self) -> bool:
+        """Whether a reply is being started or run: the worker reads events only then."""
+        return self._current is not None
+
     def submit(self, request: GenerateRequest) -> Ticket:
         ticket = Ticket(request)
         with self._lock:

@@ -44,6 +44,7 @@ from app.ui.history.sidebar import Sidebar
 from app.ui.history.store_chats import open_chats
 from app.ui.library.feature import ModelsFeature, ModelsWindow
 from app.ui.settings.dialog import SettingsDialog
+from app.ui.settings.server_page import WindowServer
 
 WELCOME = "Ask anything.\nThe model runs on this computer; nothing leaves it."
 NO_MODEL = "Open a model to begin: Model ▸ Open model…, or drop a .gguf file here."
@@ -84,6 +85,7 @@ class MainWindow(QMainWindow):
             self.prefs.settings.database_path(), self._store_problem
         )
         self.bridge = EngineBridge(self)
+        self.server = WindowServer(self.bridge, self)  # Settings ▸ Server
         self.models = ModelManager(self.bridge, self.prefs, self.bus, self)
         self._closed = False
 
@@ -347,6 +349,7 @@ class MainWindow(QMainWindow):
             self,
             gpu_note=self.models_feature.gpu_note(),
             servers=self.bridge.servers,
+            server=self.server,
         )
         if engines:  # "Connect to a server…"
             dialog.tabs.setCurrentWidget(dialog.engines)
@@ -409,6 +412,7 @@ class MainWindow(QMainWindow):
         self.controller.stop()
         self.controller.abandon()  # a reply still streaming is saved as stopped
         self.models_feature.shutdown()
+        self.server.shutdown()
         self.bridge.close()
         self.prefs.save()
         self.repo.close()

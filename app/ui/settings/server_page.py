@@ -1,0 +1,194 @@
+"""Settings ▸ Server: the loaded model served to other apps on this computer, as ``ponder serve``
+does, on the window's own engine.
+
+:class:`WindowServer` lives as long as the window: it follows the model (a model loaded or
+swapped in is served, an unloaded or crashed one is not) and starts and stops the server on a
+lane of its own, so the window never waits for sockets or threads. :class:`ServerPage` is
+the tab that switches it and shows where it listens.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import PurePath
+
+from app.engine.protocol import EngineError, Event, ModelLoaded, Unloaded
+from app.server.app import ApiServer
+from app.server.config import DEFAULT_PORT, ServerConfig
+from app.server.scheduler import FedEvents
+from app.ui.common.bridge import EngineBridge
+from app.ui.common.qt import (
+    QCheckBox,
+    QFormLayout,
+    QLabel,
+    QObject,
+    QSpinBox,
+    Qt,
+    QWidget,
+    Signal,
+)
+from app.ui.common.tasks import Tasks
+
+log = logging.getLogger(__name__)
+
+
+def served_name(path: str) -> str:
+    """The model's name in the API: its file name without ``.gguf`` (or a server's model name)."""
+    name = PurePath(path).name
+    return name[: -len(".gguf")] if name.lower().endswith(".gguf") else name
+
+
+class WindowServer(QObject):
+    """Serves the window's loaded model on 127.0.0.1:``port`` while :attr:`enabled`.
+
+    The engine's events reach the server from the engine's own thread (a direct connection),
+    and only while one of its replies runs; the window's replies run as usual, and a server
+    reply waits until the window's is done.
+    """
+
+    changed = Signal()
+
+    def __init__(self, bridge: EngineBridge, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.bridge = bridge
+        self.enabled = False
+        self.port = DEFAULT_PORT
+        self.status = "Off."
+        self.url = ""  # where it listens; empty while it does not
+        self._feed = FedEvents()
+        self._live: ApiServer | None = None  # touched by the lane alone (read by the engine's thread)
+        self._generation = 0  # which start the status belongs to
+        self._lane = Tasks(self, ordered=True, name="server")
+        bridge.received.connect(self._pass_on, Qt.ConnectionType.DirectConnection)
+        bridge.received.connect(self._model_event, Qt.ConnectionType.QueuedConnection)
+
+    def serve(self, port: int) -> None:
+        self.enabled, self.port = True, port
+        self._restart()
+
+    def stop(self) -> None:
+        self.enabled = False
+        self._restart()
+
+    def shutdown(self) -> None:
+        """At exit, before the engine closes: stop serving and wait for the lane."""
+        self.enabled = False
+        self._lane.run(self._close_live)
+        self._lane.shutdown()
+
+    # -- on the engine's thread -----------------------------------------------------------
+    def _pass_on(self, event: Event) -> None:
+        live = self._live
+        if live is not None and live.replies.active:
+            self._feed.put(event)
+
+    # -- on the GUI thread ----------------------------------------------------------------
+    def _model_event(self, event: Event) -> None:
+        lost = isinstance(event, Unloaded) or (isinstance(event, EngineError) and event.kind == "crash")
+        if self.enabled and (isinstance(event, ModelLoaded) or lost):
+            self._restart()
+
+    def _restart(self) -> None:
+        self._generation += 1
+        generation = self._generation
+        engine = self.bridge.engine
+        loaded = engine.loaded if self.enabled else None
+        name = served_name(loaded.path) if loaded is not None else ""
+        port = self.port
+
+        def work() -> str:
+            self._close_live()
+            if loaded is None:
+                return ""
+            aliases = (PurePath(loaded.path).name,)
+            server = ApiServer(engine, ServerConfig(port=port), name, aliases=aliases, source=self._feed)
+            server.start()
+            self._live = server
+            return server.url
+
+        if not self.enabled:
+            self._show("Off.", "")
+        elif loaded is None:
+            self._show("On: waiting for a model to load.", "")
+        else:
+            self._show("Starting…", "")
+        self._lane.run(
+            work,
+            lambda url: self._started(generation, name, url),
+            lambda exc: self._failed(generation, exc),
+            owner=self,
+            name="restart",
+        )
+
+    def _started(self, generation: int, name: str, url: str) -> None:
+        if generation == self._generation and url:
+            self._show(f"Serving {name} at {url}", url)
+
+    def _failed(self, generation: int, exc: Exception) -> None:
+        if generation != self._generation:
+            return
+        if isinstance(exc, OSError):
+            self._show(f"Port {self.port} cannot be used ({exc.strerror or exc}). Choose another.", "")
+        else:
+            log.warning("the server did not start: %s", exc)
+            self._show(f"The server did not start: {exc}", "")
+
+    def _show(self, status: str, url: str) -> None:
+        self.status, self.url = status, url
+        self.changed.emit()
+
+    # -- on the lane ------------------------------------------------------------------------
+    def _close_live(self) -> None:
+        live, self._live = self._live, None
+        if live is not None:
+            live.close()
+
+
+class ServerPage(QWidget):
+    """The Server tab: switch serving on, pick the port, see the status and the address."""
+
+    def __init__(self, server: WindowServer, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Server")
+        self.server = server
+        self.enable = QCheckBox("Serve the loaded model on localhost")
+        self.enable.setAccessibleName("Serve the loaded model")
+        self.enable.setChecked(server.enabled)
+        self.port = QSpinBox()
+        self.port.setRange(1024, 65535)
+        self.port.setAccessibleName("Port")
+        self.port.setValue(server.port)
+        self.status = QLabel()
+        self.status.setTextFormat(Qt.TextFormat.PlainText)  # a model's file name is not markup
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName("Server status")
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        hint = QLabel(
+            "Other apps on this computer reach the model through the OpenAI API at this address. "
+            "Thinking budgets: thinking_budget, thinking_token_budget or reasoning_budget_tokens. "
+            "To serve other computers, use ponder serve with an API key."
+        )
+        hint.setWordWrap(True)
+        hint.setObjectName("hint")
+        form = QFormLayout(self)
+        form.addRow(self.enable)
+        form.addRow("Port", self.port)
+        form.addRow("Status", self.status)
+        form.addRow(hint)
+        self.enable.toggled.connect(self._toggled)
+        self.port.editingFinished.connect(self._port_changed)
+        server.changed.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.status.setText(self.server.status)
+
+    def _toggled(self, on: bool) -> None:
+        if on:
+            self.server.serve(self.port.value())
+        else:
+            self.server.stop()
+
+    def _port_changed(self) -> None:
+        if self.server.enabled and self.port.value() != self.server.port:
+            self.server.serve(self.port.value())
