@@ -26,6 +26,7 @@ from app.ui.common.qt import (
 )
 from app.ui.settings.data_folder import DataFolderBox
 from app.ui.settings.engines_page import EnginesPage
+from app.ui.settings.server_page import ServerPage, WindowServer
 
 
 class SamplingBox(QGroupBox):
@@ -91,6 +92,7 @@ class SettingsDialog(QDialog):
         *,
         gpu_note: str = "",
         servers: ServerList | None = None,
+        server: WindowServer | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
@@ -106,6 +108,9 @@ class SettingsDialog(QDialog):
         self.engines = EnginesPage(servers or ServerList())  # saved as they are added
         tabs.addTab(self.engines, "Engines")
         self.finished.connect(lambda _result: self.engines.shutdown())
+        if server is not None:  # it serves at once, whether the dialog is accepted or not
+            self.server_page = ServerPage(server)
+            tabs.addTab(self.server_page, "Server")
         self.tabs = tabs
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
