@@ -35,7 +35,20 @@ def add_parser(sub: Any) -> None:
     ask.add_argument("--json", action="store_true", help="print one JSON object instead of streaming")
     add_load_options(ask)
     add_server_options(ask)
+    ask.add_argument(
+        "--rpc", type=_endpoints, default=(), metavar="HOST:PORT[,HOST:PORT...]",
+        help="spread the model over these computers running `ponder worker` (or llama.cpp's rpc-server)",
+    )  # fmt: skip
     ask.set_defaults(func=cmd_ask)
+
+
+def _endpoints(value: str) -> tuple[str, ...]:
+    from app.engine.local.rpc import parse_endpoints
+
+    try:
+        return parse_endpoints(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
@@ -46,6 +59,8 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
     from app.engine.protocol import GenerateRequest, LoadRequest, TextDelta, ThinkingCut
 
     client: Engine
+    if args.server and args.rpc:
+        raise CliError("--rpc spreads a model of this computer over others; it does not go with --server")
     if args.server:
         path, client = args.model, remote_engine(args.server, args.api_key)
     else:
@@ -64,8 +79,11 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
     stream = _TerminalStream(out) if not args.json else None
     try:
         loaded = client.load_sync(
-            LoadRequest(str(path), n_ctx=args.ctx, n_gpu_layers=args.gpu_layers, n_threads=args.threads)
-        )
+            LoadRequest(
+                str(path), n_ctx=args.ctx, n_gpu_layers=args.gpu_layers, n_threads=args.threads,
+                rpc_servers=args.rpc,
+            )
+        )  # fmt: skip
         if args.server:  # the model's id on the server ("default" resolved)
             path = str(loaded.info["model"])
         request = GenerateRequest(
@@ -108,6 +126,8 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
         "finish_reason": result.finish_reason,
         "model": str(path),
     }
+    if "offload" in loaded.info:  # where the layers went: per device, workers by host:port
+        payload["offload"] = loaded.info["offload"]
     out.write(json.dumps(payload, ensure_ascii=False) + "\n")
     out.flush()
     return 0

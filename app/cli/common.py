@@ -87,10 +87,12 @@ def positive(value: str) -> int:
 def _gpu_layers(value: str) -> int | str:
     if value == "auto":
         return "auto"
+    if value == "all":
+        return -1
     try:
         return int(value)
     except ValueError:
-        raise argparse.ArgumentTypeError("expected a number or 'auto'") from None
+        raise argparse.ArgumentTypeError("expected a number, 'auto' or 'all'") from None
 
 
 def add_load_options(p: argparse.ArgumentParser) -> None:
@@ -101,7 +103,7 @@ def add_load_options(p: argparse.ArgumentParser) -> None:
         default=DEFAULT_CONTEXT,
         help=f"context size in tokens (default {DEFAULT_CONTEXT})",
     )
-    p.add_argument("--gpu-layers", type=_gpu_layers, default="auto", help="layers to offload: N or auto")
+    p.add_argument("--gpu-layers", type=_gpu_layers, default="auto", help="layers to offload: N, auto or all")
     p.add_argument("--threads", type=non_negative, default=None, help="CPU threads (default: physical cores)")
 
 

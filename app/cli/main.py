@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from app.cli import ask, bench, fit, models, serve
+from app.cli import ask, bench, fit, models, serve, worker
 from app.cli.common import EXIT_FAILED, EXIT_INTERRUPTED, CliError
 
 __all__ = ["build_parser", "main"]
@@ -28,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_parser(sub)
     fit.add_commands(models.add_parser(sub))
     serve.add_parser(sub)
+    worker.add_parser(sub)
     return parser
 
 

@@ -22,6 +22,9 @@ class LoadRequest:
     use_mmap: bool = True
     allow_oversize: bool = False  # load even when the estimate says it will not fit
     kv_cache: str = "auto"  # "f16", "q8_0", "q4_0", or "auto": f16 unless only q8_0 fits
+    # Other computers running `ponder worker` (or llama.cpp's rpc-server), "host:port": the
+    # layers are spread over their memory and this computer's (ModelLoaded.info["offload"]).
+    rpc_servers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +154,7 @@ class EngineError:
     message: str
     request_id: int = 0
     detail: str = ""
+    lost: tuple[str, ...] = ()  # RPC workers ("host:port") that stopped answering: reload without them
 
 
 Event = (

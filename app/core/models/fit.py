@@ -210,6 +210,7 @@ class Fit:
     ram_needed: int
     vram_needed: int
     cpu_active_bytes: int  # weights the CPU reads per generated token
+    remote: int = 0  # other computers (RPC workers) the offloaded layers are spread over
 
     @property
     def fits(self) -> bool:
@@ -219,8 +220,10 @@ class Fit:
     def badge(self) -> str:
         """A few words for a badge or a table cell: GPU, partial GPU with layers, CPU, too big."""
         if self.verdict is Verdict.GPU:
-            return "GPU"
+            return f"Spread over {self.remote + 1} computers" if self.remote else "GPU"
         if self.verdict is Verdict.PARTIAL:
+            if self.remote:
+                return f"{self.gpu_layers}/{self.estimate.n_layers} layers on {_computers(self.remote)}"
             return f"Partial GPU {self.gpu_layers}/{self.estimate.n_layers} layers"
         if self.verdict is Verdict.CPU:
             return "CPU, slow" if self.cpu_active_bytes > CPU_ACTIVE_LIMIT else "CPU"
@@ -249,12 +252,13 @@ def check_fit(
     vram_budget = int(hardware.vram_free * headroom)
     frac = shape.active_fraction
 
+    remote = hardware.remote_computers
     if vram_budget and total <= vram_budget:
-        where = "shared memory" if hardware.unified_memory else "GPU memory"
+        where = _offload_place(hardware)
         return Fit(
             Verdict.GPU, est, -1,
             f"Fits in {where}: needs {_gb(total)} of {_gb(hardware.vram_free)} free.",
-            ram_needed=0, vram_needed=total, cpu_active_bytes=0,
+            ram_needed=0, vram_needed=total, cpu_active_bytes=0, remote=remote,
         )  # fmt: skip
     if vram_budget and not hardware.unified_memory:
         layers = auto_gpu_layers(
@@ -265,11 +269,13 @@ def check_fit(
             cpu_weights = est.weights - layers * est.layer_weights
             ram_needed = cpu_weights + (shape.n_layers - layers) * est.layer_kv + COMPUTE_FIXED
             if ram_needed <= ram_budget:
+                where = f"in {_offload_place(hardware)}" if remote else "on the GPU"
                 return Fit(
                     Verdict.PARTIAL, est, layers,
-                    f"Fits with {layers} of {shape.n_layers} layers on the GPU "
+                    f"Fits with {layers} of {shape.n_layers} layers {where} "
                     f"({_gb(on_gpu)}) and the rest in RAM ({_gb(ram_needed)}).",
                     ram_needed=ram_needed, vram_needed=on_gpu, cpu_active_bytes=int(cpu_weights * frac),
+                    remote=remote,
                 )  # fmt: skip
     if total <= ram_budget:
         return Fit(
@@ -284,6 +290,19 @@ def check_fit(
         f"this machine has {_gb(room)} free.",
         ram_needed=total, vram_needed=0, cpu_active_bytes=int(est.weights * frac),
     )  # fmt: skip
+
+
+def _computers(n: int) -> str:
+    return "1 other computer" if n == 1 else f"{n} other computers"
+
+
+def _offload_place(hardware: Hardware) -> str:
+    """Where offloaded layers go, in words: "GPU memory", "2 other computers' memory"..."""
+    if not hardware.remote:
+        return "shared memory" if hardware.unified_memory else "GPU memory"
+    n = hardware.remote_computers
+    others = "1 other computer's" if n == 1 else f"{n} other computers'"
+    return f"the GPU's and {others} memory" if hardware.local_vram_free else f"{others} memory"
 
 
 @dataclass(frozen=True, slots=True)

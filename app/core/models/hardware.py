@@ -30,7 +30,7 @@ __all__ = [
     "parse_nvidia_smi",
 ]
 
-GPUBackend = Literal["cuda", "metal", "rocm", "vulkan", "unknown"]
+GPUBackend = Literal["cuda", "metal", "rocm", "vulkan", "rpc", "unknown"]
 MIB = 1024 * 1024
 
 # Runs a command and returns its stdout, or None when it cannot run.
@@ -61,6 +61,9 @@ class Hardware:
     gpu_offload: bool = False  # the llama.cpp build can put layers on a GPU
     system: str = ""
     machine: str = ""
+    # Other computers' devices lent through llama.cpp's RPC backend (``ponder worker``), named
+    # by the worker's host:port; llama.cpp spreads offloaded layers over them and the GPU.
+    remote: tuple[GPUInfo, ...] = ()
 
     @property
     def best_gpu(self) -> GPUInfo | None:
@@ -69,12 +72,21 @@ class Hardware:
         return max(known, key=lambda g: g.usable or 0) if known else None
 
     @property
-    def vram_free(self) -> int:
-        """Usable GPU memory for a model: 0 without a GPU or without an offloading build."""
+    def local_vram_free(self) -> int:
+        """Usable memory of this computer's GPU: 0 without a GPU or without an offloading build."""
         gpu = self.best_gpu
         if not self.gpu_offload or gpu is None:
             return 0
         return gpu.usable or 0
+
+    @property
+    def vram_free(self) -> int:
+        """Memory for offloaded layers: this computer's GPU and the other computers'."""
+        return self.local_vram_free + sum(r.usable or 0 for r in self.remote)
+
+    @property
+    def remote_computers(self) -> int:
+        return len({r.name for r in self.remote})
 
     @property
     def unified_memory(self) -> bool:
@@ -91,6 +103,8 @@ class Hardware:
             parts.append(f"GPU {g.name} ({g.backend}, {mem})")
         if self.gpus and not self.gpu_offload:
             parts.append("this llama.cpp build runs on the CPU only")
+        for r in self.remote:
+            parts.append(f"other computer {r.name} ({gb(r.vram_free)} free of {gb(r.vram_total)})")
         return "; ".join(parts)
 
 

@@ -79,6 +79,8 @@ class Settings:
     models_dir: str | None = None  # None: app.core.hub.library's default models folder
     theme: Theme = "system"
     search_thinking: bool = False  # chat search looks in the reasoning too
+    # Other computers whose memory a local model may use ("host:port" of `ponder worker`s).
+    rpc_servers: list[str] = field(default_factory=list)
 
     def sampling_for(self, thinking: bool) -> Sampling:
         return self.sampling_thinking if thinking else self.sampling_no_thinking
@@ -112,6 +114,7 @@ class Settings:
         settings.system_prompts = {
             k: v for k, v in prompts.items() if isinstance(k, str) and isinstance(v, str)
         }
+        settings.rpc_servers = [e for e in settings.rpc_servers if isinstance(e, str)]
         return settings
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from app.core.gguf.check import GGUFCheckError, check_gguf_file
 from app.engine.base import Engine, EngineFailure, EngineInfo
 from app.engine.local import worker
+from app.engine.local.rpc import lost_message, lost_workers
 from app.engine.protocol import (
     EngineError,
     Event,
@@ -45,6 +46,7 @@ class LocalEngine(Engine):
         self._send_lock = threading.Lock()
         self._closing = False
         self._next_request = 0
+        self._rpc_servers: tuple[str, ...] = ()  # the workers of the last load
 
     # -- lifecycle --------------------------------------------------------
     @property
@@ -115,6 +117,7 @@ class LocalEngine(Engine):
             return
         self.start()
         self.loaded = None
+        self._rpc_servers = request.rpc_servers
         self._cancel.value = 0
         self._send(request)
 
@@ -180,15 +183,24 @@ class LocalEngine(Engine):
         process.join(2.0)
         if not self._closing:
             self.loaded = None
-            self._dispatch(EngineError("crash", _crash_message(process.exitcode), detail=self._log_tail()))
+            self._dispatch(self._crash(process.exitcode))
 
-    def _log_tail(self, max_lines: int = 8) -> str:
+    def _crash(self, exitcode: int | None) -> EngineError:
+        """The crash in words; a worker that went away is named (ggml aborts when one does)."""
+        tail = self._log_tail()
+        lost = lost_workers(self._log_tail(40, errors_only=False), self._rpc_servers)
+        message = lost_message(lost) if lost else _crash_message(exitcode)
+        return EngineError("crash", message, detail=tail, lost=lost)
+
+    def _log_tail(self, max_lines: int = 8, *, errors_only: bool = True) -> str:
         if not self._log_path:
             return ""
         try:
             lines = Path(self._log_path).read_text("utf-8", errors="replace").splitlines()
         except OSError:
             return ""
+        if not errors_only:
+            return "\n".join(lines[-max_lines:])
         picked = [ln for ln in lines if "GGML_ASSERT" in ln or "error" in ln.lower() or "abort" in ln.lower()]
         return "\n".join((picked or lines)[-max_lines:])
 

@@ -7,7 +7,7 @@ and hardware probes such as nvidia-smi must not block the GUI thread).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from app.core.gguf.header import GGUFError, GGUFHeader
 from app.core.gguf.model import read_model
@@ -22,6 +22,7 @@ from app.core.models.fit import (
 )
 from app.core.models.hardware import Hardware, detect_hardware
 from app.engine.local.llama_session import gpu_offload_supported
+from app.engine.local.rpc import RpcError, probe_worker, remote_devices
 
 
 class PreflightError(ValueError):
@@ -48,13 +49,20 @@ def preflight(
     *,
     kv_cache: str = KV_AUTO,
     allow_oversize: bool = False,
+    rpc_servers: tuple[str, ...] = (),
 ) -> Preflight:
-    """``n_ctx`` 0 is Auto; ``kv_cache`` "auto" picks f16 or, when that would not fit, q8_0."""
+    """``n_ctx`` 0 is Auto; ``kv_cache`` "auto" picks f16 or, when that would not fit, q8_0.
+    ``rpc_servers``: workers whose memory counts too (each is asked; one that fails is named)."""
     try:
         model = read_model(path)
     except GGUFError as exc:
         raise PreflightError(str(exc)) from exc
-    offload = gpu_offload_supported()
+    try:
+        remote = remote_devices([probe_worker(e) for e in rpc_servers])
+    except RpcError as exc:
+        raise PreflightError(str(exc)) from None
+    local_gpu = gpu_offload_supported()
+    offload = local_gpu or bool(remote)
     header = model.header
     native = header.context_length or 0
     try:
@@ -67,7 +75,7 @@ def preflight(
             str(model.path), _layers(gpu_layers, -1 if offload else 0), "", size, kv,
             native, max_context(native) if native else 0, 0, _yarn(header, size, native),
         )  # fmt: skip
-    hardware = detect_hardware(gpu_offload=offload)
+    hardware = replace(detect_hardware(gpu_offload=local_gpu), remote=remote)
     choice = choose_context(shape, model.file_size, hardware, n_ctx=n_ctx, kv_cache=kv_cache)
     if choice.fit.verdict is Verdict.TOO_BIG and not allow_oversize:
         raise PreflightError(f"{choice.fit.message} Choose a smaller quant or a shorter context.")

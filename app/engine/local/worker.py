@@ -92,10 +92,12 @@ def main(conn: Connection, cancel_flag: Any, log_path: str | None = None) -> Non
     from app.engine.local.generation import ReplyGenerator
     from app.engine.local.llama_session import LlamaSession, LoadError, LoadSettings
     from app.engine.local.preflight import PreflightError, preflight
+    from app.engine.local.rpc_guard import RpcGuard
 
     session: LlamaSession | None = None
     generator: ReplyGenerator | None = None
     emit = Emitter(conn)
+    guard = RpcGuard()  # timeouts for the sockets to RPC workers, once there are any
 
     def cancelled() -> bool:
         return bool(cancel_flag.value == CANCEL)
@@ -108,10 +110,12 @@ def main(conn: Connection, cancel_flag: Any, log_path: str | None = None) -> Non
         return False
 
     while True:
+        guard.busy = False
         try:
             request = conn.recv()
         except (EOFError, OSError):
             break
+        guard.busy = True
         if isinstance(request, ShutdownRequest):
             break
         if isinstance(request, LoadRequest):
@@ -134,6 +138,7 @@ def main(conn: Connection, cancel_flag: Any, log_path: str | None = None) -> Non
                     request.n_gpu_layers,
                     kv_cache=request.kv_cache,
                     allow_oversize=request.allow_oversize,
+                    rpc_servers=request.rpc_servers,
                 )
                 settings = LoadSettings(
                     n_ctx=checked.n_ctx,
@@ -144,7 +149,9 @@ def main(conn: Connection, cancel_flag: Any, log_path: str | None = None) -> Non
                     kv_cache=checked.kv_cache,
                     yarn_factor=checked.yarn_factor,
                     yarn_orig_ctx=checked.native_context,
+                    rpc_servers=request.rpc_servers,
                 )
+                guard.watch(request.rpc_servers)
                 session = LlamaSession(checked.path, settings, progress)
             except (LoadError, PreflightError) as exc:
                 emit(EngineError("load", str(exc)))
@@ -176,3 +183,4 @@ def main(conn: Connection, cancel_flag: Any, log_path: str | None = None) -> Non
             emit(Unloaded())
     if session is not None:
         session.close()
+    guard.stop()

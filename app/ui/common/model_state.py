@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import Enum
+from functools import partial
 from pathlib import Path
 
+from app.engine.local.offload import spread_note
 from app.engine.protocol import EngineError, Event, LoadProgress, ModelLoaded, Unloaded
 from app.ui.common.bridge import EngineBridge
 from app.ui.common.bus import MessageBus
@@ -59,7 +61,8 @@ class ModelManager(QObject):
         """ "hybrid", "always" or "never"; "hybrid" until a model says otherwise."""
         return self.loaded.thinking_support if self.loaded is not None else "hybrid"
 
-    def load(self, path: str) -> None:
+    def load(self, path: str, *, without: tuple[str, ...] = ()) -> None:
+        """``without``: other computers (RPC workers) to leave out of this load."""
         self.path = str(path)
         self.state = ModelState.LOADING
         self.progress = 0.0
@@ -74,11 +77,16 @@ class ModelManager(QObject):
             return
         if not client.alive:
             client.close()  # reap a dead process and its reader before starting anew
-        client.load(self.prefs.load_request(self.path))
+        client.load(self.prefs.load_request(self.path, without=without))
 
     def reload(self) -> None:
         if self.path:
             self.load(self.path)
+
+    def reload_without(self, lost: tuple[str, ...]) -> None:
+        """Load the model again on the computers that still answer."""
+        if self.path:
+            self.load(self.path, without=lost)
 
     def unload(self) -> None:
         self.bridge.engine.unload()
@@ -98,6 +106,8 @@ class ModelManager(QObject):
                 self.bus.warning(problem, key="settings")
             elif budget_note(event.info):  # a server that cannot keep the exact budget says so
                 self.bus.info(budget_note(event.info), key="model")
+            elif split := spread_note(event.info):  # over other computers: how much went where
+                self.bus.info(split, key="model")
             self.changed.emit()
         elif isinstance(event, Unloaded):
             self.state = ModelState.NONE
@@ -110,15 +120,19 @@ class ModelManager(QObject):
             self.state = ModelState.FAILED
             self.loaded = None
             self.error = event.message
-            self.bus.error(
-                f"The model could not be loaded: {event.message}", "Open model…", self.on_open, key="model"
-            )
+            text = f"The model could not be loaded: {event.message}"
+            if event.lost:
+                self.bus.error(text, "Load without it", partial(self.reload_without, event.lost), key="model")
+            else:
+                self.bus.error(text, "Open model…", self.on_open, key="model")
             self.changed.emit()
         elif isinstance(event, EngineError) and event.kind == "crash":
             self.state = ModelState.CRASHED
             self.loaded = None
             self.error = event.message
-            self.bus.error(
-                f"{event.message} Your conversation is safe.", "Reload model", self.reload, key="model"
-            )
+            again: Callable[[], None] = self.reload
+            action = "Reload model"
+            if event.lost:  # a worker went away: the others may carry the model without it
+                action, again = "Reload without it", partial(self.reload_without, event.lost)
+            self.bus.error(f"{event.message} Your conversation is safe.", action, again, key="model")
             self.changed.emit()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Collection
 from pathlib import Path
 
 from app.core.chat.sampling import Sampling
 from app.core.store.settings import ModelLoad, Settings, SettingsFile
+from app.engine.local.rpc import parse_endpoints
 from app.engine.protocol import LoadRequest
 
 log = logging.getLogger(__name__)
@@ -60,7 +63,8 @@ class Preferences:
     def default_load(self) -> ModelLoad:
         return self.settings.models.get("") or ModelLoad()
 
-    def load_request(self, path: str) -> LoadRequest:
+    def load_request(self, path: str, *, without: Collection[str] = ()) -> LoadRequest:
+        """How to load ``path``; ``without``: other computers to leave out this time."""
         params = self.settings.models.get(path) or self.default_load()
         self.settings.models.setdefault(path, params)
         return LoadRequest(
@@ -69,7 +73,16 @@ class Preferences:
             n_gpu_layers=params.n_gpu_layers,
             n_threads=params.n_threads,
             flash_attn=params.flash_attn or None,
+            rpc_servers=tuple(e for e in self.rpc_servers() if e not in without),
         )
+
+    def rpc_servers(self) -> tuple[str, ...]:
+        """Settings ▸ Engines ▸ Other computers, normalised (an entry that is not an address is skipped)."""
+        found: list[str] = []
+        for text in self.settings.rpc_servers:
+            with contextlib.suppress(ValueError):
+                found.extend(parse_endpoints(text))
+        return tuple(dict.fromkeys(found))
 
     # -- sampling ---------------------------------------------------------------------
     def sampling(self, thinking: bool) -> Sampling:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from app.core.models.fit import Fit, ModelShape, Recommendation, check_fit, rank
 from app.core.models.hardware import Hardware, detect_hardware
 from app.core.store.settings import SettingsFile
 from app.engine.local.capabilities import gpu_advice, probe_capabilities
+from app.engine.local.rpc import RpcError, probe_worker, remote_devices
 from app.ui.common.prefs import Preferences
 from app.ui.common.qt import QObject, Signal
 from app.ui.common.tasks import Failed, Task, Tasks
@@ -36,13 +38,18 @@ _probe_lock = threading.Lock()
 _offload: list[bool | None] = []  # the build's answer, asked once per process
 
 
-def probe_hardware() -> tuple[Hardware, bool | None]:
-    """This machine, and whether llama.cpp can offload to a GPU (asked in another process)."""
+def probe_hardware(rpc_servers: tuple[str, ...] = ()) -> tuple[Hardware, bool | None]:
+    """This machine, and whether llama.cpp can offload to a GPU (asked in another process);
+    the other computers that answer lend their memory to the fit (one that does not, none)."""
     with _probe_lock:
         if not _offload:
             _offload.append(probe_capabilities().gpu_offload)
         offload = _offload[0]
-    return detect_hardware(gpu_offload=bool(offload)), offload
+    workers = []
+    for endpoint in rpc_servers:
+        with contextlib.suppress(RpcError):
+            workers.append(probe_worker(endpoint, timeout=3.0))
+    return replace(detect_hardware(gpu_offload=bool(offload)), remote=remote_devices(workers)), offload
 
 
 class ModelsService(QObject):
@@ -90,7 +97,8 @@ class ModelsService(QObject):
 
     # ---- this machine -------------------------------------------------------------
     def probe(self) -> None:
-        self.tasks.run(lambda: probe_hardware(), self._probed, name="hardware")
+        workers = self.prefs.rpc_servers() if self.prefs is not None else ()
+        self.tasks.run(lambda: probe_hardware(workers), self._probed, name="hardware")
 
     def _probed(self, found: tuple[Hardware, bool | None]) -> None:
         self.hardware, self.offload = found

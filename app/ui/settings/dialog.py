@@ -26,6 +26,7 @@ from app.ui.common.qt import (
 )
 from app.ui.settings.data_folder import DataFolderBox
 from app.ui.settings.engines_page import EnginesPage
+from app.ui.settings.rpc_section import RpcSection
 from app.ui.settings.server_page import ServerPage, WindowServer
 
 
@@ -111,6 +112,9 @@ class SettingsDialog(QDialog):
         if server is not None:  # it serves at once, whether the dialog is accepted or not
             self.server_page = ServerPage(server)
             tabs.addTab(self.server_page, "Server")
+        self.rpc = RpcSection(prefs)  # Share this computer, Other computers (llama.cpp RPC)
+        self.engines.layout().addWidget(self.rpc)  # type: ignore[union-attr]  # the page has its layout
+        self.finished.connect(lambda _result: self.rpc.shutdown())
         self.tabs = tabs
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -194,3 +198,4 @@ class SettingsDialog(QDialog):
             self.prefs.settings.models[self.model_path] = params
         self.prefs.set_sampling(True, self.sampling_on.sampling())
         self.prefs.set_sampling(False, self.sampling_off.sampling())
+        self.rpc.apply()
