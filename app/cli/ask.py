@@ -33,7 +33,12 @@ def add_parser(sub: Any) -> None:
     ask.add_argument("--seed", type=int, default=None)
     ask.add_argument("--system", default=None, help="system prompt")
     ask.add_argument("--json", action="store_true", help="print one JSON object instead of streaming")
-    add_load_options(ask)
+    ask.add_argument(
+        "--answer-reserve", type=non_negative, default=None, metavar="N",
+        help="context tokens kept for the answer while the model reasons "
+        "(default: the larger of 1024 and 15%% of the context)",
+    )  # fmt: skip
+    add_load_options(ask, auto_context=True)
     add_server_options(ask)
     ask.add_argument(
         "--rpc", type=_endpoints, default=(), metavar="HOST:PORT[,HOST:PORT...]",
@@ -81,6 +86,7 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
         loaded = client.load_sync(
             LoadRequest(
                 str(path), n_ctx=args.ctx, n_gpu_layers=args.gpu_layers, n_threads=args.threads,
+                kv_cache=args.kv_cache,
                 rpc_servers=args.rpc,
             )
         )  # fmt: skip
@@ -93,6 +99,7 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
             sampling=sampling,
             max_tokens=args.max_tokens,
             seed=args.seed,
+            answer_reserve=args.answer_reserve,
         )
 
         def on_event(event: object) -> None:
@@ -101,7 +108,7 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
             if isinstance(event, TextDelta):
                 stream.write(event.kind, event.text)
             elif isinstance(event, ThinkingCut):
-                stream.cut()
+                stream.cut(event.reason)
 
         result = client.generate_sync(request, on_event=on_event)
     except EngineFailure as exc:
@@ -124,7 +131,11 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
         "total_s": round(result.stats.total_s, 6),
         "tokens_per_s": round(result.stats.tokens_per_s, 3),
         "finish_reason": result.finish_reason,
+        "cut_reason": result.cut_reason,
         "model": str(path),
+        "n_ctx": result.n_ctx or loaded.info.get("n_ctx"),
+        "rope_scaling": loaded.info.get("rope_scaling"),
+        "kv_cache_type": loaded.info.get("kv_cache_type"),
     }
     if "offload" in loaded.info:  # where the layers went: per device, workers by host:port
         payload["offload"] = loaded.info["offload"]
@@ -141,6 +152,10 @@ def _failure_line(message: str, detail: str = "") -> str:
         if last and last not in text:
             text += f" ({last})"
     return text
+
+
+# What the terminal says where Ponder cut the reasoning, by the cut's reason.
+_CUT_NOTES = {"budget": "thinking budget reached", "context": "context limit reached, answering"}
 
 
 class _TerminalStream:
@@ -163,8 +178,8 @@ class _TerminalStream:
         self.out.write(text)
         self.out.flush()
 
-    def cut(self) -> None:
-        self.out.write(" [thinking budget reached]")
+    def cut(self, reason: str) -> None:
+        self.out.write(f" [{_CUT_NOTES.get(reason, 'answering now')}]")
 
     def end(self) -> None:
         if self.kind == "thinking" and self.color:

@@ -95,14 +95,35 @@ def _gpu_layers(value: str) -> int | str:
         raise argparse.ArgumentTypeError("expected a number, 'auto' or 'all'") from None
 
 
-def add_load_options(p: argparse.ArgumentParser) -> None:
-    """How to load a model: for the commands that run one."""
-    p.add_argument(
-        "--ctx",
-        type=non_negative,
-        default=DEFAULT_CONTEXT,
-        help=f"context size in tokens (default {DEFAULT_CONTEXT})",
-    )
+def context_size(value: str) -> int:
+    """``--ctx``: a number of tokens, or "auto" (0) for the largest context that fits."""
+    return 0 if value == "auto" else positive(value)
+
+
+def add_load_options(p: argparse.ArgumentParser, *, auto_context: bool = False) -> None:
+    """How to load a model: for the commands that run one. With ``auto_context`` the context
+    defaults to Auto and the KV cache type can be chosen (the commands that chat)."""
+    if auto_context:
+        p.add_argument(
+            "--ctx",
+            type=context_size,
+            default=0,
+            metavar="auto|N",
+            help="context size in tokens, or auto: the largest that fits (default auto)",
+        )
+        p.add_argument(
+            "--kv-cache",
+            choices=("auto", "f16", "q8_0", "q4_0"),
+            default="auto",
+            help="KV cache type (default auto: f16, or q8_0 when f16 would not fit the context)",
+        )
+    else:
+        p.add_argument(
+            "--ctx",
+            type=non_negative,
+            default=DEFAULT_CONTEXT,
+            help=f"context size in tokens (default {DEFAULT_CONTEXT})",
+        )
     p.add_argument("--gpu-layers", type=_gpu_layers, default="auto", help="layers to offload: N, auto or all")
     p.add_argument("--threads", type=non_negative, default=None, help="CPU threads (default: physical cores)")
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from app.core.chat.messages import PromptMessage, ReplyStats
 from app.core.chat.sampling import ModeSampling, Sampling
-from app.core.store.settings import DEFAULT_CONTEXT
+from app.core.store.settings import AUTO_CONTEXT
 
 # ---- requests (app -> engine) ----------------------------------------------
 
@@ -15,7 +15,7 @@ from app.core.store.settings import DEFAULT_CONTEXT
 @dataclass(frozen=True, slots=True)
 class LoadRequest:
     path: str
-    n_ctx: int = DEFAULT_CONTEXT  # 0: Auto, the largest context that fits (core.models.fit.choose_context)
+    n_ctx: int = AUTO_CONTEXT  # 0: Auto, the largest context that fits (core.models.fit.choose_context)
     n_gpu_layers: int | str = 0  # a number, -1 for all, or "auto"
     n_threads: int | None = None
     flash_attn: bool | None = None

@@ -134,3 +134,29 @@ def test_version_names_the_backend() -> None:
     assert out.returncode == 0
     assert out.stdout.startswith("Ponder ")
     assert f"llama.cpp backends: {', '.join(backend_names())} · " in out.stdout  # CPU or GPU builds
+
+
+def test_ask_a_runaway_reasoning_still_answers_at_512_tokens(runaway_model: ScriptedModel) -> None:
+    out = ponder("ask", str(runaway_model.path), "Say hello", "--think", "--ctx", "512", "--json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["answer"] == runaway_model.script.answer_text
+    assert data["finish_reason"] == "stop" and data["cut_reason"] == "context"
+    assert data["n_ctx"] == 512 and data["kv_cache_type"] == "f16" and data["rope_scaling"] is None
+    assert data["prompt_tokens"] + data["thinking_tokens"] + data["answer_tokens"] <= 512
+
+
+def test_ask_context_options(tmp_path: Path) -> None:
+    from app.testkit.scripted_model import Script, write_scripted_model
+
+    model = write_scripted_model(tmp_path / "native-1k.gguf", Script(), context_length=1024)
+    auto = json.loads(ponder("ask", str(model.path), "hi", "--json", "--budget", "3").stdout)
+    assert auto["n_ctx"] == 1024 and auto["rope_scaling"] is None and auto["cut_reason"] == "budget"
+    yarn = ponder("ask", str(model.path), "hi", "--json", "--ctx", "4096", "--kv-cache", "q8_0")
+    assert yarn.returncode == 0, yarn.stderr
+    data = json.loads(yarn.stdout)
+    assert data["rope_scaling"] == {"type": "yarn", "factor": 4.0, "original_context": 1024}
+    assert data["kv_cache_type"] == "q8_0" and data["n_ctx"] == 4096
+    assert data["answer"] == model.script.answer_text
+    bad = ponder("ask", str(model.path), "hi", "--ctx", "lots")
+    assert bad.returncode == 2 and "--ctx" in bad.stderr

@@ -11,6 +11,7 @@ from app.core.chat.sampling import NO_THINKING_DEFAULTS, THINKING_DEFAULTS
 from app.core.store import ChatStore
 from app.core.store import settings as settings_mod
 from app.core.store.settings import (
+    AUTO_CONTEXT,
     DEFAULT_CONTEXT,
     ModelLoad,
     Settings,
@@ -87,7 +88,26 @@ def test_files_from_before_geometry_was_dropped_still_load(tmp_path: Path) -> No
 
 
 def test_one_default_context() -> None:
-    assert ModelLoad().n_ctx == DEFAULT_CONTEXT
+    """Models load with Auto (the largest context that fits) unless told otherwise, in the
+    window and the engine alike; the fit is planned at DEFAULT_CONTEXT where no model decides."""
+    from app.engine.protocol import LoadRequest
+
+    assert ModelLoad().n_ctx == LoadRequest("m.gguf").n_ctx == AUTO_CONTEXT == 0
+    assert ModelLoad().kv_cache == LoadRequest("m.gguf").kv_cache == "auto"
+    assert DEFAULT_CONTEXT == 8192
+
+
+def test_kv_cache_and_answer_reserve_round_trip(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    s = Settings()
+    s.models["m"] = ModelLoad(n_ctx=65536, kv_cache="q8_0")
+    s.answer_reserve = 2048
+    save_settings(s, path)
+    loaded = load_settings(path)
+    assert loaded.models["m"].kv_cache == "q8_0" and loaded.answer_reserve == 2048
+    path.write_text(json.dumps({"version": 1, "models": {"m": {"kv_cache": "q5_1"}}, "answer_reserve": "x"}))
+    bad = load_settings(path)
+    assert bad.models["m"].kv_cache == "auto" and bad.answer_reserve is None
 
 
 def test_migration_hook_runs_for_old_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -34,7 +34,8 @@ ENV_HOME = "PONDER_HOME"
 SETTINGS_FILE = "settings.json"
 DATABASE_FILE = "ponder.db"
 SCHEMA_VERSION = 1
-DEFAULT_CONTEXT = 8192  # tokens of context a model loads with unless told otherwise
+DEFAULT_CONTEXT = 8192  # tokens of context the fit is planned for when no model says otherwise
+AUTO_CONTEXT = 0  # a model loads with the largest context that fits (core.models.fit.choose_context)
 
 Theme = Literal["system", "light", "dark"]
 D = TypeVar("D")
@@ -61,10 +62,11 @@ def default_data_dir() -> Path:
 class ModelLoad:
     """How one model is loaded, keyed by its path or name."""
 
-    n_ctx: int = DEFAULT_CONTEXT
+    n_ctx: int = AUTO_CONTEXT
     n_gpu_layers: int | Literal["auto"] = "auto"
     n_threads: int | None = None  # None: the engine picks
     flash_attn: bool = False
+    kv_cache: Literal["auto", "f16", "q8_0", "q4_0"] = "auto"  # auto: f16 unless only q8_0 fits
 
 
 @dataclass(slots=True)
@@ -79,6 +81,9 @@ class Settings:
     models_dir: str | None = None  # None: app.core.hub.library's default models folder
     theme: Theme = "system"
     search_thinking: bool = False  # chat search looks in the reasoning too
+    # Context tokens kept for the answer while the model reasons; None: the engine's default
+    # (the larger of 1,024 and 15% of the context).
+    answer_reserve: int | None = None
     # Other computers whose memory a local model may use ("host:port" of `ponder worker`s).
     rpc_servers: list[str] = field(default_factory=list)
 

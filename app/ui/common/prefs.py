@@ -73,6 +73,7 @@ class Preferences:
             n_gpu_layers=params.n_gpu_layers,
             n_threads=params.n_threads,
             flash_attn=params.flash_attn or None,
+            kv_cache=params.kv_cache,
             rpc_servers=tuple(e for e in self.rpc_servers() if e not in without),
         )
 
