@@ -27,6 +27,7 @@ __all__ = [
     "CHINESE_THINKING",
     "DEFAULT_ANSWER",
     "DEFAULT_THINKING",
+    "SECOND_CHOICE_MARGIN",
     "TEMPLATES",
     "Script",
     "ScriptedModel",
@@ -60,7 +61,8 @@ DEFAULT_THINKING: tuple[str, ...] = (
     " politely.\n",
 )
 DEFAULT_ANSWER: tuple[str, ...] = ("Hello", "!", " How", " can", " I", " help", " you", " today?")
-# Qwen3 reasons in Chinese when asked in Chinese: no spaces, full-width punctuation.
+# Qwen3 reasons in Chinese when asked in Chinese: no spaces, full-width punctuation (each
+# piece once: a bigram machine cannot follow "。" with two different words).
 CHINESE_THINKING: tuple[str, ...] = (
     "\n好的",
     "。",
@@ -68,7 +70,7 @@ CHINESE_THINKING: tuple[str, ...] = (
     "想要",
     "一个",
     "问候",
-    "。",
+    "！",
     "我们",
     "先",
     "想",
@@ -82,10 +84,13 @@ CHINESE_THINKING: tuple[str, ...] = (
     "回答",
     "。\n",
 )
-CHINESE_ANSWER: tuple[str, ...] = ("你好", "！", "有什么", "可以", "帮", "你的", "吗", "？")
+CHINESE_ANSWER: tuple[str, ...] = ("你好！", "有什么", "可以", "帮", "你的", "吗？")
 
-# Pieces written as "\xNN" with NN >= 0x80 stand for a single raw byte token.
+# Pieces written as "\xNN" with NN >= 0x80 stand for a single raw byte token; pieces written
+# "<|name|>" are control tokens, as in Qwen's vocabulary; any other piece is a user-defined token.
 _EOS = "<|im_end|>"
+# How far below the script's own next token a second choice is, in logits.
+SECOND_CHOICE_MARGIN = 1.0
 _SPECIAL_CONTROL = ("<|endoftext|>", "<|im_start|>", _EOS)
 _THINK_TAGS = ("<think>", "</think>")
 
@@ -135,6 +140,12 @@ class Script:
     starts_in_thinking: bool = False
     # A name in TEMPLATES, "chatml" or None (no template in the file: the app falls back to ChatML).
     template: str | None = "qwen3"
+    # (after, piece): after the thinking piece ``after``, ``piece`` is a close second to the
+    # script's own next piece (SECOND_CHOICE_MARGIN lower in the logits) and, once taken, closes
+    # the reasoning. Greedy decoding takes it only when a penalty pushes the first choice down.
+    second_choice: tuple[str, str] | None = None
+    # The reasoning tags are control tokens (some vocabularies mark them so), not user-defined ones.
+    control_tags: bool = False
 
     @property
     def thinking_text(self) -> str:
@@ -218,14 +229,15 @@ def write_scripted_model(
         types.append(gguf.TokenType.CONTROL)
     for tag in _THINK_TAGS:
         tokens.append(tag)
-        types.append(gguf.TokenType.USER_DEFINED)
+        types.append(gguf.TokenType.CONTROL if script.control_tags else gguf.TokenType.USER_DEFINED)
 
     def token_of(piece: str) -> int:
         if _is_byte_piece(piece):
             return ord(piece)
         if piece not in tokens:
             tokens.append(piece)
-            types.append(gguf.TokenType.USER_DEFINED)
+            control = piece.startswith("<|") and piece.endswith("|>")
+            types.append(gguf.TokenType.CONTROL if control else gguf.TokenType.USER_DEFINED)
         return tokens.index(piece)
 
     thinking_ids = [token_of(p) for p in script.thinking]
@@ -251,6 +263,11 @@ def write_scripted_model(
         chain([*start, *thinking_ids, *reasoning_end])
         # With thinking off the template ends "</think>\n\n": the answer follows "\n\n".
         chain([nl2, *answer_ids, eos])
+    second: tuple[int, int] | None = None
+    if script.second_choice is not None:
+        after, piece = script.second_choice
+        second = (token_of(after), token_of(piece))
+        chain([second[1], think_close, nl2, *answer_ids, eos])
 
     n_vocab = len(tokens)
     n_embd = -(-(n_vocab + extra_width) // 64) * 64
@@ -261,6 +278,9 @@ def write_scripted_model(
     out = np.zeros((n_vocab, n_embd), dtype=np.float32)
     for a in range(n_vocab):
         out[successor.get(a, eos), a] = weight
+    if second is not None:
+        # The final norm scales the one-hot state to sqrt(n_embd): that is a logit per unit weight.
+        out[second[1], second[0]] = weight - SECOND_CHOICE_MARGIN / np.sqrt(n_embd)
     embd = np.zeros((n_vocab, n_embd), dtype=np.float32)
     embd[np.arange(n_vocab), np.arange(n_vocab)] = 1.0
 

@@ -41,7 +41,7 @@ def generate(session: LlamaSession, budget: int | None) -> list[Event]:
 
 
 def cached_text(session: LlamaSession) -> str:
-    return b"".join(session.piece(t) for t in session.tokens).decode("utf-8")
+    return b"".join(session.token_bytes(t) for t in session.tokens).decode("utf-8")
 
 
 @pytest.mark.parametrize("budget", [3, 8, 13, 17])

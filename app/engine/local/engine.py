@@ -41,7 +41,12 @@ class LocalEngine(Engine):
         self._process: mp.process.BaseProcess | None = None
         self._conn: mp.connection.Connection | None = None
         self._reader: threading.Thread | None = None
-        self._cancel = self._ctx.Value("b", 0, lock=False)
+        # Stop: every request numbered up to this one is cancelled (requests are numbered as
+        # they are sent). A number, not an on/off flag, so that nothing sent later (a load
+        # right after Stop) can undo a Stop, and a Stop can never reach a later request.
+        self._stopped = self._ctx.Value("q", 0, lock=False)
+        self._sent = 0
+        self._answer_flag = self._ctx.Value("b", 0, lock=False)  # Answer now, for the reply running
         self._log_path: str | None = None
         self._send_lock = threading.Lock()
         self._closing = False
@@ -63,9 +68,12 @@ class LocalEngine(Engine):
         fd, self._log_path = tempfile.mkstemp(prefix="ponder-engine-", suffix=".log")
         os.close(fd)
         parent, child = self._ctx.Pipe(duplex=True)
-        self._cancel.value = 0
+        self._answer_flag.value = 0
         self._process = self._ctx.Process(
-            target=worker.main, args=(child, self._cancel, self._log_path), name="ponder-engine", daemon=True
+            target=worker.main,
+            args=(child, self._answer_flag, self._stopped, self._log_path),
+            name="ponder-engine",
+            daemon=True,
         )
         self._process.start()
         child.close()  # so that recv() sees EOF when the process dies
@@ -79,7 +87,7 @@ class LocalEngine(Engine):
     def close(self, timeout: float = 5.0) -> None:
         """Stop the engine process; safe to call twice and after a crash."""
         self._closing = True
-        self._cancel.value = worker.CANCEL
+        self.cancel()
         if self._process is not None and self._process.is_alive():
             with contextlib.suppress(OSError, ValueError):
                 self._send(ShutdownRequest())
@@ -115,10 +123,11 @@ class LocalEngine(Engine):
         except GGUFCheckError as exc:
             self._dispatch(EngineError("load", str(exc)))
             return
+        if self.busy:
+            self.cancel()  # a new model ends the reply that runs (the window's model switch)
         self.start()
         self.loaded = None
         self._rpc_servers = request.rpc_servers
-        self._cancel.value = 0
         self._send(request)
 
     def generate(self, request: GenerateRequest) -> int:
@@ -131,19 +140,19 @@ class LocalEngine(Engine):
             return 0
         self._next_request += 1
         rid = self._next_request
-        self._cancel.value = 0
+        self._answer_flag.value = 0
         self.busy = True
-        self._send(replace(request, request_id=rid))
+        self._send(replace(request, request_id=rid), rid)
         return rid
 
     def answer_now(self) -> None:
-        # A Stop already asked for wins over Answer now.
-        if self._cancel.value != worker.CANCEL:
-            self._cancel.value = worker.ANSWER_NOW
+        # A Stop asked for as well wins: the worker looks at Stop first.
+        self._answer_flag.value = worker.ANSWER_NOW
 
     def cancel(self) -> None:
-        """Stop the current reply (or load) after the token being computed."""
-        self._cancel.value = worker.CANCEL
+        """Stop the current reply (or load) after the token being computed; a prompt being
+        evaluated stops within a step of llama.cpp's work."""
+        self._stopped.value = self._sent
 
     def unload(self) -> None:
         if self.alive:
@@ -164,11 +173,19 @@ class LocalEngine(Engine):
             details=dict(info),
         )
 
-    def _send(self, request: object) -> None:
+    def _send(self, request: object, request_id: int = 0) -> None:
+        """Send a request, numbered; a process that died unseen becomes a crash event."""
         if self._conn is None:
             raise RuntimeError("engine not started")
         with self._send_lock:
-            self._conn.send(request)
+            self._sent += 1
+            try:
+                self._conn.send((self._sent, request))
+            except (OSError, ValueError):  # the child is gone, the reader has not told yet
+                if not self._closing:
+                    self._dispatch(
+                        EngineError("crash", "The engine is not running. Reload the model.", request_id)
+                    )
 
     # -- events -----------------------------------------------------------
     def _read_loop(self) -> None:

@@ -17,7 +17,7 @@ from app.core.chat.prompt import (
     ThinkingSupport,
     effective_thinking,
     prompt_opens_thinking,
-    render_prompt,
+    render_prompt_parts,
 )
 from app.core.chat.sampling import ModeSampling, Sampling, defaults_for
 from app.core.chat.thinking import Phase, ThinkingParser
@@ -62,20 +62,26 @@ class ReplyGenerator:
         s = self.session
         if req.raw_prompt is not None:
             return s.tokenize(req.raw_prompt, add_special=s.add_bos), False
-        prompt = render_prompt(
+        parts = render_prompt_parts(
             self.template,
             req.messages,
             enable_thinking=thinking,
             bos_token=s.bos_text() if s.add_bos else "",
             eos_token=s.eos_text(),
         )
-        tokens = s.tokenize(prompt, add_special=s.add_bos and not prompt.startswith(s.bos_text() or "\0"))
+        prompt = "".join(p.text for p in parts)
+        # Messages are text: a <|im_end|> typed in one stays characters (see tokenize_prompt).
+        tokens = s.tokenize_prompt(parts, add_bos=s.add_bos and not prompt.startswith(s.bos_text() or "\0"))
         return tokens, prompt_opens_thinking(prompt)
 
     def _resume_prefix(self, prompt_tokens: list[int], text: str, opened: bool) -> tuple[list[int], int]:
         cut = self.last_cut
         if cut is not None and cut.prompt_tokens == prompt_tokens and cut.thinking == text:
-            return list(cut.generated), cut.thinking_tokens
+            # The reasoning's text ends where its last word does, but a cut after a line end
+            # may have kept the line end's own token: leave it for the model to write again,
+            # so that the text it resumes with starts with it ("X.\nFirst", not "X.First").
+            kept, trimmed = self.session.without_trailing_space(cut.generated)
+            return kept, cut.thinking_tokens - trimmed
         # The engine was restarted or the chat changed: rebuild the reasoning from its text.
         body = self.session.tokenize(text, parse_special=False)
         head = [] if opened else self.session.tokenize("<think>\n", parse_special=True)
@@ -138,6 +144,7 @@ class ReplyGenerator:
             min_p=sampling.min_p,
             presence_penalty=sampling.presence_penalty,
             seed=req.seed,
+            history=prefix,
         )
         turn = _Turn(
             req, prompt_tokens, prefix, prior_thinking, prior_count, budget, parser, sampler, cached, t0,

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import llama_cpp as L
 
+from app.core.chat.prompt import PromptPart
+from app.core.chat.thinking import CLOSE_TAG, OPEN_TAG
 from app.engine.local.offload import offload_report
 from app.engine.local.rpc_devices import OffloadDevices, connect_workers
 
@@ -217,6 +219,9 @@ class LlamaSession:
         self._eog: dict[int, bool] = {}
         self._piece_buf = ctypes.create_string_buffer(256)
         self._one = (ctypes.c_int32 * 1)()
+        self._stop: Callable[[], bool] | None = None
+        # Asked by llama.cpp between the steps of a batch: a Stop ends even one long batch.
+        self._abort_cb = L.ggml_abort_callback(lambda _data: bool(self._stop is not None and self._stop()))
 
     # -- metadata ---------------------------------------------------------
     def meta(self, key: str) -> str | None:
@@ -265,14 +270,72 @@ class LlamaSession:
             n = L.llama_tokenize(self.vocab, data, len(data), arr, cap, add_special, parse_special)
         return list(arr[:n])
 
+    def tokenize_prompt(self, parts: Sequence[PromptPart], *, add_bos: bool) -> list[int]:
+        """A rendered prompt's tokens: control tokens only where the template wrote them.
+
+        Typed text (a message's content) is text whatever it contains, so a ``<|im_end|>`` typed
+        or pasted cannot end the turn. The template's own control tokens are found by letting
+        llama.cpp tokenise each scaffolding part; everything between them, scaffolding and typed
+        text alike, is tokenised as one run of plain text, as llama.cpp itself would.
+        """
+        out = [int(L.llama_vocab_bos(self.vocab))] if add_bos else []
+        run: list[str] = []
+
+        def flush() -> None:
+            if run:
+                out.extend(self.tokenize("".join(run), parse_special=False))
+                run.clear()
+
+        for part in parts:
+            if part.typed:
+                run.append(part.text)
+                continue
+            pos = 0
+            for tok in self.tokenize(part.text, parse_special=True):
+                if not L.llama_vocab_is_control(self.vocab, tok):
+                    continue
+                text = self.token_bytes(tok).decode("utf-8", errors="replace")
+                found = part.text.find(text, pos) if text else -1
+                if found < 0:
+                    continue
+                run.append(part.text[pos:found])
+                flush()
+                out.append(tok)
+                pos = found + len(text)
+            run.append(part.text[pos:])
+        flush()
+        return out
+
     def piece(self, token: int) -> bytes:
-        """The bytes a token stands for (special tokens like <think> included)."""
+        """The bytes a token stands for in generated text.
+
+        Control tokens that do not end a turn (``<|im_start|>``, ``<|fim_prefix|>``) stand for
+        nothing: they are no text. The reasoning tags are text even where a vocabulary marks
+        them as control tokens, so that the reasoning can be told from the answer.
+        """
         cached = self._pieces.get(token)
         if cached is None:
-            n = L.llama_token_to_piece(self.vocab, token, self._piece_buf, 256, 0, True)
-            cached = self._piece_buf.raw[: max(n, 0)]
+            cached = self.token_bytes(token)
+            if L.llama_vocab_is_control(self.vocab, token) and cached not in _TAG_BYTES:
+                cached = b""
             self._pieces[token] = cached
         return cached
+
+    def without_trailing_space(self, tokens: Sequence[int]) -> tuple[list[int], int]:
+        """``tokens`` without the whitespace-only tokens they end with, and how many those were."""
+        kept = list(tokens)
+        while kept and self.piece(kept[-1]) and not self.piece(kept[-1]).strip():
+            kept.pop()
+        return kept, len(tokens) - len(kept)
+
+    def token_bytes(self, token: int) -> bytes:
+        """The token's own text, control tokens included (a long token gets a bigger buffer)."""
+        n = L.llama_token_to_piece(self.vocab, token, self._piece_buf, len(self._piece_buf), 0, True)
+        if n >= 0:
+            return self._piece_buf.raw[:n]
+        bigger = ctypes.create_string_buffer(-n)
+        n = L.llama_token_to_piece(self.vocab, token, bigger, len(bigger), 0, True)
+        return bigger.raw[: max(n, 0)]
 
     def is_eog(self, token: int) -> bool:
         cached = self._eog.get(token)
@@ -286,11 +349,11 @@ class LlamaSession:
 
     def bos_text(self) -> str:
         tok = L.llama_vocab_bos(self.vocab)
-        return self.piece(tok).decode("utf-8", errors="replace") if tok >= 0 else ""
+        return self.token_bytes(tok).decode("utf-8", errors="replace") if tok >= 0 else ""
 
     def eos_text(self) -> str:
         tok = L.llama_vocab_eos(self.vocab)
-        return self.piece(tok).decode("utf-8", errors="replace") if tok >= 0 else ""
+        return self.token_bytes(tok).decode("utf-8", errors="replace") if tok >= 0 else ""
 
     # -- KV cache ---------------------------------------------------------
     def truncate(self, n: int) -> None:
@@ -317,14 +380,34 @@ class LlamaSession:
         self.eval(tokens[keep:])
         return keep
 
-    def eval(self, tokens: Sequence[int]) -> None:
-        for start in range(0, len(tokens), self.n_batch):
-            chunk = tokens[start : start + self.n_batch]
-            arr = (ctypes.c_int32 * len(chunk))(*chunk)
-            rc = L.llama_decode(self.ctx, L.llama_batch_get_one(arr, len(chunk)))
-            if rc != 0:
-                raise RuntimeError(f"llama_decode failed with code {rc}")
-            self.tokens.extend(chunk)
+    def set_stop(self, stop: Callable[[], bool] | None) -> None:
+        """``stop`` says when to give up evaluating a prompt (the user pressed Stop)."""
+        self._stop = stop
+
+    def eval(self, tokens: Sequence[int]) -> bool:
+        """Evaluate ``tokens`` after the cached ones; False when stopped part of the way (the
+        cache then holds the batches that were done, and ``self.tokens`` says which)."""
+        stop = self._stop
+        if len(tokens) > 1 and stop is not None:
+            # Only while several tokens are evaluated: per generated token, the call from
+            # llama.cpp into Python between its steps would cost more than it is worth.
+            L.llama_set_abort_callback(self.ctx, self._abort_cb, None)
+        try:
+            for start in range(0, len(tokens), self.n_batch):
+                if stop is not None and stop():
+                    return False
+                chunk = tokens[start : start + self.n_batch]
+                arr = (ctypes.c_int32 * len(chunk))(*chunk)
+                rc = L.llama_decode(self.ctx, L.llama_batch_get_one(arr, len(chunk)))
+                if rc == _DECODE_ABORTED:
+                    return False  # llama.cpp removed the batch's entries from the cache
+                if rc != 0:
+                    raise RuntimeError(f"llama_decode failed with code {rc}")
+                self.tokens.extend(chunk)
+        finally:
+            if len(tokens) > 1 and stop is not None:
+                L.llama_set_abort_callback(self.ctx, _NO_ABORT, None)
+        return True
 
     def eval_one(self, token: int) -> None:
         self._one[0] = token
@@ -355,14 +438,25 @@ class Sampler:
         min_p: float,
         presence_penalty: float = 0.0,
         seed: int | None = None,
+        history: Sequence[int] = (),
     ) -> None:
+        """``history``: reply tokens already in the context (a reasoning that continues), which
+        the presence penalty counts as much as the tokens to come."""
         self._session = session
         params = L.llama_sampler_chain_default_params()
         params.no_perf = True
         self.chain = L.llama_sampler_chain_init(params)
         add = L.llama_sampler_chain_add
         if presence_penalty:
-            add(self.chain, L.llama_sampler_init_penalties(64, 1.0, 0.0, presence_penalty))
+            # Over the whole reply (the context is the most it can be), as Qwen recommends it
+            # against the endless repetition of a long reasoning: not just the last 64 tokens.
+            window = session.n_ctx
+            add(
+                self.chain,
+                L.llama_sampler_init_penalties(session.n_vocab, window, 1.0, 0.0, presence_penalty),
+            )
+            for token in history:
+                L.llama_sampler_accept(self.chain, token)
         if temperature <= 0:
             add(self.chain, L.llama_sampler_init_greedy())
             return
@@ -386,6 +480,11 @@ class Sampler:
         if self.chain:
             L.llama_sampler_free(self.chain)
             self.chain = None
+
+
+_TAG_BYTES = (OPEN_TAG.encode(), CLOSE_TAG.encode())
+_DECODE_ABORTED = 2  # llama_decode's return when the abort callback said stop
+_NO_ABORT = L.ggml_abort_callback()  # a null callback: llama.cpp asks nothing
 
 
 def _logged_value(name: str) -> str | None:

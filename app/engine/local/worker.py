@@ -26,8 +26,7 @@ from app.engine.protocol import (
     UnloadRequest,
 )
 
-# The shared control flag the app sets while a reply runs (0: carry on).
-CANCEL = 1
+# The shared flag the app sets while a reply runs (0: carry on).
 ANSWER_NOW = 2  # end the reasoning cleanly now and answer
 
 # Deltas are sent at most this often (the window repaints every 40 ms anyway); everything
@@ -84,7 +83,9 @@ def _redirect_stderr(log_path: str | None) -> None:
     sys.stderr = open(2, "w", buffering=1, closefd=False)  # noqa: SIM115 - lives as long as the process
 
 
-def main(conn: Connection, cancel_flag: Any, log_path: str | None = None) -> None:
+def main(conn: Connection, answer_flag: Any, stopped: Any, log_path: str | None = None) -> None:
+    """Serve ``(number, request)`` pairs from ``conn``; a request is cancelled once
+    ``stopped.value`` reaches its number, and ``answer_flag`` asks for the answer now."""
     # On an abort ggml would attach gdb to print a backtrace: slow, and nobody reads it.
     os.environ.setdefault("GGML_NO_BACKTRACE", "1")
     _redirect_stderr(log_path)
@@ -99,20 +100,22 @@ def main(conn: Connection, cancel_flag: Any, log_path: str | None = None) -> Non
     emit = Emitter(conn)
     guard = RpcGuard()  # timeouts for the sockets to RPC workers, once there are any
 
+    current = 0  # the number of the request being served
+
     def cancelled() -> bool:
-        return bool(cancel_flag.value == CANCEL)
+        return bool(stopped.value >= current)
 
     def answer_now() -> bool:
         """True once after the app asked for the answer now (the flag is consumed)."""
-        if cancel_flag.value == ANSWER_NOW:
-            cancel_flag.value = 0
+        if answer_flag.value == ANSWER_NOW:
+            answer_flag.value = 0
             return True
         return False
 
     while True:
         guard.busy = False
         try:
-            request = conn.recv()
+            current, request = conn.recv()
         except (EOFError, OSError):
             break
         guard.busy = True
@@ -156,6 +159,10 @@ def main(conn: Connection, cancel_flag: Any, log_path: str | None = None) -> Non
             except (LoadError, PreflightError) as exc:
                 emit(EngineError("load", str(exc)))
                 continue
+            except Exception as exc:  # a surprise: say what it was, and serve the next request
+                emit(EngineError("load", f"Loading failed unexpectedly ({type(exc).__name__}: {exc})."))
+                continue
+            session.set_stop(cancelled)
             template = session.meta("tokenizer.chat_template")
             support = thinking_support(template)
             generator = ReplyGenerator(session, template, support)
