@@ -61,7 +61,7 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
     from app.core.chat.sampling import ModeSampling
     from app.engine.base import Engine, EngineFailure
     from app.engine.local.engine import LocalEngine
-    from app.engine.protocol import GenerateRequest, LoadRequest, TextDelta, ThinkingCut
+    from app.engine.protocol import GenerateRequest, LoadRequest, ReplyStarted, TextDelta, ThinkingCut
 
     client: Engine
     if args.server and args.rpc:
@@ -102,7 +102,11 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
             answer_reserve=args.answer_reserve,
         )
 
+        started: list[ReplyStarted] = []  # how the engine runs the reply: mode, sampling
+
         def on_event(event: object) -> None:
+            if isinstance(event, ReplyStarted):
+                started.append(event)
             if stream is None:
                 return
             if isinstance(event, TextDelta):
@@ -136,6 +140,10 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
         "n_ctx": result.n_ctx or loaded.info.get("n_ctx"),
         "rope_scaling": loaded.info.get("rope_scaling"),
         "kv_cache_type": loaded.info.get("kv_cache_type"),
+        # What the model's template allows, and the sampling the engine applied for the mode the
+        # reply ran in (a never-thinking model gets the answer mode's settings).
+        "thinking_support": loaded.thinking_support,
+        "sampling": {**started[0].sampling.to_dict(), "seed": request.seed} if started else None,
     }
     if "offload" in loaded.info:  # where the layers went: per device, workers by host:port
         payload["offload"] = loaded.info["offload"]
