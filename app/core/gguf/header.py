@@ -93,6 +93,7 @@ _CHUNK = 1 << 20
 _KEEP_NUMBERS = 4096
 _KEEP_STRINGS = 64
 _MAX_DIMS = 8
+_EXPERTS_TENSOR = "_exps."  # shared experts ("_shexp") run for every token, as dense layers do
 
 
 class _EndOfFile(Exception):
@@ -210,6 +211,8 @@ class GGUFHeader:
     data_offset: int
     data_end: int | None  # None when a tensor type is unknown to this reader
     file_size: int
+    # Parameters in the routed experts' tensors (MoE "*_exps"), of which a token uses a share.
+    expert_elements: int = 0
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.metadata.get(key, default)
@@ -404,10 +407,10 @@ def _parse(path: Path, f: BinaryIO, size: int) -> GGUFHeader:
             key = cur.string()
             vtype = cur.unpack(cur.u32)
             metadata[key] = cur.value(vtype)
-        n_elements = 0
+        n_elements = expert_elements = 0
         data_size: int | None = 0
         for _ in range(tensor_count):
-            cur.string()  # name
+            name = cur.string()
             n_dims = cur.unpack(cur.u32)
             if n_dims > _MAX_DIMS:
                 raise _Corrupt(f"a tensor with {n_dims} dimensions at byte {cur.pos}")
@@ -418,6 +421,8 @@ def _parse(path: Path, f: BinaryIO, size: int) -> GGUFHeader:
             for d in dims:
                 elements *= d
             n_elements += elements
+            if _EXPERTS_TENSOR in name:  # llama.cpp's names: ffn_gate_exps, ffn_up_exps, ffn_down_exps
+                expert_elements += elements
             # (elements per block, bytes per block); None for a type this gguf does not know
             block = GGML_QUANT_SIZES.get(ggml_type)
             if block is None or data_size is None:
@@ -448,6 +453,7 @@ def _parse(path: Path, f: BinaryIO, size: int) -> GGUFHeader:
         data_offset=data_offset,
         data_end=None if data_size is None else data_offset + data_size,
         file_size=size,
+        expert_elements=expert_elements,
     )
 
 

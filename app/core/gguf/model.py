@@ -36,6 +36,11 @@ class GGUFModel:
         return sum(p.n_elements for p in self.parts)
 
     @property
+    def expert_params(self) -> int:
+        """Parameters in routed experts' tensors (MoE), of which a token uses a share."""
+        return sum(p.expert_elements for p in self.parts)
+
+    @property
     def is_split(self) -> bool:
         return len(self.parts) > 1
 

@@ -112,9 +112,12 @@ class ModelShape:
         if missing:
             raise ValueError(f"{header.path.name} does not say its {', '.join(missing)}")
         active = None
-        if header.expert_count and header.expert_used_count and n_params:
-            # Without the per-tensor split, count the expert share as the used fraction.
-            active = int(n_params * header.expert_used_count / header.expert_count)
+        count, used = header.expert_count, header.expert_used_count
+        if count and used and n_params:
+            experts = source.expert_params if isinstance(source, GGUFModel) else header.expert_elements
+            # Attention, embeddings and the router run for every token, `used` of the experts;
+            # with expert tensors under names this reader does not know, the plain share.
+            active = n_params - experts + experts * used // count if experts else n_params * used // count
         return cls(
             n_layers=header.block_count or 0,
             n_kv_heads=header.head_count_kv or 0,
