@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.core.chat.chats import ChatRepository
-from app.ui.chat.composer import Composer
+from app.ui.chat.composer import ANSWER_NOW_KEYS, Composer
 from app.ui.chat.controller import ChatController
 from app.ui.chat.conversation import MAX_WIDTH, ConversationView, centred
 from app.ui.chat.model_picker import ModelPicker
@@ -206,6 +206,10 @@ class MainWindow(QMainWindow):
         self.models_feature.welcome.connect_requested.connect(lambda: self.open_settings(engines=True))
         self.composer.send.connect(self._send)
         self.composer.stop.connect(self.controller.stop)
+        self.composer.answer_now.connect(self.controller.answer_now)
+        self.controller.reasoning_changed.connect(self.composer.set_reasoning)
+        self.controller.context_changed.connect(self.composer.set_context)
+        self.models.changed.connect(self.controller.model_changed)
         self.composer.think_changed.connect(self._options_changed)
         self.composer.budget_changed.connect(self._options_changed)
         self.controller.generating_changed.connect(self.composer.set_generating)
@@ -229,6 +233,7 @@ class MainWindow(QMainWindow):
         shortcut("Ctrl+O", self.open_model_dialog)
         shortcut("Ctrl+,", self.open_settings)
         shortcut("Escape", self.controller.stop)
+        shortcut(ANSWER_NOW_KEYS, self.controller.answer_now)
 
     # -- chats -------------------------------------------------------------------------
     def new_chat(self) -> None:

@@ -102,4 +102,7 @@ def test_context_full_says_what_to_do(qtbot: Any, window: MainWindow, qwen3_mode
     (reply,) = replies(window)
     assert reply.message is not None and reply.message.finish_reason == "error"
     assert "does not fit" in window.banner.text and "new chat" in window.banner.text.lower()
-    assert window.banner.action.text() == "New chat"
+    # The ways out (issue #10): older messages leave the model's view, a larger context, a new chat.
+    assert window.banner.action.text() == "Let older messages go"
+    offered = [b.text() for b in window.banner.findChildren(type(window.banner.action)) if b.isVisible()]
+    assert "New chat" in offered and any(t.startswith("Reload with") for t in offered)

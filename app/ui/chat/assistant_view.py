@@ -26,7 +26,7 @@ from app.ui.common.qt import (
 
 FINISH_NOTES = {
     "cancelled": "Stopped",
-    "length": "Cut off at the length limit",
+    "length": "Cut off at the end of the context",
     "error": "Failed",
     "interrupted": "Interrupted",
     "app_closed": "Stopped — the app closed while this reply was being written",
@@ -59,6 +59,7 @@ class AssistantMessageView(QFrame):
 
     regenerate = Signal(object)  # None: same think mode; True/False: thinking on/off
     continue_thinking = Signal()
+    continue_answer = Signal()
     delete = Signal()
     switch_version = Signal(int)  # -1 previous, +1 next
 
@@ -83,14 +84,27 @@ class AssistantMessageView(QFrame):
         set_icon(self.continue_button, "think")
         self.continue_button.clicked.connect(lambda _checked=False: self.continue_thinking.emit())
         self.continue_button.hide()
+        self.continue_answer_button = QPushButton("Continue")
+        self.continue_answer_button.setAccessibleName("Continue the answer")
+        self.continue_answer_button.setToolTip(
+            "The answer reached the end of the context: free room and let the model go on"
+        )
+        self.continue_answer_button.clicked.connect(lambda _checked=False: self.continue_answer.emit())
+        self.continue_answer_button.hide()
+        self.out_of_view = QLabel("Not seen by the model: the conversation outgrew its context")
+        self.out_of_view.setObjectName("outOfView")
+        self.out_of_view.setAccessibleName("Not seen by the model")
+        self.out_of_view.hide()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
+        layout.addWidget(self.out_of_view)
         layout.addWidget(self.thinking)
         layout.addWidget(self.status)
         layout.addWidget(self.answer)
         layout.addWidget(self.continue_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.continue_answer_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.footer = self._build_footer()
         layout.addWidget(self.footer)
 
@@ -176,6 +190,16 @@ class AssistantMessageView(QFrame):
         self.continue_button.setVisible(
             bool(allowed and m is not None and m.budget_hit and not self.streaming)
         )
+        # An answer the end of the context cut short: Continue frees room and goes on.
+        self.continue_answer_button.setVisible(
+            bool(
+                allowed and m is not None and m.finish_reason == "length" and m.content and not self.streaming
+            )
+        )
+
+    def set_out_of_view(self, hidden: bool) -> None:
+        """The conversation outgrew the context and this reply no longer reaches the model."""
+        self.out_of_view.setVisible(hidden)
 
     def _show_thinking_final(self, message: Message) -> None:
         if not message.thinking:
@@ -185,7 +209,7 @@ class AssistantMessageView(QFrame):
         tokens = message.stats.thinking_tokens if message.stats else 0
         self.thinking.set_text(message.thinking, final=True)
         if seconds or tokens:
-            self.thinking.set_header(done_header(seconds, tokens, message.budget_hit))
+            self.thinking.set_header(done_header(seconds, tokens, message.budget_hit, message.cut_reason))
         else:  # no statistics: a reply saved mid-stream (the app closed) or imported
             stopped = message.finish_reason in FINISH_NOTES
             self.thinking.set_header("Thinking (stopped)" if stopped else "Thinking")
@@ -200,16 +224,24 @@ class AssistantMessageView(QFrame):
 
     # -- streaming ---------------------------------------------------------------------
     def begin_stream(
-        self, message: Message, thinking: bool, limit: int | None = None, *, resume: bool = False
+        self,
+        message: Message,
+        thinking: bool,
+        limit: int | None = None,
+        *,
+        resume: bool = False,
+        keep_answer: bool = False,
     ) -> None:
-        """A reply is about to stream into this view (``resume``: continue the reasoning)."""
+        """A reply is about to stream into this view (``resume``: continue the reasoning;
+        ``keep_answer``: continue the answer, which stays)."""
         self.message = message
         self.streaming = True
-        self._answer_started = False
+        self._answer_started = keep_answer
         self.continue_button.hide()
+        self.continue_answer_button.hide()
         self.stats.setText("")
-        self.answer.set_text("", final=False)
-        self.answer.hide()
+        self.answer.set_text(message.content if keep_answer else "", final=False)
+        self.answer.setVisible(keep_answer)
         if not resume:
             self.thinking.set_text("", final=False)
         self.show_mode(thinking, limit)
@@ -253,7 +285,8 @@ class AssistantMessageView(QFrame):
             self.answer.show()
             if self.thinking.isVisible():
                 self.thinking.finish()
-                self.thinking.set_header(done_header(thinking_seconds, thinking_tokens, budget_hit))
+                cut = self.message.cut_reason if self.message is not None else None
+                self.thinking.set_header(done_header(thinking_seconds, thinking_tokens, budget_hit, cut))
                 self.thinking.set_expanded(False)
         self.answer.append(delta)
 
@@ -271,7 +304,7 @@ class AssistantMessageView(QFrame):
             self.thinking.set_text(message.thinking, final=True)
             seconds = message.stats.thinking_s if message.stats else 0.0
             tokens = message.stats.thinking_tokens if message.stats else 0
-            self.thinking.set_header(done_header(seconds, tokens, message.budget_hit))
+            self.thinking.set_header(done_header(seconds, tokens, message.budget_hit, message.cut_reason))
             self.thinking.show()
             if message.content:
                 self.thinking.set_expanded(False)

@@ -9,6 +9,7 @@ from app.ui.common.qt import (
     QHBoxLayout,
     QKeyEvent,
     QPlainTextEdit,
+    QProgressBar,
     QPushButton,
     QSizePolicy,
     Qt,
@@ -56,9 +57,13 @@ class MessageEdit(QPlainTextEdit):
         self.setFixedHeight(lines * line + doc_margin + margins.top() + margins.bottom() + 4)
 
 
+ANSWER_NOW_KEYS = "Ctrl+Shift+Enter"
+
+
 class Composer(QFrame):
     send = Signal(str)
     stop = Signal()
+    answer_now = Signal()
     think_changed = Signal(bool)
     budget_changed = Signal(object)
 
@@ -82,6 +87,18 @@ class Composer(QFrame):
         self.send_button = QPushButton()
         self.send_button.setObjectName("sendButton")
         self.send_button.clicked.connect(self._send_or_stop)
+        self.answer_button = QPushButton("Answer now")
+        self.answer_button.setObjectName("answerNowButton")
+        self.answer_button.setAccessibleName("Answer now")
+        self.answer_button.setToolTip(f"End the reasoning here and answer ({ANSWER_NOW_KEYS})")
+        self.answer_button.clicked.connect(lambda _checked=False: self.answer_now.emit())
+        self.answer_button.hide()
+        self.context_meter = QProgressBar()
+        self.context_meter.setObjectName("contextMeter")
+        self.context_meter.setAccessibleName("Context used")
+        self.context_meter.setTextVisible(True)
+        self.context_meter.setMaximumWidth(190)
+        self.context_meter.hide()
         self.generating = False
         self._think_forced: bool | None = None
 
@@ -91,6 +108,8 @@ class Composer(QFrame):
         controls.addWidget(self.think)
         controls.addWidget(self.budget)
         controls.addStretch(1)
+        controls.addWidget(self.context_meter)
+        controls.addWidget(self.answer_button)
         controls.addWidget(self.send_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 10)
@@ -118,6 +137,28 @@ class Composer(QFrame):
             set_icon(b, "send", "#ffffff")
         b.style().unpolish(b)
         b.style().polish(b)
+
+    def set_reasoning(self, reasoning: bool) -> None:
+        """The model is reasoning: offer to end it and answer now."""
+        self.answer_button.setVisible(reasoning)
+
+    def set_context(self, used: int, size: int) -> None:
+        """How much of the context the conversation uses (``size`` 0: no model)."""
+        meter = self.context_meter
+        meter.setVisible(size > 0)
+        if size <= 0:
+            return
+        meter.setRange(0, size)
+        meter.setValue(min(used, size))
+        text = f"{used:,} / {size:,} tokens"
+        meter.setFormat(text)
+        meter.setAccessibleDescription(text)
+        meter.setToolTip(f"The conversation uses {used:,} of the model's {size:,} tokens of context")
+        full = used >= size * 0.9
+        if meter.property("full") != full:
+            meter.setProperty("full", full)
+            meter.style().unpolish(meter)
+            meter.style().polish(meter)
 
     def set_thinking_support(self, support: str) -> None:
         """ "never": thinking off and disabled; "always": on and locked; "hybrid": free."""

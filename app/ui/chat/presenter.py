@@ -27,6 +27,7 @@ Loader = Callable[[Chat], list[Entry]]
 class ConversationPresenter(QObject):
     regenerate = Signal(object, object)  # Reply, thinking (None: same mode)
     continue_thinking = Signal(object)  # Reply
+    continue_answer = Signal(object)  # Reply
     delete = Signal(object)  # Entry
     resend = Signal(object, str)  # user Message, new text
     version_switched = Signal(object)  # Reply
@@ -195,6 +196,7 @@ class ConversationPresenter(QObject):
             a.show_message(entry.message, entry.index + 1, len(entry.versions))
             a.regenerate.connect(lambda thinking, r=entry: self.regenerate.emit(r, thinking))
             a.continue_thinking.connect(lambda r=entry: self.continue_thinking.emit(r))
+            a.continue_answer.connect(lambda r=entry: self.continue_answer.emit(r))
             a.delete.connect(lambda r=entry: self.delete.emit(r))
             a.switch_version.connect(lambda step, r=entry: self.switch(r, step))
             widget = a
@@ -262,6 +264,16 @@ class ConversationPresenter(QObject):
                     widget.next_button.setEnabled(False)
             elif isinstance(widget, UserMessageView) and isinstance(entry, Message):
                 widget.set_busy(self.busy)
+
+    def mark_out_of_view(self, count: int) -> None:
+        """The first ``count`` entries of the chat no longer reach the model: say so on each."""
+        chat = self.chat
+        if chat is None:
+            return
+        for i, entry in enumerate(chat.entries):
+            widget = self._widgets.get(id(entry))
+            if isinstance(widget, AssistantMessageView | UserMessageView):
+                widget.set_out_of_view(i < count)
 
     def set_busy(self, busy: bool) -> None:
         self.busy = busy

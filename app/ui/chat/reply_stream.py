@@ -9,6 +9,7 @@ however fast tokens arrive, the view repaints about 25 times a second.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 from app.core.chat.chats import Chat, Reply, ReplyLog
 from app.core.chat.messages import Message, ReplyStats
@@ -39,7 +40,7 @@ class ReplyStream(QObject):
         view: AssistantMessageView | None,
         *,
         limit: int | None,
-        resume: bool = False,
+        resume: str | None = None,
         log: ReplyLog | None = None,
         parent: QObject | None = None,
     ) -> None:
@@ -53,8 +54,9 @@ class ReplyStream(QObject):
         self.limit = limit  # shown as "/ N" beside the live token count
         self.done = False
         self.tokens = message.stats.thinking_tokens if message.stats else 0
-        self._resume = resume
-        self._prior_tokens = self.tokens if resume else 0
+        self._resume = resume  # None: a new reply; "thinking" or "answer": the part continued
+        self._prior_tokens = self.tokens if resume == "thinking" else 0
+        self._prior_stats = message.stats
         self._thinking: list[str] = []
         self._answer: list[str] = []
         self._cut: str | None = None
@@ -91,6 +93,7 @@ class ReplyStream(QObject):
         elif isinstance(event, ThinkingCut):
             m.thinking = event.thinking
             m.budget_hit = True
+            m.cut_reason = event.reason
             self.tokens = event.thinking_tokens
             self._thinking.clear()
             self._cut = event.thinking
@@ -100,24 +103,32 @@ class ReplyStream(QObject):
         elif isinstance(event, ReplyStarted):
             # The engine's decision, not the window's guess: mode, budget and sampling.
             self.limit = self._prior_tokens + event.budget if event.budget else None
-            if not self._resume:
+            if self._resume is None:
                 m.think_mode = event.thinking
                 m.budget = event.budget
-            m.sampling = event.sampling.to_dict()
-            if self.view is not None:
-                self.view.show_mode(event.thinking or self._resume, self.limit)
+            if self._resume != "answer":  # continuing an answer leaves the reasoning as it was
+                m.sampling = event.sampling.to_dict()
+                if self.view is not None:
+                    self.view.show_mode(event.thinking or self._resume == "thinking", self.limit)
         elif isinstance(event, PromptProgress):
             if self.view is not None and event.prompt_tokens > 200:
                 self.view.status.setText(f"Reading the prompt ({event.prompt_tokens:,} tokens)…")
         elif isinstance(event, ReplyFinished):
-            m.thinking = event.thinking
             m.content = event.answer
             m.finish_reason = event.finish_reason
-            m.budget_hit = event.budget_hit
-            m.stats = event.stats
+            if self._resume == "answer":  # the reasoning and its figures stay; the answer grew
+                m.stats = _grown(self._prior_stats, event.stats)
+            else:
+                m.thinking = event.thinking
+                m.budget_hit = event.budget_hit
+                m.cut_reason = event.cut_reason
+                m.stats = event.stats
             self._end()
         elif isinstance(event, EngineError) and event.kind != "busy":
-            m.finish_reason = "interrupted" if event.kind == "crash" else "error"
+            if self._resume == "answer" and event.kind == "context_full":
+                m.finish_reason = "length"  # still cut by the context: Continue stays on offer
+            else:
+                m.finish_reason = "interrupted" if event.kind == "crash" else "error"
             m.stats = m.stats or ReplyStats(thinking_tokens=self.tokens)
             self._end()
 
@@ -169,3 +180,14 @@ class ReplyStream(QObject):
 
     def detach(self) -> None:
         self.view = None
+
+
+def _grown(before: ReplyStats | None, more: ReplyStats) -> ReplyStats:
+    """A reply's figures after its answer was continued in a second request."""
+    if before is None:
+        return more
+    return replace(
+        before,
+        answer_tokens=before.answer_tokens + more.answer_tokens,
+        total_s=before.total_s + more.total_s,
+    )

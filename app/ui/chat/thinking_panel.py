@@ -13,8 +13,14 @@ def live_header(tokens: int, budget: int | None) -> str:
     return text + f" / {budget:,}" if budget else text
 
 
-def done_header(seconds: float, tokens: int, budget_hit: bool) -> str:
+# Why Ponder ended the reasoning, as the header says it.
+CUT_NOTES = {"budget": "budget reached", "context": "context limit reached", "user": "answered early"}
+
+
+def done_header(seconds: float, tokens: int, budget_hit: bool, cut_reason: str | None = None) -> str:
     text = f"Thought for {seconds:.1f} s · {tokens:,} tokens"
+    if cut_reason in CUT_NOTES:
+        return f"{text} · {CUT_NOTES[cut_reason]}"
     return text + " · budget reached" if budget_hit else text
 
 

@@ -89,9 +89,15 @@ class UserMessageView(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         row.addStretch(1)
         row.addWidget(self.bubble, 0)
+        self.out_of_view = QLabel("Not seen by the model: the conversation outgrew its context")
+        self.out_of_view.setObjectName("outOfView")
+        self.out_of_view.setAccessibleName("Not seen by the model")
+        self.out_of_view.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.out_of_view.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
+        layout.addWidget(self.out_of_view)
         layout.addLayout(row)
         layout.addWidget(self.edit_box)
         layout.addWidget(self.actions_row)
@@ -116,6 +122,10 @@ class UserMessageView(QWidget):
         self.label.setMinimumWidth(min(natural + 2, limit - chrome))
         self.bubble.setMaximumWidth(limit)
         super().resizeEvent(event)
+
+    def set_out_of_view(self, hidden: bool) -> None:
+        """The conversation outgrew the context and this message no longer reaches the model."""
+        self.out_of_view.setVisible(hidden)
 
     def set_busy(self, busy: bool) -> None:
         self.edit_button.setEnabled(not busy)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from app.ui.common.bus import MessageBus, Notice
 from app.ui.common.qt import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, Qt, QToolButton, QWidget
 
@@ -21,12 +23,13 @@ class Banner(QFrame):
         self.label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.action = QPushButton()
         self.action.clicked.connect(self._act)
+        self._choices: list[QPushButton] = []
         self.close_button = QToolButton()
         self.close_button.setText("✕")
         self.close_button.setAccessibleName("Dismiss")
         self.close_button.setToolTip("Dismiss")
         self.close_button.clicked.connect(self.dismiss)
-        row = QHBoxLayout(self)
+        self.row = row = QHBoxLayout(self)
         row.setContentsMargins(12, 8, 8, 8)
         row.setSpacing(10)
         row.addWidget(self.label, 1)
@@ -49,6 +52,15 @@ class Banner(QFrame):
         self.action.setText(notice.action)
         self.action.setAccessibleName(notice.action)
         self.action.setVisible(bool(notice.action))
+        for button in self._choices:
+            button.deleteLater()
+        self._choices = []
+        for label, callback in notice.choices:
+            button = QPushButton(label)
+            button.setAccessibleName(label)
+            button.clicked.connect(lambda _checked=False, c=callback: self._choose(c))
+            self.row.insertWidget(self.row.indexOf(self.close_button), button)
+            self._choices.append(button)
         self.show()
 
     def dismiss(self) -> None:
@@ -58,6 +70,10 @@ class Banner(QFrame):
     def _clear(self, key: str) -> None:
         if self.notice is not None and (not key or self.notice.key == key):
             self.dismiss()
+
+    def _choose(self, callback: Callable[[], None]) -> None:
+        self.dismiss()
+        callback()
 
     def _act(self) -> None:
         notice = self.notice

@@ -15,6 +15,8 @@ class Notice:
     action: str = ""  # label of the action button, if any
     callback: Callable[[], None] | None = None
     key: str = ""  # a notice with the same key replaces the previous one
+    # More choices beside the action: (label, callback) pairs, each a button of its own.
+    choices: tuple[tuple[str, Callable[[], None]], ...] = ()
 
 
 class MessageBus(QObject):
@@ -24,9 +26,14 @@ class MessageBus(QObject):
     cleared = Signal(str)  # key ("" clears everything)
 
     def error(
-        self, text: str, action: str = "", callback: Callable[[], None] | None = None, key: str = ""
+        self,
+        text: str,
+        action: str = "",
+        callback: Callable[[], None] | None = None,
+        key: str = "",
+        choices: tuple[tuple[str, Callable[[], None]], ...] = (),
     ) -> None:
-        self.posted.emit(Notice("error", text, action, callback, key))
+        self.posted.emit(Notice("error", text, action, callback, key, choices))
 
     def warning(
         self, text: str, action: str = "", callback: Callable[[], None] | None = None, key: str = ""
