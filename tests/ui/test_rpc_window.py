@@ -111,9 +111,16 @@ def test_a_worker_lost_mid_reply_keeps_the_reply_and_reloads_without_it(
     qtbot: Any, window: MainWindow, layered_runaway: ScriptedModel
 ) -> None:
     with RpcWorker("ponder") as lost, RpcWorker("ponder") as kept:
-        window.prefs.set_default_load(ModelLoad(n_ctx=2048, n_gpu_layers=-1, n_threads=1))
+        # GPU layers auto: the fit counts the workers' memory, and every layer goes to them.
+        window.prefs.set_default_load(ModelLoad(n_ctx=2048, n_gpu_layers="auto", n_threads=1))
         window.prefs.settings.rpc_servers = [lost.endpoint, kept.endpoint]
         load(qtbot, window, layered_runaway)
+        spread = window.models.loaded.info["offload"] if window.models.loaded else []
+        assert {e["endpoint"]: e["layers"] > 0 for e in spread} == {
+            lost.endpoint: True,
+            kept.endpoint: True,
+            None: False,
+        }
         assert window.banner.text.startswith("The model is spread over other computers: ")
         assert lost.endpoint in window.banner.text and kept.endpoint in window.banner.text
 

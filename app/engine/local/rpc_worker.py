@@ -23,7 +23,7 @@ from app.core.units import human_size
 from app.engine.local.llama_session import _ggml, default_threads
 from app.engine.local.rpc import SECURITY_WARNING, lan_address
 
-__all__ = ["ServedDevice", "WorkerError", "serve"]
+__all__ = ["ServedDevice", "WorkerError", "banner", "serve"]
 
 _TYPE_CPU, _TYPE_ACCEL = 0, 3  # enum ggml_backend_dev_type
 
@@ -117,17 +117,7 @@ def serve(
     if not devices:
         raise WorkerError("ggml found no device to serve")
     endpoint = f"{address}:{port}"
-    out.write(f"Ponder worker: sharing this computer at {endpoint}\n")
-    for _, d in devices:
-        out.write(f"  {d.name} ({d.description}): {human_size(d.total, unit='GB')}\n")
-    if not ipaddress.IPv4Address(address).is_loopback:
-        out.write(SECURITY_WARNING.format(endpoint=endpoint) + "\n")
-        out.write(
-            f"On the other computer: ponder ask MODEL PROMPT --rpc {_reachable_address(address)}:{port}\n"
-        )
-    else:
-        out.write("Only programs on this computer can reach it (use --host to share it on a network).\n")
-    out.write("Press Ctrl+C to stop.\n")
+    out.write(banner(address, port, [d for _, d in devices]))
     out.flush()
     handles = (ctypes.c_void_p * len(devices))(*(dev for dev, _ in devices))
     cache = cache_dir.encode() if cache_dir else None
@@ -146,6 +136,23 @@ def serve(
     with contextlib.suppress(OSError, ValueError):
         out.flush()
     os._exit(code)
+
+
+def banner(address: str, port: int, devices: list[ServedDevice]) -> str:
+    """What ``ponder worker`` says when it starts: where, what, and a plain warning when other
+    computers can reach it."""
+    endpoint = f"{address}:{port}"
+    lines = [f"Ponder worker: sharing this computer at {endpoint}"]
+    lines += [f"  {d.name} ({d.description}): {human_size(d.total, unit='GB')}" for d in devices]
+    if ipaddress.IPv4Address(address).is_loopback:
+        lines.append("Only programs on this computer can reach it (use --host to share it on a network).")
+    else:
+        lines.append(SECURITY_WARNING.format(endpoint=endpoint))
+        lines.append(
+            f"On the other computer: ponder ask MODEL PROMPT --rpc {_reachable_address(address)}:{port}"
+        )
+    lines.append("Press Ctrl+C to stop.")
+    return "\n".join(lines) + "\n"
 
 
 def _reachable_address(bound: str) -> str:
