@@ -160,3 +160,20 @@ def test_recommendations() -> None:
     assert recommend(machine(0.5), catalog) is None
     ranked = rank_catalog(machine(64, 24), catalog, thinking=("always",))
     assert ranked and all(r.model.thinking == "always" for r in ranked)
+
+
+def test_no_suggestion_below_q3_k_m_a_slow_model_is_badged_slow() -> None:
+    """A 2-core laptop with 16 GB: the 8B is offered at Q3_K_M at the lowest, never Q2_K; a
+    quant that reads too much per token says it is slow here (issue #11)."""
+    catalog = load_catalog()
+    laptop = Hardware(ram_total=32 * 10**9, ram_available=16 * 10**9, cpu_physical=2, cpu_logical=2)
+    ranked = rank_catalog(laptop, catalog, thinking=("hybrid", "always", "never"))
+    lowest = catalog.quant_rank("Q3_K_M")
+    assert ranked and all(catalog.quant_rank(r.quant.quant) >= lowest for r in ranked)
+    best: dict[str, str] = {}
+    for rec in ranked:
+        best.setdefault(rec.model.id, rec.quant.quant)
+    assert best["qwen3-8b"] == "Q3_K_M"
+    eight = catalog.get("qwen3-8b")
+    slow = check_fit(ModelShape.from_catalog(eight), eight.quant("Q4_K_M").size, 8192, laptop)
+    assert slow.verdict is Verdict.CPU and slow.badge == "CPU, slow on this computer"

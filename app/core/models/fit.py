@@ -60,6 +60,9 @@ RECOMMEND_RAM_SHARE = 0.7
 CPU_ACTIVE_LIMIT = 4 * GIB
 RECOMMEND_CONTEXT = 8192
 GOOD_QUANT = "Q4_K_M"
+# Below this a model's answers are much worse: a slow model is shown as slow, never degraded
+# to a smaller file (Q2_K) to run faster.
+LOWEST_SUGGESTED_QUANT = "Q3_K_M"
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,7 +232,7 @@ class Fit:
                 return f"{self.gpu_layers}/{self.estimate.n_layers} layers on {_computers(self.remote)}"
             return f"Partial GPU {self.gpu_layers}/{self.estimate.n_layers} layers"
         if self.verdict is Verdict.CPU:
-            return "CPU, slow" if self.cpu_active_bytes > CPU_ACTIVE_LIMIT else "CPU"
+            return "CPU, slow on this computer" if self.cpu_active_bytes > CPU_ACTIVE_LIMIT else "CPU"
         return "Too big"
 
 
@@ -346,13 +349,17 @@ def rank_catalog(
     Best means: a quant of Q4_K_M or better, then the biggest model, then the most of
     it on the GPU, then the higher quant when it all sits on the GPU, or the lighter one
     (less for the CPU to read per token) when it does not. Anything that would leave the CPU reading more
-    than ``CPU_ACTIVE_LIMIT`` bytes per token is left out as too slow.
+    than ``CPU_ACTIVE_LIMIT`` bytes per token is left out as too slow, and so is any quant below
+    ``LOWEST_SUGGESTED_QUANT``: a model too slow at Q3_K_M is not offered at Q2_K.
     """
     good = catalog.quant_rank(GOOD_QUANT)
+    lowest = catalog.quant_rank(LOWEST_SUGGESTED_QUANT)
     scored = []
     for model in catalog.with_thinking(*thinking):
         shape = ModelShape.from_catalog(model)
         for files in model.quants.values():
+            if catalog.quant_rank(files.quant) < lowest:
+                continue
             fit = check_fit(shape, files.size, n_ctx, hardware)
             if not fit.fits or fit.cpu_active_bytes > CPU_ACTIVE_LIMIT:
                 continue
