@@ -143,6 +143,7 @@ def test_an_address_with_nothing_listening_fails_the_load_in_one_line(
     error = caught.value.error
     assert error.kind == "load"
     assert error.message == f"Cannot reach the computer at {nobody} (connection refused)."
+    assert error.lost == (nobody,)  # the window offers to load without it
     assert engine.loaded is None and engine.alive  # nothing loaded; the engine carries on
     loaded = engine.load_sync(replace(split(layered), n_gpu_layers=0))
     assert loaded.info["offload"][0]["layers"] == LAYERS + 1

@@ -149,3 +149,20 @@ def test_a_worker_lost_mid_reply_keeps_the_reply_and_reloads_without_it(
         assert window.prefs.settings.rpc_servers == [lost.endpoint, kept.endpoint]  # the list is the user's
         chat = window.controller.chat
         assert chat is not None and len(chat.entries) == 2
+
+
+def test_a_computer_that_cannot_be_reached_fails_the_load_and_it_loads_without_it(
+    qtbot: Any, window: MainWindow, layered_runaway: ScriptedModel
+) -> None:
+    nobody = f"127.0.0.1:{free_port()}"
+    window.prefs.settings.rpc_servers = [nobody]
+    window.load_model(str(layered_runaway.path))
+    qtbot.waitUntil(lambda: window.models.state is ModelState.FAILED, timeout=WAIT_MS)
+    assert window.banner.text == (
+        f"The model could not be loaded: Cannot reach the computer at {nobody} (connection refused)."
+    )
+    assert window.banner.action.text() == "Load without it"
+    qtbot.mouseClick(window.banner.action, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.models.ready, timeout=WAIT_MS)
+    loaded = window.models.loaded
+    assert loaded is not None and [e["endpoint"] for e in loaded.info["offload"]] == [None]

@@ -144,7 +144,7 @@ class LlamaSession:
             try:
                 self.offload_devices = connect_workers(_ggml(), settings.rpc_servers)
             except OSError as exc:  # RpcError included: a worker that cannot be used, named
-                raise LoadError(str(exc)) from None
+                raise LoadError(str(exc)) from exc
             mparams.devices = self.offload_devices.pointer
         self._progress_cb = None
         if progress is not None:

@@ -60,7 +60,7 @@ def preflight(
     try:
         remote = remote_devices([probe_worker(e) for e in rpc_servers])
     except RpcError as exc:
-        raise PreflightError(str(exc)) from None
+        raise PreflightError(str(exc)) from exc  # the cause names the worker (EngineError.lost)
     local_gpu = gpu_offload_supported()
     offload = local_gpu or bool(remote)
     header = model.header

@@ -35,7 +35,7 @@ KEEPALIVE_S = 10  # idle seconds before the first keepalive probe (then every 5 
 USER_TIMEOUT_S = 30  # data unacknowledged this long ends the connection
 # No answer for this long during a load or a reply means the worker is stuck. Generous: one
 # batch of a long prompt on a slow worker's CPU can take tens of seconds.
-STALL_S = float(os.environ.get("PONDER_RPC_STALL_S") or 120)
+STALL_S = 120.0
 _TCP_INFO_SIZE = 104
 _LAST_DATA_SENT, _LAST_DATA_RECV = 44, 52  # byte offsets in Linux's struct tcp_info (ms ago)
 
@@ -60,6 +60,13 @@ def harden(sock: socket.socket) -> None:
                 sock.setsockopt(socket.IPPROTO_TCP, option, value)
 
 
+def _stall_from_env() -> float:
+    try:
+        return float(os.environ.get("PONDER_RPC_STALL_S") or STALL_S)
+    except ValueError:
+        return STALL_S
+
+
 def _abort(endpoint: str, seconds: float) -> None:
     with contextlib.suppress(OSError):
         sys.stderr.write(stall_message(endpoint, seconds) + "\n")
@@ -73,11 +80,11 @@ class RpcGuard:
     def __init__(
         self,
         *,
-        stall_s: float = STALL_S,
+        stall_s: float | None = None,  # None: $PONDER_RPC_STALL_S, else STALL_S
         interval: float = 0.5,
         on_stall: Callable[[str, float], None] = _abort,
     ) -> None:
-        self.stall_s = stall_s
+        self.stall_s = stall_s if stall_s is not None else _stall_from_env()
         self.interval = interval
         self.on_stall = on_stall
         self._peers: dict[tuple[str, int], str] = {}

@@ -93,6 +93,7 @@ def main(conn: Connection, answer_flag: Any, stopped: Any, log_path: str | None 
     from app.engine.local.generation import ReplyGenerator
     from app.engine.local.llama_session import LlamaSession, LoadError, LoadSettings
     from app.engine.local.preflight import PreflightError, preflight
+    from app.engine.local.rpc import RpcError
     from app.engine.local.rpc_guard import RpcGuard
 
     session: LlamaSession | None = None
@@ -157,7 +158,9 @@ def main(conn: Connection, answer_flag: Any, stopped: Any, log_path: str | None 
                 guard.watch(request.rpc_servers)
                 session = LlamaSession(checked.path, settings, progress)
             except (LoadError, PreflightError) as exc:
-                emit(EngineError("load", str(exc)))
+                cause = exc.__cause__  # a worker that could not be used: the app offers to go on without it
+                lost = (cause.endpoint,) if isinstance(cause, RpcError) else ()
+                emit(EngineError("load", str(exc), lost=lost))
                 continue
             except Exception as exc:  # a surprise: say what it was, and serve the next request
                 emit(EngineError("load", f"Loading failed unexpectedly ({type(exc).__name__}: {exc})."))
