@@ -15,6 +15,7 @@ import logging
 import queue
 import select
 import socket
+import sys
 import threading
 from collections.abc import Iterator, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -34,7 +35,8 @@ if TYPE_CHECKING:
 
 __all__ = ["HttpServer"]
 
-log = logging.getLogger("ponder.server.access")  # `ponder serve` prints it; the app log skips it
+log = logging.getLogger("ponder.server")
+access_log = logging.getLogger("ponder.server.access")  # `ponder serve` prints it; the app log skips it
 
 _CHECK_S = 0.1  # while a reply waits or runs, look this often whether its client is still there
 
@@ -66,6 +68,11 @@ class HttpServer(ThreadingHTTPServer):
         with self._open_lock:
             self._open.discard(request)
         super().shutdown_request(request)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], OSError):
+            return  # a client that went away, or the server closing its connection
+        log.exception("a request from %s failed", client_address[0])
 
     def close_connections(self) -> None:
         with self._open_lock:
@@ -312,7 +319,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         # The request line and status only: never headers (the key) or bodies.
-        log.debug("%s %s", self.address_string(), format % args)
+        access_log.debug("%s %s", self.address_string(), format % args)
 
 
 _ROUTES = {
