@@ -355,6 +355,7 @@ class MainWindow(QMainWindow):
             gpu_note=self.models_feature.gpu_note(),
             servers=self.bridge.servers,
             server=self.server,
+            model_info=self.models.loaded.info if self.models.loaded is not None else None,
         )
         if engines:  # "Connect to a server…"
             dialog.tabs.setCurrentWidget(dialog.engines)

@@ -173,3 +173,19 @@ def test_continue_after_the_context_cut_the_answer(
     assert grown is not None and grown.content.startswith(before) and len(grown.content) > len(before)
     assert grown.thinking == first.thinking  # the reasoning stays as it was
     assert after.answer.toPlainText().startswith(before.strip()[:20])
+
+
+def test_the_picker_shows_the_context_the_model_runs_with(
+    qtbot: Any, window: MainWindow, qwen3_model: ScriptedModel
+) -> None:
+    at_context(window, 0)  # Auto: the scripted model's native 4,096
+    load(qtbot, window, qwen3_model)
+    (label,) = named(window, "Context size")
+    assert label.isVisible() and label.text() == "4K ctx"
+    assert label.toolTip() == "Context 4,096 tokens, f16 KV cache"
+    assert window.picker.button.text() == "qwen3-scripted"
+    window.prefs.set_default_load(ModelLoad(n_ctx=16384, n_gpu_layers=0, kv_cache="q8_0"))
+    window.prefs.settings.models.pop(str(qwen3_model.path), None)
+    load(qtbot, window, qwen3_model)
+    assert label.text() == "16K ctx · YaRN"
+    assert label.toolTip() == "Context 16,384 tokens, q8_0 KV cache; YaRN ×4.0 over its native 4,096"

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import partial
+from typing import Any
 
 from app.engine.remote.servers import remote_ref
 from app.ui.common.icons import set_icon
 from app.ui.common.model_state import ModelManager, ModelState, model_name
 from app.ui.common.prefs import Preferences
-from app.ui.common.qt import QHBoxLayout, QMenu, QProgressBar, Qt, QToolButton, QWidget, Signal
+from app.ui.common.qt import QHBoxLayout, QLabel, QMenu, QProgressBar, Qt, QToolButton, QWidget, Signal
 from app.ui.common.remote_notes import UNENCRYPTED, budget_note, is_remote, where
 
 STATE_TEXT = {
@@ -47,11 +49,16 @@ class ModelPicker(QWidget):
         self.progress.setFixedWidth(140)
         self.progress.setTextVisible(True)
         self.progress.hide()
+        self.context = QLabel()  # the context the loaded model runs with: "41K ctx · YaRN"
+        self.context.setObjectName("contextLabel")
+        self.context.setAccessibleName("Context size")
+        self.context.hide()
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(8)
         row.addWidget(self.button)
         row.addWidget(self.progress)
+        row.addWidget(self.context)
         models.changed.connect(self.refresh)
         self.refresh()
 
@@ -77,11 +84,17 @@ class ModelPicker(QWidget):
             layers = info.get("n_gpu_layers", 0)
             gpu = "all layers" if layers == -1 else f"{layers} layers"
             tip += f"\nRuns on {backends}" + (f" ({gpu} on the GPU)" if layers else "")
+            tip += f"\n{context_text(info)}"
             if info.get("fit"):
                 tip += f"\n{info['fit']}"
         elif m.error:
             tip += f"\n{m.error}"
         self.button.setToolTip(tip)
+        local_ready = m.state is ModelState.READY and not is_remote(info) and bool(info.get("n_ctx"))
+        self.context.setVisible(local_ready)
+        if local_ready:
+            self.context.setText(context_label(info))
+            self.context.setToolTip(context_text(info))
         self.button.setAccessibleDescription(text)
         loading = m.state is ModelState.LOADING
         self.progress.setVisible(loading)
@@ -107,3 +120,19 @@ class ModelPicker(QWidget):
         if self.models.path:
             self.menu.addSeparator()
             self.menu.addAction("Reload model", self.reload_requested.emit)
+
+
+def context_label(info: Mapping[str, Any]) -> str:
+    """The context a loaded model runs with, short: "41K ctx", "128K ctx · YaRN"."""
+    n = int(info.get("n_ctx") or 0)
+    label = f"{n // 1024}K ctx" if n >= 1024 else f"{n} ctx"
+    return label + (" · YaRN" if info.get("rope_scaling") else "")
+
+
+def context_text(info: Mapping[str, Any]) -> str:
+    """The context in words, for the tooltip: size, KV cache type, and YaRN when it is on."""
+    text = f"Context {int(info.get('n_ctx') or 0):,} tokens, {info.get('kv_cache_type') or 'f16'} KV cache"
+    rope = info.get("rope_scaling")
+    if isinstance(rope, dict):
+        text += f"; YaRN ×{rope.get('factor')} over its native {int(rope.get('original_context') or 0):,}"
+    return text

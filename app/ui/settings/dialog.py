@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 
 from app.core.chat.sampling import Sampling, defaults_for
-from app.core.store.settings import ModelLoad
+from app.core.models.fit import YARN_MAX_CONTEXT
+from app.core.store.settings import AUTO_CONTEXT, DEFAULT_CONTEXT, ModelLoad
 from app.engine.remote.servers import ServerList
 from app.ui.common.prefs import Preferences
 from app.ui.common.qt import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -28,6 +31,17 @@ from app.ui.settings.data_folder import DataFolderBox
 from app.ui.settings.engines_page import EnginesPage
 from app.ui.settings.rpc_section import RpcSection
 from app.ui.settings.server_page import ServerPage, WindowServer
+
+KV_CHOICES = (
+    ("Auto (f16, or q8_0 when that lets the context fit)", "auto"),
+    ("f16 (full precision)", "f16"),
+    ("q8_0 (half the memory)", "q8_0"),
+    ("q4_0 (a quarter; slightly less exact)", "q4_0"),
+)
+
+
+def _int(value: object) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 class SamplingBox(QGroupBox):
@@ -94,6 +108,7 @@ class SettingsDialog(QDialog):
         gpu_note: str = "",
         servers: ServerList | None = None,
         server: WindowServer | None = None,
+        model_info: Mapping[str, object] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
@@ -101,6 +116,10 @@ class SettingsDialog(QDialog):
         self.prefs = prefs
         self.model_path = model_path
         self.gpu_note_text = gpu_note  # how to get a GPU build, when this one cannot offload
+        info = model_info or {}
+        # The loaded model's context facts (issue #10): its native length and the longest offered.
+        self.native_context = _int(info.get("native_context"))
+        self.max_context = _int(info.get("max_context")) or YARN_MAX_CONTEXT
         tabs = QTabWidget()
         tabs.addTab(self._load_tab(), "Model loading")
         tabs.addTab(self._sampling_tab(), "Sampling")
@@ -131,11 +150,42 @@ class SettingsDialog(QDialog):
         page = QWidget()
         form = QFormLayout(page)
         self.n_ctx = QSpinBox()
-        self.n_ctx.setRange(512, 262144)
+        self.n_ctx.setRange(512, max(self.max_context, params.n_ctx))
         self.n_ctx.setSingleStep(1024)
         self.n_ctx.setSuffix(" tokens")
         self.n_ctx.setAccessibleName("Context size")
-        self.n_ctx.setValue(params.n_ctx)
+        self.n_ctx.setValue(params.n_ctx or self.native_context or DEFAULT_CONTEXT)
+        self.ctx_auto = QCheckBox("Auto")
+        self.ctx_auto.setAccessibleName("Context size automatic")
+        self.ctx_auto.setToolTip(
+            "The largest context that fits this computer, up to the model's native length"
+        )
+        self.ctx_auto.setChecked(params.n_ctx == AUTO_CONTEXT)
+        self.n_ctx.valueChanged.connect(lambda _value: self.ctx_auto.setChecked(False))
+        self.context_note = QLabel()
+        self.context_note.setObjectName("hint")
+        self.context_note.setWordWrap(True)
+        self.context_note.setAccessibleName("Context note")
+        self.n_ctx.valueChanged.connect(self._explain_context)
+        self.ctx_auto.toggled.connect(self._explain_context)
+        ctx_row = QHBoxLayout()
+        ctx_row.addWidget(self.ctx_auto)
+        ctx_row.addWidget(self.n_ctx, 1)
+        self.kv_cache = QComboBox()
+        self.kv_cache.setAccessibleName("KV cache type")
+        for label, value in KV_CHOICES:
+            self.kv_cache.addItem(label, value)
+        self.kv_cache.setCurrentIndex(max(0, self.kv_cache.findData(params.kv_cache)))
+        self.answer_reserve = QSpinBox()
+        self.answer_reserve.setRange(0, 65536)
+        self.answer_reserve.setSingleStep(256)
+        self.answer_reserve.setSuffix(" tokens")
+        self.answer_reserve.setSpecialValueText("Auto (15% of the context, at least 1,024)")
+        self.answer_reserve.setAccessibleName("Answer reserve")
+        self.answer_reserve.setToolTip(
+            "Context kept for the answer while the model reasons: a reply always ends in one"
+        )
+        self.answer_reserve.setValue(self.prefs.settings.answer_reserve or 0)
         self.gpu_auto = QCheckBox("Auto")
         self.gpu_auto.setAccessibleName("GPU layers automatic")
         self.gpu_layers = QSpinBox()
@@ -155,7 +205,10 @@ class SettingsDialog(QDialog):
         self.threads.setSpecialValueText("Auto")
         self.threads.setAccessibleName("CPU threads")
         self.threads.setValue(params.n_threads or 0)
-        form.addRow("Context size", self.n_ctx)
+        form.addRow("Context size", ctx_row)
+        form.addRow(self.context_note)
+        form.addRow("KV cache", self.kv_cache)
+        form.addRow("Answer reserve", self.answer_reserve)
         form.addRow("GPU offload layers", gpu_row)
         if self.gpu_note_text:
             gpu_note = QLabel(self.gpu_note_text)
@@ -169,7 +222,25 @@ class SettingsDialog(QDialog):
         note.setWordWrap(True)
         note.setObjectName("hint")
         form.addRow(note)
+        self._explain_context()
         return page
+
+    def _explain_context(self) -> None:
+        """Say what the chosen context means: Auto, native, or stretched with YaRN."""
+        native = self.native_context
+        if self.ctx_auto.isChecked():
+            most = f", up to the model's {native:,} tokens" if native else ""
+            text = f"Auto: the largest context that fits this computer{most}."
+        elif native and self.n_ctx.value() > native:
+            factor = self.n_ctx.value() / native
+            text = (
+                f"YaRN on: the model's native {native:,} tokens stretched ×{factor:.3g}. "
+                "Long inputs work; short prompts get slightly weaker answers."
+            )
+        else:
+            text = ""
+        self.context_note.setText(text)
+        self.context_note.setVisible(bool(text))
 
     def _sampling_tab(self) -> QWidget:
         page = QWidget()
@@ -185,9 +256,10 @@ class SettingsDialog(QDialog):
     def load_params(self) -> ModelLoad:
         gpu: int | str = "auto" if self.gpu_auto.isChecked() else self.gpu_layers.value()
         return ModelLoad(
-            n_ctx=self.n_ctx.value(),
+            n_ctx=AUTO_CONTEXT if self.ctx_auto.isChecked() else self.n_ctx.value(),
             n_gpu_layers=gpu,  # type: ignore[arg-type]
             n_threads=self.threads.value() or None,
+            kv_cache=self.kv_cache.currentData(),
         )
 
     def apply(self) -> None:
@@ -196,6 +268,7 @@ class SettingsDialog(QDialog):
         self.prefs.set_default_load(params)
         if self.model_path:
             self.prefs.settings.models[self.model_path] = params
+        self.prefs.settings.answer_reserve = self.answer_reserve.value() or None
         self.prefs.set_sampling(True, self.sampling_on.sampling())
         self.prefs.set_sampling(False, self.sampling_off.sampling())
         self.rpc.apply()
