@@ -16,6 +16,7 @@ Used by the tests, the benchmark and ``ponder --self-test``; it needs only
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -146,6 +147,9 @@ class Script:
     second_choice: tuple[str, str] | None = None
     # The reasoning tags are control tokens (some vocabularies mark them so), not user-defined ones.
     control_tags: bool = False
+    # The token that closes the reasoning: "</think>", or one that carries the line end before
+    # it ("\n</think>"), as in later vocabularies.
+    close_tag: str = "</think>"
 
     @property
     def thinking_text(self) -> str:
@@ -185,6 +189,27 @@ def _bytes_to_unicode() -> dict[int, str]:
             chars.append(256 + extra)
             extra += 1
     return {b: chr(c) for b, c in zip(printable, chars, strict=True)}
+
+
+# Qwen3.5's linear-attention layers, as small as they go: conv kernel, state size, heads.
+_SSM_CONV, _SSM_STATE, _SSM_K_HEADS, _SSM_V_HEADS = 4, 16, 2, 4
+
+
+def _linear_attention(n_embd: int, small: Callable[..., np.ndarray]) -> dict[str, np.ndarray]:
+    """The tensors of one gated-delta-net layer, its output projection zero."""
+    key_dim, value_dim = _SSM_STATE * _SSM_K_HEADS, _SSM_STATE * _SSM_V_HEADS
+    conv_dim = 2 * key_dim + value_dim
+    return {
+        "attn_qkv.weight": small(conv_dim, n_embd),
+        "attn_gate.weight": small(value_dim, n_embd),
+        "ssm_conv1d.weight": small(conv_dim, _SSM_CONV),
+        "ssm_dt.bias": np.zeros(_SSM_V_HEADS, np.float32),
+        "ssm_a": np.zeros(_SSM_V_HEADS, np.float32),
+        "ssm_beta.weight": small(_SSM_V_HEADS, n_embd),
+        "ssm_alpha.weight": small(_SSM_V_HEADS, n_embd),
+        "ssm_norm.weight": np.ones(_SSM_STATE, np.float32),
+        "ssm_out.weight": np.zeros((n_embd, value_dim), np.float32),
+    }
 
 
 @dataclass
@@ -227,9 +252,10 @@ def write_scripted_model(
     for special in _SPECIAL_CONTROL:
         tokens.append(special)
         types.append(gguf.TokenType.CONTROL)
-    for tag in _THINK_TAGS:
+    tag_type = gguf.TokenType.CONTROL if script.control_tags else gguf.TokenType.USER_DEFINED
+    for tag in dict.fromkeys((*_THINK_TAGS, script.close_tag)):
         tokens.append(tag)
-        types.append(gguf.TokenType.CONTROL if script.control_tags else gguf.TokenType.USER_DEFINED)
+        types.append(tag_type)
 
     def token_of(piece: str) -> int:
         if _is_byte_piece(piece):
@@ -243,7 +269,7 @@ def write_scripted_model(
     thinking_ids = [token_of(p) for p in script.thinking]
     answer_ids = [token_of(p) for p in script.answer]
     eos = tokens.index(_EOS)
-    think_open, think_close = tokens.index("<think>"), tokens.index("</think>")
+    think_open, think_close = tokens.index("<think>"), tokens.index(script.close_tag)
     nl, nl2 = tokens.index(newline), tokens.index(double_newline)
 
     # The chain of successors, starting from the last token of the generation prompt.
@@ -302,6 +328,20 @@ def write_scripted_model(
         writer.add_expert_count(n_expert)
         writer.add_expert_used_count(n_expert_used)
         writer.add_expert_feed_forward_length(n_ff)
+    q_width = n_head * head_dim
+    if arch == "qwen35":
+        # Qwen3.5: gated attention (the query projection also yields a gate), multi-axis RoPE,
+        # and linear-attention (gated delta net) layers: every other layer here, whose output
+        # projection is zero like attention's, so the bigram machine still holds.
+        q_width *= 2
+        writer.add_full_attention_interval(2)
+        writer.add_rope_dimension_count(head_dim)
+        writer.add_rope_dimension_sections([head_dim // 4, head_dim // 8, head_dim // 8, 0])
+        writer.add_ssm_conv_kernel(_SSM_CONV)
+        writer.add_ssm_inner_size(_SSM_STATE * _SSM_V_HEADS)
+        writer.add_ssm_state_size(_SSM_STATE)
+        writer.add_ssm_time_step_rank(_SSM_V_HEADS)
+        writer.add_ssm_group_count(_SSM_K_HEADS)
 
     writer.add_tokenizer_model("gpt2")
     writer.add_tokenizer_pre("qwen2")
@@ -329,13 +369,18 @@ def write_scripted_model(
     for layer in range(n_layers):
         p = f"blk.{layer}."
         writer.add_tensor(p + "attn_norm.weight", np.ones(n_embd, dtype=np.float32))
-        writer.add_tensor(p + "attn_q.weight", small(n_head * head_dim, n_embd))
-        writer.add_tensor(p + "attn_k.weight", small(n_head_kv * head_dim, n_embd))
-        writer.add_tensor(p + "attn_v.weight", small(n_head_kv * head_dim, n_embd))
-        writer.add_tensor(p + "attn_q_norm.weight", np.ones(head_dim, dtype=np.float32))
-        writer.add_tensor(p + "attn_k_norm.weight", np.ones(head_dim, dtype=np.float32))
-        writer.add_tensor(p + "attn_output.weight", np.zeros((n_embd, n_head * head_dim), np.float32))
-        writer.add_tensor(p + "ffn_norm.weight", np.ones(n_embd, dtype=np.float32))
+        if arch == "qwen35" and layer % 2 == 0:
+            for name, tensor in _linear_attention(n_embd, small).items():
+                writer.add_tensor(p + name, tensor)
+        else:
+            writer.add_tensor(p + "attn_q.weight", small(q_width, n_embd))
+            writer.add_tensor(p + "attn_k.weight", small(n_head_kv * head_dim, n_embd))
+            writer.add_tensor(p + "attn_v.weight", small(n_head_kv * head_dim, n_embd))
+            writer.add_tensor(p + "attn_q_norm.weight", np.ones(head_dim, dtype=np.float32))
+            writer.add_tensor(p + "attn_k_norm.weight", np.ones(head_dim, dtype=np.float32))
+            writer.add_tensor(p + "attn_output.weight", np.zeros((n_embd, n_head * head_dim), np.float32))
+        norm = "post_attention_norm" if arch == "qwen35" else "ffn_norm"
+        writer.add_tensor(p + norm + ".weight", np.ones(n_embd, dtype=np.float32))
         if arch == "qwen3moe":
             writer.add_tensor(p + "ffn_gate_inp.weight", small(n_expert, n_embd))
             writer.add_tensor(p + "ffn_gate_exps.weight", small(n_expert, n_ff, n_embd))

@@ -102,3 +102,17 @@ def test_any_split_gives_the_same_result(text: str, cuts: list[int], inside: boo
 def test_random_text_any_split(text: str, cuts: list[int]) -> None:
     data = text.encode("utf-8")
     assert feed_in_pieces(data, cuts)[:2] == feed_in_pieces(data, [])[:2]
+
+
+def test_reasoning_closed_by_a_line_end_and_tag_in_one_piece() -> None:
+    """Later vocabularies may close the reasoning with one "\\n</think>" token."""
+    for pieces in (
+        [b"Let me see.", b"\n</think>", b"\n\n", b"Hi!"],
+        [b"Let me see.\n", b"</think>\n\nHi!"],
+        [b"Let me see.", b"\n</", b"think>", b"\n\nHi!"],
+    ):
+        parser = ThinkingParser(starts_in_thinking=True)
+        for piece in pieces:
+            parser.feed(piece)
+        parser.finish()
+        assert (parser.thinking, parser.answer) == ("Let me see.", "Hi!"), pieces

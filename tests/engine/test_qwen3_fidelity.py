@@ -289,3 +289,31 @@ def test_long_tokens_and_hidden_control_tokens(engine: LocalEngine, models: Path
     result = engine.generate_sync(GenerateRequest(HELLO, thinking=False), on_event=events.append)
     assert result.answer == "Hello!" + long_word + " bye."
     assert "".join(e.text for e in events if isinstance(e, TextDelta)) == result.answer
+
+
+# -- 12: later Qwen generations opened from disk ----------------------------------------------------
+
+
+@pytest.mark.parametrize("control_tags", [False, True])
+def test_a_qwen35_file_is_probed_and_its_reasoning_split(
+    engine: LocalEngine, models: Path, control_tags: bool
+) -> None:
+    """A scripted qwen35 (gated attention and linear-attention layers, real llama.cpp) with a
+    template of that generation; its reasoning closes with one "\\n</think>" token."""
+    script = Script(
+        template="qwen35", starts_in_thinking=True, close_tag="\n</think>", control_tags=control_tags
+    )
+    model = write_scripted_model(models / f"qwen35-{control_tags}.gguf", script, arch="qwen35", n_layers=2)
+    loaded = engine.load_sync(LoadRequest(str(model.path), n_ctx=1024))
+    assert loaded.info["architecture"] == "qwen35"
+    assert loaded.thinking_support == "hybrid"
+    events: list[object] = []
+    on = engine.generate_sync(GenerateRequest(HELLO, thinking=True), on_event=events.append)
+    assert on.thinking == script.thinking_text.strip()
+    assert on.answer == script.answer_text
+    assert "".join(e.text for e in events if isinstance(e, TextDelta) and e.kind == "answer") == on.answer
+    off = engine.generate_sync(GenerateRequest(HELLO, thinking=False))
+    assert off.thinking == "" and off.answer == script.answer_text
+    cut = engine.generate_sync(GenerateRequest(HELLO, thinking=True, budget=6))
+    assert cut.budget_hit and cut.thinking == "Okay, the user wants a greeting."
+    assert cut.answer == script.answer_text

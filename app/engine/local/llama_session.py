@@ -311,12 +311,13 @@ class LlamaSession:
 
         Control tokens that do not end a turn (``<|im_start|>``, ``<|fim_prefix|>``) stand for
         nothing: they are no text. The reasoning tags are text even where a vocabulary marks
-        them as control tokens, so that the reasoning can be told from the answer.
+        them as control tokens (alone or with a line end, "\\n</think>"), so that the reasoning
+        can be told from the answer.
         """
         cached = self._pieces.get(token)
         if cached is None:
             cached = self.token_bytes(token)
-            if L.llama_vocab_is_control(self.vocab, token) and cached not in _TAG_BYTES:
+            if L.llama_vocab_is_control(self.vocab, token) and not any(t in cached for t in _TAG_BYTES):
                 cached = b""
             self._pieces[token] = cached
         return cached
