@@ -1,16 +1,22 @@
-"""Opening a long stored chat, and a long chat list, in the real window.
+"""Opening a long stored chat, scrolling through it, and a long chat list, in the real window.
 
 A fresh PONDER_HOME gets a database with one chat of 2,000 messages (thinking about 2 KB,
 answers 1-2 KB of Markdown with lists, code and tables) and 1,000 shorter chats. Then the
-real window opens on it, and this measures on the GUI thread:
+real window opens on it and a 5 ms heartbeat on the GUI thread (benchmarks/gui_block.py)
+measures, for each scenario, the longest time the window could not answer:
 
-  * opening the long chat: the wall time of ``select_chat`` plus the event processing until
-    the conversation has painted and the event queue is idle (target: under 300 ms);
-  * loading and showing one older page, as when the user scrolls to the top;
+  * the idle window, as the noise floor of a shared machine;
+  * opening the long chat;
+  * PageUp from the newest message to the oldest (a held key, one press every 16 ms) and
+    PageDown back; the same with the wheel (a fast spin: 10 notches every 16 ms). Each way
+    stops after ``--cap`` seconds and says how far it got;
+  * the cost of a page (GUI-thread CPU from one press to the next) near message 2,000 and
+    near message 20, and their ratio;
   * building the chat list of 1,001 chats, filtering it by title, and one full-text search.
 
-Run: QT_QPA_PLATFORM=offscreen python benchmarks/bench_history.py [--messages 2000] [--chats 1000]
-Prints the figures; no asserts.
+Run: QT_QPA_PLATFORM=offscreen python benchmarks/bench_history.py [--only open,keys,wheel]
+Targets: every "longest GUI block" line <= 16 ms; the page near message 2,000 within 1.2x of
+the page near message 20. Prints the figures; no asserts.
 """
 
 from __future__ import annotations
@@ -18,23 +24,38 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.core.chat.messages import Message, ReplyStats
-from app.core.store.settings import Settings
 from app.core.store import ChatStore
-from app.ui.main_window import MainWindow
+from app.core.store.settings import Settings
+from app.ui.chat.assistant_view import AssistantMessageView
+from app.ui.chat.user_view import UserMessageView
 from app.ui.common.prefs import Preferences
-from app.ui.common.qt import QApplication, QEvent, QObject, qInstallMessageHandler
-from app.ui.common.theme import ThemeManager
+from app.ui.common.qt import (
+    QApplication,
+    QEvent,
+    QKeyEvent,
+    QPoint,
+    QPointF,
+    Qt,
+    QTimer,
+    QWheelEvent,
+    qInstallMessageHandler,
+)
 from app.ui.common.tasks import Tasks
+from app.ui.common.theme import ThemeManager
 from app.ui.common.warmup import settle_startup
+from app.ui.main_window import MainWindow
+from benchmarks.gui_block import Heartbeat, cores, later, run_for, run_until
 
 WORDS = [
     "model",
@@ -117,34 +138,100 @@ def seed(path: Path, messages: int, chats: int, rng: random.Random) -> str:
         return long.id
 
 
-class PaintWatch(QObject):
-    def __init__(self) -> None:
-        super().__init__()
-        self.painted_at: float | None = None
+class Scroller:
+    """Presses a key (or turns the wheel) over the conversation at a steady rate, as a held
+    key's auto-repeat does, until the chat's first (or last) message is in view."""
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint and self.painted_at is None:
-            self.painted_at = time.perf_counter()
-        return False
+    def __init__(self, window: MainWindow, total: int) -> None:
+        self.window = window
+        self.total = total  # messages in the chat
 
+    # -- where the view is -----------------------------------------------------------------
+    def message_at(self, y: int) -> int | None:
+        """The number (1 = oldest) of the message at height ``y`` of the viewport."""
+        view = self.window.conversation
+        viewport = view.viewport()
+        chat = self.window.controller.chat
+        if chat is None:
+            return None
+        width = viewport.width()
+        for x in (width // 2, width - 40, 40):
+            widget = viewport.childAt(x, y)
+            while widget is not None and not isinstance(widget, UserMessageView | AssistantMessageView):
+                widget = widget.parentWidget()
+            message = widget.message if widget is not None else None
+            if message is not None:
+                entry = chat.entry_with(message.id)
+                if entry is not None:
+                    return self.total - len(chat.entries) + chat.index_of(entry) + 1
+        return None
 
-def busy_until_idle(app: QApplication, idle_s: float = 0.3, limit_s: float = 10.0) -> float:
-    """Process events until nothing has happened for ``idle_s``; return the time spent
-    inside event processing (GUI-thread work), not the idle waiting."""
-    spent = 0.0
-    quiet_since = time.perf_counter()
-    end = quiet_since + limit_s
-    while time.perf_counter() < end:
-        t = time.perf_counter()
-        app.processEvents()
-        dt = time.perf_counter() - t
-        spent += dt
-        if dt > 0.002:
-            quiet_since = time.perf_counter()
-        elif time.perf_counter() - quiet_since > idle_s:
-            break
-        time.sleep(0.001)
-    return spent
+    def top_message(self) -> int | None:
+        return self.message_at(8)
+
+    def at_oldest(self) -> bool:
+        bar = self.window.conversation.verticalScrollBar()
+        return bar.value() == bar.minimum() and not self.window.presenter.has_earlier()
+
+    def at_newest(self) -> bool:
+        bar = self.window.conversation.verticalScrollBar()
+        return bar.value() == bar.maximum()
+
+    # -- input -----------------------------------------------------------------------------
+    def key(self, key: Qt.Key) -> None:
+        target = self.window.conversation
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(target, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier))
+
+    def wheel(self, notches: int) -> None:
+        """One wheel event of ``notches`` (positive: up, towards older messages)."""
+        viewport = self.window.conversation.viewport()
+        pos = QPointF(viewport.width() / 2, viewport.height() / 2)
+        event = QWheelEvent(
+            pos,
+            QPointF(viewport.mapToGlobal(pos.toPoint())),
+            QPoint(0, 0),
+            QPoint(0, 120 * notches),
+            Qt.MouseButton.NoButton,
+            Qt.KeyboardModifier.NoModifier,
+            Qt.ScrollPhase.NoScrollPhase,
+            False,
+        )
+        QApplication.sendEvent(viewport, event)
+
+    def travel(
+        self, step: Callable[[], None], arrived: Callable[[], bool], every_ms: int, cap_s: float
+    ) -> int:
+        """Call ``step`` every ``every_ms`` until ``arrived()`` or ``cap_s`` runs out; return the
+        number of steps."""
+        steps = 0
+        end = time.monotonic() + cap_s
+        timer = QTimer()
+        timer.setTimerType(Qt.TimerType.PreciseTimer)
+        timer.setInterval(every_ms)
+
+        def tick() -> None:
+            nonlocal steps
+            if arrived() or time.monotonic() > end:
+                timer.stop()
+                return
+            step()
+            steps += 1
+
+        timer.timeout.connect(tick)
+        timer.start()
+        run_until(lambda: not timer.isActive(), cap_s + 30)
+        return steps
+
+    def page_costs(self, key: Qt.Key, pages: int, every_ms: int = 150) -> list[float]:
+        """GUI-thread CPU time (ms) spent from each of ``pages`` presses of ``key`` until the next."""
+        costs: list[float] = []
+        for _ in range(pages):
+            t = time.thread_time()
+            self.key(key)
+            run_for(every_ms)
+            costs.append((time.thread_time() - t) * 1000)
+        return costs
 
 
 def quiet(kind: object, _context: object, message: str) -> None:
@@ -152,12 +239,23 @@ def quiet(kind: object, _context: object, message: str) -> None:
         print(message, file=sys.stderr)
 
 
+SCENARIOS = ("open", "keys", "wheel")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=2000)
     parser.add_argument("--chats", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--only", default=",".join(SCENARIOS), help="open, keys (PageUp/PageDown), wheel; comma-separated"
+    )
+    parser.add_argument("--cap", type=float, default=20.0, help="seconds at most for one way of a scroll")
+    parser.add_argument("--key-ms", type=int, default=16, help="interval of the held key's repeat")
+    parser.add_argument("--wheel-ms", type=int, default=16, help="interval of the wheel events")
+    parser.add_argument("--notches", type=int, default=10, help="wheel notches per event (a fast spin)")
     args = parser.parse_args()
+    only = set(args.only.split(","))
     qInstallMessageHandler(quiet)
     home = tempfile.mkdtemp(prefix="ponder-bench-history-")
     os.environ["PONDER_HOME"] = home
@@ -167,7 +265,7 @@ def main() -> int:
     size_mb = Settings().database_path().stat().st_size / 1e6
     print(
         f"seeded {args.messages:,} messages + {args.chats:,} chats in {time.perf_counter() - t:.1f} s "
-        f"({size_mb:.1f} MB)"
+        f"({size_mb:.1f} MB); {cores()} cores, load average {os.getloadavg()[0]:.1f}"
     )
 
     app = QApplication.instance() or QApplication([])
@@ -180,61 +278,95 @@ def main() -> int:
     window.show()
     created = time.perf_counter() - t
     settle_startup(Tasks()).wait()
-    busy_until_idle(app)
+    run_for(1000)
     print(f"window with {len(window.repo.list_chats()):,} chats listed: built in {created * 1000:.0f} ms")
 
-    watch = PaintWatch()
-    viewport = window.conversation.viewport()
-    assert viewport is not None
-    viewport.installEventFilter(watch)
-    t0 = time.perf_counter()
-    window.select_chat(long_id)
-    t_select = time.perf_counter() - t0
-    spent = 0.0
-    while watch.painted_at is None and time.perf_counter() - t0 < 10:
-        t = time.perf_counter()
-        app.processEvents()
-        spent += time.perf_counter() - t
-    first_paint = (watch.painted_at or time.perf_counter()) - t0
-    settle = busy_until_idle(app)
-    chat = window.controller.chat
-    assert chat is not None
-    print(
-        f"open a {args.messages:,}-message chat: select_chat {t_select * 1000:.0f} ms, "
-        f"first paint after {first_paint * 1000:.0f} ms, GUI thread until idle "
-        f"{(t_select + spent + settle) * 1000:.0f} ms "
-        f"({len(chat.entries)} entries loaded, {len(window.presenter._shown)} built)"
-    )
+    beat = Heartbeat()
+    beat.start()
+    run_for(1500)
+    beat.report("idle window (noise floor)")
 
-    for step in (1, 2, 3):  # later steps read older pages from the database
-        t = time.perf_counter()
-        built = window.presenter.show_earlier()
-        t_earlier = time.perf_counter() - t
-        settle = busy_until_idle(app)
+    beat.mark()
+    later(lambda: window.select_chat(long_id))
+    run_for(2500)
+    beat.report(f"open a {args.messages:,}-message chat")
+    chat = window.controller.chat
+    assert chat is not None and chat.id == long_id
+    scroll = Scroller(window, args.messages)
+    near_newest = scroll.page_costs(Qt.Key.Key_PageUp, 8)
+    near_oldest: list[float] = []
+
+    def travel(name: str, step: Callable[[], None], back: Callable[[], None], every_ms: int) -> None:
+        nonlocal near_oldest
+        window.conversation.scroll_to_end()  # start from the newest message
+        run_until(scroll.at_newest, 5)
+        run_for(500)
+        beat.mark()
+        t = time.monotonic()
+        steps = scroll.travel(step, scroll.at_oldest, every_ms, args.cap)
+        beat.report(f"{name} from the newest to the oldest")
+        reached = scroll.top_message()
         print(
-            f"scroll to the top ({step}): {built} older entries in {t_earlier * 1000:.0f} ms "
-            f"+ {settle * 1000:.0f} ms layout and paint ({len(chat.entries)} entries loaded)"
+            f"    {steps:,} steps in {time.monotonic() - t:.1f} s; "
+            f"{'reached the oldest message' if scroll.at_oldest() else f'stopped at message {reached}'}"
+        )
+        if scroll.at_oldest() and not near_oldest:
+            run_for(500)
+            near_oldest = scroll.page_costs(Qt.Key.Key_PageDown, 8)
+        run_for(300)
+        beat.mark()
+        t = time.monotonic()
+        steps = scroll.travel(back, scroll.at_newest, every_ms, args.cap)
+        beat.report(f"{name} back to the newest")
+        took = time.monotonic() - t
+        print(f"    {steps:,} steps in {took:.1f} s; reached the newest: {scroll.at_newest()}")
+
+    if "keys" in only:
+        travel(
+            "PageUp/PageDown",
+            lambda: scroll.key(Qt.Key.Key_PageUp),
+            lambda: scroll.key(Qt.Key.Key_PageDown),
+            args.key_ms,
+        )
+    if "wheel" in only:
+        notches = args.notches
+        travel("wheel", lambda: scroll.wheel(notches), lambda: scroll.wheel(-notches), args.wheel_ms)
+    beat.stop()
+
+    newest = statistics.median(near_newest)
+    if near_oldest:
+        oldest = statistics.median(near_oldest)
+        print(
+            f"page cost near message {args.messages:,}: {newest:.1f} ms, near message 20: {oldest:.1f} ms "
+            f"(GUI-thread CPU per page, median of 8); ratio {newest / oldest:.2f} "
+            f"(near 20 / near {args.messages:,}: {oldest / newest:.2f})"
+        )
+    else:
+        print(
+            f"page cost near message {args.messages:,}: {newest:.1f} ms "
+            "(GUI-thread CPU per page, median of 8); near message 20: not reached"
         )
 
-    t = time.perf_counter()
-    window._refresh_sidebar()
-    t_list = time.perf_counter() - t
-    t = time.perf_counter()
-    window.sidebar.search.setText("number 99")  # matches titles only
-    t_filter = time.perf_counter() - t
-    shown = sum(not window.sidebar.list.item(i).isHidden() for i in range(window.sidebar.list.count()))
-    window.sidebar.search.setText("matrix proof")
-    t = time.perf_counter()
-    window.sidebar.run_search()
-    t_search = time.perf_counter() - t
-    hits = window.sidebar.results.count()
-    window.sidebar.search.clear()
-    busy_until_idle(app)
-    print(
-        f"chat list of {window.sidebar.list.count():,}: rebuilt in {t_list * 1000:.1f} ms, "
-        f"title filter {t_filter * 1000:.1f} ms ({shown} shown), "
-        f"full-text search {t_search * 1000:.1f} ms ({hits} hits)"
-    )
+    if "open" in only:
+        t = time.perf_counter()
+        window._refresh_sidebar()
+        t_list = time.perf_counter() - t
+        t = time.perf_counter()
+        window.sidebar.search.setText("number 99")  # matches titles only
+        t_filter = time.perf_counter() - t
+        shown = sum(not window.sidebar.list.item(i).isHidden() for i in range(window.sidebar.list.count()))
+        window.sidebar.search.setText("matrix proof")
+        t = time.perf_counter()
+        window.sidebar.run_search()
+        t_search = time.perf_counter() - t
+        hits = window.sidebar.results.count()
+        window.sidebar.search.clear()
+        run_for(300)
+        print(
+            f"chat list of {window.sidebar.list.count():,}: rebuilt in {t_list * 1000:.1f} ms, "
+            f"title filter {t_filter * 1000:.1f} ms ({shown} shown), "
+            f"full-text search {t_search * 1000:.1f} ms ({hits} hits)"
+        )
     window.shutdown()
     window.close()
     return 0

@@ -1,0 +1,137 @@
+"""What the GUI-thread benchmarks share: a 5 ms heartbeat, event-loop pumping, CPU pressure.
+
+The heartbeat is a precise 5 ms timer on the GUI thread; the gap between two beats is how
+long the thread could not answer. On a shared machine the operating system also takes the
+thread away, and that shows as a gap too, so each beat also records the GUI thread's own
+CPU time: a long gap with little CPU in it was the scheduler, not the app.
+
+Each scenario prints ``longest GUI block <scenario>: <ms> ms`` and, under it, the CPU the GUI
+thread used in that gap and the most it used between any two beats.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from PySide6.QtCore import QEventLoop  # a benchmark's own loop; the app never needs one
+
+from app.ui.common.qt import QElapsedTimer, Qt, QTimer
+
+BEAT_MS = 5
+
+# One child process, one thread per core: hashing a large buffer releases the GIL, so the
+# threads keep every core busy, as llama.cpp does while it generates. It stops by itself.
+BUSY_CHILD = """
+import hashlib, os, sys, threading, time
+end = time.monotonic() + float(sys.argv[1])
+buf = os.urandom(1 << 20)
+def spin():
+    while time.monotonic() < end:
+        hashlib.sha256(buf).digest()
+threads = [threading.Thread(target=spin) for _ in range(os.cpu_count() or 2)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+"""
+
+
+class Heartbeat:
+    """A 5 ms timer on the GUI thread; ``block()`` reports the longest gap since ``mark()``."""
+
+    def __init__(self) -> None:
+        self.clock = QElapsedTimer()
+        self.beats: list[tuple[float, float]] = []  # (gap ms, GUI-thread CPU ms in the gap)
+        self._last = 0.0
+        self._cpu = 0.0
+        self.timer = QTimer()
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.setInterval(BEAT_MS)
+        self.timer.timeout.connect(self._beat)
+
+    def start(self) -> None:
+        self.clock.start()
+        self.mark()
+        self.timer.start()
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+    def mark(self) -> None:
+        """A scenario starts: forget earlier beats."""
+        self.beats = []
+        self._last = self.clock.nsecsElapsed() / 1e6
+        self._cpu = time.thread_time() * 1000
+
+    def _beat(self) -> None:
+        now = self.clock.nsecsElapsed() / 1e6
+        cpu = time.thread_time() * 1000
+        self.beats.append((now - self._last, cpu - self._cpu))
+        self._last, self._cpu = now, cpu
+
+    def report(self, scenario: str) -> float:
+        """Print the scenario's lines; return the longest gap in ms."""
+        self._beat()  # a block that is still running at the end counts too
+        gap, cpu = max(self.beats)
+        most_cpu = max(c for _g, c in self.beats)
+        print(f"longest GUI block {scenario}: {gap:.1f} ms")
+        print(
+            f"    GUI-thread CPU in that gap {cpu:.1f} ms; most CPU between two beats {most_cpu:.1f} ms; "
+            f"{len(self.beats):,} beats"
+        )
+        return gap
+
+
+def run_for(ms: int) -> None:
+    """Run the event loop for ``ms`` milliseconds."""
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def run_until(done: Callable[[], bool], timeout_s: float, poll_ms: int = 10) -> bool:
+    """Run the event loop until ``done()``; False if ``timeout_s`` ran out first."""
+    loop = QEventLoop()
+    deadline = time.monotonic() + timeout_s
+
+    def check() -> None:
+        if done() or time.monotonic() > deadline:
+            loop.quit()
+
+    poll = QTimer()
+    poll.setInterval(poll_ms)
+    poll.timeout.connect(check)
+    poll.start()
+    check()
+    if not done() and time.monotonic() <= deadline:
+        loop.exec()
+    poll.stop()
+    return done()
+
+
+def later(action: Callable[[], object]) -> None:
+    """Run ``action`` from inside the event loop (so that the heartbeat sees it as a block)."""
+    QTimer.singleShot(0, action)
+
+
+@contextmanager
+def cpu_pressure(seconds: float) -> Iterator[subprocess.Popen[bytes]]:
+    """Every core busy in another process for at most ``seconds`` (it stops by itself)."""
+    child = subprocess.Popen([sys.executable, "-c", BUSY_CHILD, str(seconds)])
+    try:
+        yield child
+    finally:
+        try:
+            child.wait(timeout=0.1)
+        except subprocess.TimeoutExpired:
+            child.terminate()
+            child.wait(timeout=10)
+
+
+def cores() -> int:
+    return os.cpu_count() or 1
