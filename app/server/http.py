@@ -285,7 +285,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Cache-Control", "no-cache")
         self.send_header("Transfer-Encoding", "chunked")
         self._cors_header()
-        self.end_headers()
+        try:
+            self.end_headers()
+        except OSError:
+            raise _ClientGone from None
 
     def _write_chunk(self, data: bytes) -> None:
         """One HTTP chunk (an empty one ends the stream)."""

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import socket
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 import openai
@@ -206,10 +209,7 @@ def test_a_full_queue_answers_429_with_retry_after(runaway_server: Served, runaw
             )
         )
         waiter.start()
-        deadline = time.monotonic() + 30
-        while runaway_server.server.replies.waiting < 1:  # max_waiting is 1: the queue is full
-            assert time.monotonic() < deadline
-            time.sleep(0.01)
+        _until(lambda: runaway_server.server.replies.waiting == 1)  # max_waiting is 1: the queue is full
         with pytest.raises(openai.RateLimitError) as refused:
             runaway_server.chat(client)
         assert int(refused.value.response.headers["Retry-After"]) >= 1
@@ -282,3 +282,27 @@ def _finished(tap: Tap, rid: int, timeout: float = 30) -> ReplyFinished:
                 return event
         time.sleep(0.01)
     raise AssertionError(f"reply {rid} did not finish within {timeout} s")
+
+
+def test_a_waiting_client_that_hangs_up_leaves_the_queue(runaway_server: Served) -> None:
+    replies = runaway_server.server.replies
+    with runaway_server.client() as client:
+        long = runaway_server.chat(client, stream=True)
+        next(iter(long))  # the long reply runs
+        body = json.dumps({"messages": HELLO}).encode()
+        waiting = socket.create_connection(("127.0.0.1", runaway_server.server.port), timeout=10)
+        head = f"POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {len(body)}\r\n\r\n"
+        waiting.sendall(head.encode() + body)
+        _until(lambda: replies.waiting == 1)
+        waiting.close()
+        _until(lambda: replies.waiting == 0)
+        long.close()
+        reply = runaway_server.chat(client, extra_body={"thinking_budget": 10})
+    assert reply.choices[0].message.content == runaway_server.model.script.answer_text
+
+
+def _until(condition: Callable[[], bool], timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
