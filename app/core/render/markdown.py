@@ -174,13 +174,8 @@ def parser() -> MarkdownIt:
     md = _Parser("commonmark", {"html": False, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.disable("reference")
-    try:
-        import linkify_it  # noqa: F401  (optional dependency)
-    except ImportError:
-        pass
-    else:
-        md.enable("linkify")
-        md.options["linkify"] = True
+    # No linkify: bare URLs stay text whatever is installed beside us (linkify-it-py arrives with
+    # unrelated tools), so what a reply shows never depends on the machine.
     math_plugin(md)
     md.core.ruler.push("ponder_links", _rewrite_links)
     for name, rule in _RULES.items():
