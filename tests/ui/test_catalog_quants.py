@@ -42,3 +42,22 @@ def test_cards_never_suggest_below_q3_k_m(qtbot: Any, laptop: Hardware, window: 
     assert fourteen.files.quant == fourteen.model.default_quant
     assert fourteen.badge.text() == "CPU, slow on this computer"
     dialog.close()
+
+
+def test_with_auto_context_each_badge_assumes_the_context_its_model_would_load_with(
+    qtbot: Any, window: MainWindow
+) -> None:
+    """Auto: a small model's badge is planned at its native 40,960 tokens, not a fixed size."""
+    from app.core.store.settings import ModelLoad
+
+    window.prefs.set_default_load(ModelLoad(n_ctx=0, n_gpu_layers=0))
+    service = window.models_feature.service
+    qtbot.waitUntil(lambda: service.hardware is not None, timeout=60_000)
+    if (service.hardware.ram_available or 0) < 16 * 1024**3:
+        pytest.skip("needs 16 GB of free RAM, like the project's machines")
+    catalog = service.catalog
+    assert catalog is not None
+    small = catalog.resolve("qwen3-0.6b").model
+    fit = service.fit(small, small.quant())
+    assert fit is not None and fit.fits and fit.estimate.n_ctx == 40960
+    assert service.planned_context() == 8192

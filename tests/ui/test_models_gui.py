@@ -146,7 +146,8 @@ def test_catalog_shows_fit_badges_and_thinking(qtbot: Any, models: ModelsFeature
         fit = service.fit(card.model, card.files)
         assert fit is not None
         assert card.badge.text() == fit.badge
-        assert card.badge.toolTip() == fit.message
+        # The badge says which context its verdict holds for (issue #10).
+        assert card.badge.toolTip() == f"{fit.message} (at a {fit.estimate.n_ctx:,}-token context)"
         assert card.badge.property("verdict") == str(fit.verdict)
     assert dialog.catalog.card("qwen3-235b-a22b").badge.text() == "Too big"  # no test machine holds it
     assert dialog.catalog.card("qwen3-4b-instruct-2507").tag.text() == "Instruct only"
@@ -160,7 +161,10 @@ def test_catalog_shows_fit_badges_and_thinking(qtbot: Any, models: ModelsFeature
     # Another quant, another fit.
     card = catalog_card(qtbot, dialog, "qwen3-8b", "Q8_0")
     fit = service.fit(card.model, card.model.quant("Q8_0"))
-    assert fit is not None and card.badge.toolTip() == fit.message
+    assert (
+        fit is not None
+        and card.badge.toolTip() == f"{fit.message} (at a {fit.estimate.n_ctx:,}-token context)"
+    )
     assert named(dialog, "Model catalog") and dialog.accessibleName() == "Models"
 
 

@@ -180,7 +180,12 @@ class CatalogTab(QWidget):
         if s.hardware is not None:
             self.machine.setText(
                 f"Fit for this computer ({machine_text(s.hardware, s.offload)}) "
-                f"with a {s.n_ctx():,}-token context. Hover a badge for the memory estimate."
+                + (
+                    f"with a {s.n_ctx():,}-token context. "
+                    if s.n_ctx()
+                    else "with Auto context (the largest that fits, per model). "
+                )
+                + "Hover a badge for the memory estimate."
             )
         note = s.gpu_note()
         self.gpu_note.setText(note)

@@ -23,7 +23,15 @@ from app.core.hub.plan import DownloadPlan, plan_catalog, plan_hub_model
 from app.core.hub.queue import DownloadEvent, DownloadManager, JobInfo
 from app.core.hub.search import HubModel, RepoResult, list_gguf_models, search_gguf_repos
 from app.core.models.catalog import Catalog, CatalogError, CatalogModel, QuantFiles, Thinking, load_catalog
-from app.core.models.fit import Fit, ModelShape, Recommendation, check_fit, rank_catalog, recommend
+from app.core.models.fit import (
+    RECOMMEND_CONTEXT,
+    Fit,
+    ModelShape,
+    Recommendation,
+    choose_context,
+    rank_catalog,
+    recommend,
+)
 from app.core.models.hardware import Hardware, detect_hardware
 from app.core.store.settings import SettingsFile
 from app.engine.local.capabilities import gpu_advice, probe_capabilities
@@ -113,20 +121,27 @@ class ModelsService(QObject):
     def fit(self, model: CatalogModel, quant: QuantFiles) -> Fit | None:
         if self.hardware is None:
             return None
-        return check_fit(ModelShape.from_catalog(model), quant.size, self.n_ctx(), self.hardware)
+        shape = ModelShape.from_catalog(model)
+        # Auto: each model at the context it would load with here (the fit decides it).
+        return choose_context(shape, quant.size, self.hardware, n_ctx=self.n_ctx()).fit
 
     def ranking(self) -> list[Recommendation]:
         """Every catalog model and quant that runs well here, best first (any thinking mode)."""
         if self.hardware is None or self.catalog is None:
             return []
         every: tuple[Thinking, ...] = ("hybrid", "always", "never")
-        return rank_catalog(self.hardware, self.catalog, n_ctx=self.n_ctx(), thinking=every)
+        return rank_catalog(self.hardware, self.catalog, n_ctx=self.planned_context(), thinking=every)
 
     def recommendation(self) -> Recommendation | None:
         """The best hybrid-thinking Qwen3 model and quant for this machine."""
         if self.hardware is None or self.catalog is None:
             return None
-        return recommend(self.hardware, self.catalog, n_ctx=self.n_ctx())
+        return recommend(self.hardware, self.catalog, n_ctx=self.planned_context())
+
+    def planned_context(self) -> int:
+        """The context recommendations are planned for: the chosen one, or with Auto the
+        usual 8,192 (Auto itself gives each model what fits once it loads)."""
+        return self.n_ctx() or RECOMMEND_CONTEXT
 
     # ---- the library ----------------------------------------------------------------
     def refresh_library(self) -> None:

@@ -70,10 +70,12 @@ class FitBadge(QLabel):
     def set_fit(self, fit: Fit | None, pending: str = "Checking fit…") -> None:
         self.fit = fit
         text = fit.badge if fit else pending
+        # The badge's verdict holds for one context size: say which.
+        detail = f"{fit.message} (at a {fit.estimate.n_ctx:,}-token context)" if fit else ""
         self.setText(text)
-        self.setToolTip(fit.message if fit else "")
+        self.setToolTip(detail)
         self.setAccessibleName(f"Fit: {text}")
-        self.setAccessibleDescription(fit.message if fit else "")
+        self.setAccessibleDescription(detail)
         self.setProperty("verdict", str(fit.verdict) if fit else "unknown")
         self.setProperty("slow", bool(fit and fit.cpu_active_bytes > CPU_ACTIVE_LIMIT))
         repolish(self)
