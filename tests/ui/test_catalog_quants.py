@@ -47,7 +47,7 @@ def test_cards_never_suggest_below_q3_k_m(qtbot: Any, laptop: Hardware, window: 
 def test_with_auto_context_each_badge_assumes_the_context_its_model_would_load_with(
     qtbot: Any, window: MainWindow
 ) -> None:
-    """Auto: a small model's badge is planned at its native 40,960 tokens, not a fixed size."""
+    """Auto: a small model's badge is planned at its native 32,768 tokens, not a fixed size."""
     from app.core.store.settings import ModelLoad
 
     window.prefs.set_default_load(ModelLoad(n_ctx=0, n_gpu_layers=0))
@@ -59,5 +59,5 @@ def test_with_auto_context_each_badge_assumes_the_context_its_model_would_load_w
     assert catalog is not None
     small = catalog.resolve("qwen3-0.6b").model
     fit = service.fit(small, small.quant())
-    assert fit is not None and fit.fits and fit.estimate.n_ctx == 40960
+    assert fit is not None and fit.fits and fit.estimate.n_ctx == small.native_context == 32768
     assert service.planned_context() == 8192
