@@ -105,8 +105,9 @@ def ensure_llama_wheel(py: Path) -> None:
     run([str(py), "-m", "pip", "install", "--no-deps", "--force-reinstall", "--quiet", str(wheel)])
 
 
-# llama.cpp's own programs the tests and benchmarks run beside Ponder.
-LLAMA_TOOLS = ("llama-server", "rpc-server", "llama-bench")
+# llama.cpp's own programs the tests and benchmarks run beside Ponder, by the name they are
+# kept under and their CMake target.
+LLAMA_TOOLS = {"llama-server": "llama-server", "rpc-server": "ggml-rpc-server", "llama-bench": "llama-bench"}
 # No network at build time (the server's web UI would be fetched from the Hub), no TLS.
 _TOOLS_FLAGS = (
     "-DLLAMA_BUILD_SERVER=ON -DLLAMA_BUILD_TOOLS=ON -DLLAMA_BUILD_UI=OFF -DLLAMA_USE_PREBUILT_UI=OFF "
@@ -115,11 +116,13 @@ _TOOLS_FLAGS = (
 
 
 def ensure_llama_tools(py: Path) -> Path:
-    """Build llama-server, rpc-server and llama-bench once per version and flags; their folder."""
+    """Build llama-server, rpc-server and llama-bench once per version and flags; their folder.
+
+    The build folder is kept in the cache until the programs are in place, so an interrupted
+    build goes on where it stopped."""
     import shlex
     import shutil
     import tarfile
-    import tempfile
 
     args = cmake_args()
     key = hashlib.sha256(f"{LLAMA_CPP_PYTHON} {args} {_TOOLS_FLAGS} {platform.machine()}".encode())
@@ -127,40 +130,28 @@ def ensure_llama_tools(py: Path) -> Path:
     exe = ".exe" if os.name == "nt" else ""
     if all((target / f"{name}{exe}").exists() for name in LLAMA_TOOLS):
         return target
-    with tempfile.TemporaryDirectory(prefix="ponder-tools-") as tmp:
-        work = Path(tmp)
-        run(
-            [
-                str(py),
-                "-m",
-                "pip",
-                "download",
-                "--no-deps",
-                "--no-binary",
-                ":all:",
-                "--quiet",
-                "-d",
-                str(work),
-                LLAMA_CPP_PYTHON,
-            ]
-        )
-        sdist = next(work.glob("llama_cpp_python-*.tar.gz"))
-        with tarfile.open(sdist) as tar:
+    work = cache_dir() / "tools-build" / key.hexdigest()[:16]
+    work.mkdir(parents=True, exist_ok=True)
+    sources = list(work.glob("llama_cpp_python-*/vendor/llama.cpp"))
+    if not sources:
+        run([str(py), "-m", "pip", "download", "--no-deps", "--no-binary", ":all:", "--quiet",
+             "-d", str(work), LLAMA_CPP_PYTHON])  # fmt: skip
+        with tarfile.open(next(work.glob("llama_cpp_python-*.tar.gz"))) as tar:
             tar.extractall(work, filter="data")
-        source = next(work.glob("llama_cpp_python-*/vendor/llama.cpp"))
-        build = work / "build"
-        flags = [
-            f
-            for f in shlex.split(f"{args} {_TOOLS_FLAGS}")
-            if not f.startswith("-DLLAMA_BUILD_SERVER=OFF") and not f.startswith("-DLLAMA_BUILD_TOOLS=OFF")
-        ]
-        run(["cmake", "-S", str(source), "-B", str(build), *flags])
-        jobs = os.environ.get("CMAKE_BUILD_PARALLEL_LEVEL") or str(os.cpu_count() or 2)
-        run(["cmake", "--build", str(build), "--config", "Release", "-j", jobs, "--target", *LLAMA_TOOLS])
-        target.mkdir(parents=True, exist_ok=True)
-        for name in LLAMA_TOOLS:
-            found = next(p for p in build.rglob(f"{name}{exe}") if p.is_file())
-            shutil.copy2(found, target / found.name)
+        sources = list(work.glob("llama_cpp_python-*/vendor/llama.cpp"))
+    build = work / "build"
+    skip = ("-DLLAMA_BUILD_SERVER=OFF", "-DLLAMA_BUILD_TOOLS=OFF")
+    flags = [f for f in shlex.split(f"{args} {_TOOLS_FLAGS}") if f not in skip]
+    run(["cmake", "-S", str(sources[0]), "-B", str(build), *flags])
+    jobs = os.environ.get("CMAKE_BUILD_PARALLEL_LEVEL") or str(os.cpu_count() or 2)
+    run(
+        ["cmake", "--build", str(build), "--config", "Release", "-j", jobs, "--target", *LLAMA_TOOLS.values()]
+    )
+    target.mkdir(parents=True, exist_ok=True)
+    for name, cmake_target in LLAMA_TOOLS.items():
+        built = next(p for p in build.rglob(f"{cmake_target}{exe}") if p.is_file())
+        shutil.copy2(built, target / f"{name}{exe}")
+    shutil.rmtree(work, ignore_errors=True)
     return target
 
 
