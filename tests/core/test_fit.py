@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.core.gguf.model import read_model
 from app.core.models.catalog import load_catalog
 from app.core.models.fit import (
     ModelShape,
@@ -12,7 +13,6 @@ from app.core.models.fit import (
     rank_catalog,
     recommend,
 )
-from app.core.gguf.model import read_model
 from app.core.models.hardware import GPUInfo, Hardware
 from app.testkit.scripted_model import ScriptedModel
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.engine.local.engine import LocalEngine, EngineFailure
+from app.engine.local.engine import EngineFailure, LocalEngine
 from app.engine.protocol import LoadRequest
 from app.testkit.scripted_model import ScriptedModel
 

@@ -11,7 +11,7 @@ import pytest
 
 from app.core.chat.messages import PromptMessage
 from app.core.chat.sampling import Sampling
-from app.engine.local.engine import LocalEngine, EngineFailure
+from app.engine.local.engine import EngineFailure, LocalEngine
 from app.engine.protocol import (
     EngineError,
     GenerateRequest,
