@@ -32,7 +32,7 @@ CHATML_TEMPLATE = (
 # whitespace, the end or punctuation (a full stop only when it ends the sentence), so that a path
 # or a link such as docs/no_think/setup.md or /think.md is no switch.
 _SOFT_SWITCH = re.compile(r"(?<!\S)/(no_think|think)(?=$|\s|\.(?:\s|$)|[^\w/.\-])")
-_SWITCH_ROLES = ("system", "user")
+_SWITCH_ROLES = ("system", "user")  # also the roles whose contents a person types
 # A conversation rendered to learn what a template does with enable_thinking.
 _PROBE = (PromptMessage("user", "Hi"),)
 # Stand-ins for message contents while the template is rendered to find where the contents go.
@@ -43,7 +43,7 @@ _MARK_RE = re.compile("\ue000(\\d+)\ue001")
 class ThinkingSupport(enum.Enum):
     HYBRID = "hybrid"  # the template honours enable_thinking: the toggle works
     ALWAYS = "always"  # think-only models: the template opens <think> itself
-    NEVER = "never"  # instruct-only models and anything without <think>
+    NEVER = "never"  # instruct-only models: the prompt opens no reasoning either way
 
 
 class PromptError(ValueError):
