@@ -83,6 +83,8 @@ class Ticket:
 
 
 class ReplyQueue:
+    """Replies on one engine, one at a time, in the order submitted (see the module's notes)."""
+
     def __init__(self, engine: Engine, source: EventSource, max_waiting: int = 16) -> None:
         self._engine = engine
         self._source = source
