@@ -53,6 +53,7 @@ def test_with_auto_context_each_badge_assumes_the_context_its_model_would_load_w
     window.prefs.set_default_load(ModelLoad(n_ctx=0, n_gpu_layers=0))
     service = window.models_feature.service
     qtbot.waitUntil(lambda: service.hardware is not None, timeout=60_000)
+    assert service.hardware is not None
     if (service.hardware.ram_available or 0) < 16 * 1024**3:
         pytest.skip("needs 16 GB of free RAM, like the project's machines")
     catalog = service.catalog

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from app.engine.local.engine import LocalEngine
 from app.testkit.scripted_model import ScriptedModel
 from app.ui.common.model_state import ModelState
 from app.ui.common.qt import Qt
@@ -16,7 +17,9 @@ from tests.ui.driver import WAIT_MS, load, replies, send
 
 
 def kill_engine(window: MainWindow) -> None:
-    pid = window.bridge.engine.pid
+    engine = window.bridge.engine
+    assert isinstance(engine, LocalEngine)
+    pid = engine.pid
     assert pid is not None
     os.kill(pid, signal.SIGKILL)
 

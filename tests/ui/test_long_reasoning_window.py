@@ -47,7 +47,8 @@ def test_the_context_meter_says_how_much_is_used(
 ) -> None:
     at_context(window, 2048)
     load(qtbot, window, qwen3_model)
-    (meter,) = named(window, "Context used")
+    meter = window.composer.context_meter
+    assert named(window, "Context used") == [meter]
     assert meter.isVisible() and meter.text() == "0 / 2,048 tokens"
     send(qtbot, window, "Say hello.")
     first = int(meter.text().split(" / ")[0].replace(",", ""))
@@ -78,8 +79,8 @@ def test_answer_now_cuts_the_reasoning_and_the_answer_follows(
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     else:
         window.composer.edit.setFocus()
-        sequence = QKeySequence(ANSWER_NOW_KEYS)[0]
-        qtbot.keyClick(window.composer.edit, sequence.key(), sequence.keyboardModifiers())
+        combo = QKeySequence(ANSWER_NOW_KEYS)[0]  # type: ignore[index]  # PySide6 sequences index
+        qtbot.keyClick(window.composer.edit, combo.key(), combo.keyboardModifiers())
     wait_idle(qtbot, window)
     message = reply.message
     assert message is not None and message.cut_reason == "user" and message.finish_reason == "stop"
@@ -145,9 +146,18 @@ def test_reload_with_a_larger_context_answers_the_refused_message(
         if w.text().startswith("Reload with")
     ]
     qtbot.mouseClick(reload, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.models.ready and not window.controller.generating and bool(replies(window))
-                    and replies(window)[-1].message is not None
-                    and replies(window)[-1].message.finish_reason == "stop", timeout=WAIT_MS)  # fmt: skip
+
+    def answered() -> bool:
+        shown = replies(window)
+        message = shown[-1].message if shown else None
+        return (
+            window.models.ready
+            and not window.controller.generating
+            and message is not None
+            and (message.finish_reason == "stop")
+        )
+
+    qtbot.waitUntil(answered, timeout=WAIT_MS)
     assert window.models.loaded is not None and int(window.models.loaded.info["n_ctx"]) > 512
     (reply,) = replies(window)  # the failed try was replaced, not kept beside the answer
     assert reply.message is not None and reply.message.content == qwen3_model.script.answer_text
@@ -180,7 +190,8 @@ def test_the_picker_shows_the_context_the_model_runs_with(
 ) -> None:
     at_context(window, 0)  # Auto: the scripted model's native 4,096
     load(qtbot, window, qwen3_model)
-    (label,) = named(window, "Context size")
+    label = window.picker.context
+    assert named(window, "Context size") == [label]
     assert label.isVisible() and label.text() == "4K ctx"
     assert label.toolTip() == "Context 4,096 tokens, f16 KV cache"
     assert window.picker.button.text() == "qwen3-scripted"
