@@ -130,3 +130,21 @@ def test_a_server_that_dies_mid_reply_keeps_the_reply(
         qtbot.waitUntil(lambda: window.models.state is ModelState.CRASHED, timeout=WAIT_MS)
         assert window.banner.action.text() == "Reload model"
         assert "mid-reply" in window.banner.text and "conversation is safe" in window.banner.text
+
+
+def test_connect_to_a_server_from_the_welcome_and_the_picker(
+    qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[bool] = []
+    monkeypatch.setattr(window, "open_settings", lambda engines=False: opened.append(engines))
+    qtbot.mouseClick(window.models_feature.welcome.connect_button, Qt.MouseButton.LeftButton)
+    menu = window.picker.menu
+    menu.aboutToShow.emit()
+    next(a for a in menu.actions() if a.text() == "Connect to a server…").trigger()
+    assert opened == [True, True]
+    dialog = window.settings_dialog(engines=True)
+    page = dialog.engines
+    page.url.setText("ftp://nowhere")
+    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    assert "is not a server address" in page.status.text() and page.list.count() == 0
+    dialog.reject()
