@@ -44,7 +44,7 @@ def test_share_this_computer_starts_and_stops_a_worker(qtbot: Any, share: ShareP
     box.port.setValue(port)
     assert box.warning.isHidden()  # this computer only: nothing to warn about
     box.network.setChecked(True)
-    assert not box.warning.isHidden() and "no authentication" in box.warning.text()
+    assert not box.warning.isHidden() and "no authentication, no encryption" in box.warning.text().lower()
     box.network.setChecked(False)
 
     qtbot.mouseClick(box.button, Qt.MouseButton.LeftButton)

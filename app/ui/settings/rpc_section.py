@@ -29,6 +29,7 @@ from app.ui.common.qt import (
     QLineEdit,
     QListWidget,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     Qt,
     QTimer,
@@ -50,6 +51,8 @@ def shared_process() -> ShareProcess:
 
 def _label(text: str, name: str, accessible: str) -> QLabel:
     lab = QLabel(text)
+    # Wrapped text asks for its height: without this, a crowded page squeezes it to one line.
+    lab.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
     lab.setTextFormat(Qt.TextFormat.PlainText)
     lab.setWordWrap(True)
     lab.setObjectName(name)
@@ -79,7 +82,13 @@ class ShareBox(QGroupBox):
         self.port.setAccessibleName("Worker port")
         self.button = _button("Start sharing")
         self.button.clicked.connect(lambda _checked=False: self.toggle())
-        self.warning = _label(SECURITY_WARNING.format(endpoint="this port"), "inlineError", "Sharing warning")
+        self.warning = _label(
+            "No authentication, no encryption: anyone on the network can use this computer's memory "
+            "and see what it computes. Share on a trusted network only.",
+            "inlineError",
+            "Sharing warning",
+        )
+        self.warning.setToolTip(SECURITY_WARNING.format(endpoint="this port"))
         self.status = _label("", "hint", "Sharing status")
         self.network.toggled.connect(lambda _on: self._show_warning())
         row = QHBoxLayout()
@@ -141,14 +150,14 @@ class OtherComputersBox(QGroupBox):
         super().__init__("Other computers", parent)
         self.tasks = Tasks(self, name="workers")
         intro = _label(
-            "A model too big for this computer can spread its layers over others running "
-            "Ponder's Share this computer (or `ponder worker`).",
+            "Spread a model's layers over these computers (running Share this computer or `ponder worker`).",
             "hint",
             "Other computers note",
         )
         self.list = QListWidget()
         self.list.setAccessibleName("Other computers")
         self.list.addItems(endpoints)
+        self.list.setMinimumHeight(self.list.fontMetrics().height() * 4)
         self.list.currentItemChanged.connect(lambda *_: self._selection_changed())
         self.address = QLineEdit()
         self.address.setAccessibleName("Computer address")
