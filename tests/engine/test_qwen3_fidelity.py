@@ -317,3 +317,25 @@ def test_a_qwen35_file_is_probed_and_its_reasoning_split(
     cut = engine.generate_sync(GenerateRequest(HELLO, thinking=True, budget=6))
     assert cut.budget_hit and cut.thinking == "Okay, the user wants a greeting."
     assert cut.answer == script.answer_text
+
+
+def test_continue_thinking_keeps_a_line_end_inside_the_last_kept_token(
+    engine: LocalEngine, models: Path
+) -> None:
+    """Real Qwen vocabularies write ".\\n" as one token: the resumed text still starts on a new line,
+    as it streams and in the final reasoning."""
+    script = Script(
+        thinking=("\nThe", " user", " wants", " Y.\n", "Second", ",", " verify", " it.", " Then", " again"),
+        runaway=True,
+    )
+    model = write_scripted_model(models / "line-in-token.gguf", script)
+    engine.load_sync(LoadRequest(str(model.path), n_ctx=2048))
+    first = engine.generate_sync(GenerateRequest(HELLO, thinking=True, budget=5))
+    assert first.budget_hit and first.thinking == "The user wants Y."
+    events: list[object] = []
+    more = engine.generate_sync(
+        GenerateRequest(HELLO, thinking=True, budget=6, resume_thinking=first.thinking), on_event=events.append
+    )
+    assert more.thinking.startswith("The user wants Y.\nSecond, verify it."), more.thinking
+    streamed = "".join(e.text for e in events if isinstance(e, TextDelta) and e.kind == "thinking")
+    assert (first.thinking + streamed).startswith("The user wants Y.\nSecond")

@@ -74,18 +74,24 @@ class ReplyGenerator:
         tokens = s.tokenize_prompt(parts, add_bos=s.add_bos and not prompt.startswith(s.bos_text() or "\0"))
         return tokens, prompt_opens_thinking(prompt)
 
-    def _resume_prefix(self, prompt_tokens: list[int], text: str, opened: bool) -> tuple[list[int], int]:
+    def _resume_prefix(self, prompt_tokens: list[int], text: str, opened: bool) -> tuple[list[int], int, str]:
+        """The reasoning's tokens to resume from, how many of them are reasoning, and the
+        whitespace they end with that ``text`` (stripped at the cut) lacks."""
         cut = self.last_cut
         if cut is not None and cut.prompt_tokens == prompt_tokens and cut.thinking == text:
             # The reasoning's text ends where its last word does, but a cut after a line end
             # may have kept the line end's own token: leave it for the model to write again,
             # so that the text it resumes with starts with it ("X.\nFirst", not "X.First").
             kept, trimmed = self.session.without_trailing_space(cut.generated)
-            return kept, cut.thinking_tokens - trimmed
+            # A line end inside the last kept token (Qwen writes ".\n" as one) stays in the
+            # cache: give it back to the text, where the cut had stripped it.
+            tail = b"".join(self.session.piece(t) for t in kept[-4:]).decode("utf-8", "replace")
+            seam = tail[len(tail.rstrip()) :]
+            return kept, cut.thinking_tokens - trimmed, seam
         # The engine was restarted or the chat changed: rebuild the reasoning from its text.
         body = self.session.tokenize(text, parse_special=False)
         head = [] if opened else self.session.tokenize("<think>\n", parse_special=True)
-        return head + body, len(body)
+        return head + body, len(body), ""
 
     def run(
         self,
@@ -109,7 +115,8 @@ class ReplyGenerator:
         prior_thinking, prior_count, prior_answer = "", 0, ""
         if resuming:
             prior_thinking = req.resume_thinking or ""
-            prefix, prior_count = self._resume_prefix(prompt_tokens, prior_thinking, opened)
+            prefix, prior_count, seam = self._resume_prefix(prompt_tokens, prior_thinking, opened)
+            prior_thinking += seam
             parser = ThinkingParser.resuming()
         elif continuing_answer:
             prior_answer = req.resume_answer or ""
@@ -134,6 +141,12 @@ class ReplyGenerator:
                 thinking, budget, sampling, req.request_id, len(prompt_tokens), s.n_ctx, reserve, hidden
             )
         )
+        if resuming and prior_thinking != req.resume_thinking:  # the seam at the cut, streamed first
+            emit(
+                TextDelta(
+                    "thinking", prior_thinking[len(req.resume_thinking or "") :], prior_count, req.request_id
+                )
+            )
         emit(PromptProgress(len(prompt_tokens), s.common_prefix(context), req.request_id))
         cached = s.prefill(context)
         sampler = Sampler(
