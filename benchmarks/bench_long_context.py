@@ -1,0 +1,167 @@
+"""Decode and prompt speed deep into a long context, Ponder's engine beside llama-bench.
+
+On a model with Qwen3-0.6B's real shape and random Q8_0 weights (benchmarks/shaped_model.py),
+for each depth D: Ponder's engine (the child process, the reply loop) fills the context with
+D tokens, then reads 512 more and generates 128; llama.cpp's own ``llama-bench -d D -p 512
+-n 128`` does the same on the same file, threads, KV cache type and flash-attention setting,
+in the same run. Contexts past 32K use a q8_0 cache (as Auto would). Also: the engine
+process's memory against the fit estimate for that context.
+
+    python benchmarks/bench_long_context.py                       # 4K, 16K, 32K, 64K, 128K
+    python benchmarks/bench_long_context.py --depths 4096,16384   # a quicker look
+
+Needs llama-bench: ``python3 scripts/bootstrap.py tools`` builds it (PONDER_LLAMA_TOOLS or the
+cache folder is searched). Deep contexts take long on a CPU: filling 128K tokens of a 0.6B
+model runs for tens of minutes on two cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import string
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.shaped_model import QWEN3_0_6B, default_path, write_shaped_model
+
+PROMPT, GENERATE = 512, 128
+
+
+@dataclass
+class Figures:
+    prompt_tok_s: float
+    decode_tok_s: float
+
+
+def find_llama_bench() -> Path:
+    named = os.environ.get("PONDER_LLAMA_TOOLS")
+    folders = [Path(named)] if named else []
+    base = (
+        os.environ.get("PONDER_BUILD_CACHE")
+        or os.environ.get("XDG_CACHE_HOME")
+        or str(Path.home() / ".cache")
+    )
+    folders += sorted((Path(base) / "ponder-build" / "tools").glob("*"))
+    for folder in folders:
+        exe = folder / ("llama-bench.exe" if os.name == "nt" else "llama-bench")
+        if exe.exists():
+            return exe
+    raise SystemExit("llama-bench not found: run `python3 scripts/bootstrap.py tools` first")
+
+
+def letters(rng: random.Random, n: int) -> str:
+    """About ``n`` tokens of the shaped model's byte-level tokenizer ("t0" is its one merge)."""
+    return "".join(rng.choice(string.ascii_lowercase.replace("t", "")) for _ in range(n))
+
+
+def engine_run(path: Path, depth: int, kv: str, threads: int, rng: random.Random) -> tuple[Figures, int, int]:
+    """Ponder's engine at ``depth``: (figures, engine memory, context size)."""
+    import psutil
+
+    from app.core.chat.sampling import Sampling
+    from app.engine.local.engine import LocalEngine
+    from app.engine.protocol import GenerateRequest, LoadRequest, TextDelta
+
+    greedy = Sampling(temperature=0.0, top_p=1.0, top_k=0, min_p=0.0)
+    n_ctx = depth + PROMPT + GENERATE + 64
+    engine = LocalEngine()
+    try:
+        loaded = engine.load_sync(LoadRequest(str(path), n_ctx=n_ctx, kv_cache=kv, n_threads=threads))
+        n_ctx = int(loaded.info["n_ctx"])
+        head = letters(rng, depth)
+        engine.generate_sync(
+            GenerateRequest((), raw_prompt=head, max_tokens=1, ignore_eos=True, sampling=greedy), timeout=7200
+        )
+        first = 0.0
+
+        def on_event(event: object) -> None:
+            nonlocal first
+            if isinstance(event, TextDelta) and not first:
+                first = time.perf_counter()
+
+        t0 = time.perf_counter()
+        result = engine.generate_sync(
+            GenerateRequest(
+                (),
+                raw_prompt=head + letters(rng, PROMPT),
+                max_tokens=GENERATE,
+                ignore_eos=True,
+                sampling=greedy,
+            ),
+            on_event=on_event,
+        )
+        evaluated = result.stats.prompt_tokens - result.stats.cached_tokens
+        assert engine.pid is not None
+        rss = psutil.Process(engine.pid).memory_info().rss
+        return Figures(evaluated / (first - t0), result.stats.tokens_per_s), rss, n_ctx
+    finally:
+        engine.close()
+
+
+def llama_bench(exe: Path, path: Path, depth: int, kv: str, threads: int) -> Figures:
+    cmd = [
+        str(exe), "-m", str(path), "-p", str(PROMPT), "-n", str(GENERATE), "-d", str(depth),
+        "-t", str(threads), "-ctk", kv, "-ctv", kv, "-fa", "on" if kv != "f16" else "auto",
+        "-ub", "512", "-b", "512", "-r", "2", "-o", "json",
+    ]  # fmt: skip
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=7200)
+    rows = json.loads(out.stdout)
+    pp = next(r["avg_ts"] for r in rows if r["n_prompt"] == PROMPT and r["n_gen"] == 0)
+    tg = next(r["avg_ts"] for r in rows if r["n_gen"] == GENERATE and r["n_prompt"] == 0)
+    return Figures(float(pp), float(tg))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--depths", default="4096,16384,32768,65536,131072")
+    parser.add_argument("--threads", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--repeat", type=int, default=1, help="engine runs per depth (medians)")
+    args = parser.parse_args()
+
+    from app.core.models.fit import ModelShape, check_fit
+    from app.core.models.hardware import detect_hardware
+
+    path = write_shaped_model(default_path())
+    exe = find_llama_bench()
+    shape = ModelShape(
+        QWEN3_0_6B.n_layers, QWEN3_0_6B.n_head_kv, QWEN3_0_6B.head_dim, QWEN3_0_6B.n_embd, 0,
+        context_length=QWEN3_0_6B.context_length,
+    )  # fmt: skip
+    hw = detect_hardware()
+    rng = random.Random(1)
+    print(f"model {path.name} ({path.stat().st_size / 1e6:.0f} MB), threads {args.threads}, "
+          f"pp{PROMPT} and tg{GENERATE} at each depth")  # fmt: skip
+    print(f"{'depth':>7} {'kv':>5} | {'pp engine':>9} {'pp bench':>9} {'ratio':>6} | {'tg engine':>9} "
+          f"{'tg bench':>9} {'ratio':>6} | {'memory':>8} {'estimate':>8} {'ratio':>6}")  # fmt: skip
+    for depth in (int(d) for d in args.depths.split(",")):
+        kv = "f16" if depth <= 32768 else "q8_0"
+        runs = [engine_run(path, depth, kv, args.threads, rng) for _ in range(args.repeat)]
+        ours = Figures(
+            statistics.median(r[0].prompt_tok_s for r in runs),
+            statistics.median(r[0].decode_tok_s for r in runs),
+        )
+        rss, n_ctx = int(statistics.median(r[1] for r in runs)), runs[0][2]
+        ref = llama_bench(exe, path, depth, kv, args.threads)
+        estimate = check_fit(shape, path.stat().st_size, n_ctx, hw, kv_cache=kv).estimate.total
+        print(
+            f"{depth:>7} {kv:>5} | {ours.prompt_tok_s:9.1f} {ref.prompt_tok_s:9.1f} "
+            f"{ours.prompt_tok_s / ref.prompt_tok_s:6.3f} | {ours.decode_tok_s:9.2f} {ref.decode_tok_s:9.2f} "
+            f"{ours.decode_tok_s / ref.decode_tok_s:6.3f} | {rss / 2**20:7.0f}M {estimate / 2**20:7.0f}M "
+            f"{rss / estimate:6.3f}",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
