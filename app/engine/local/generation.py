@@ -104,7 +104,9 @@ class ReplyGenerator:
         t0 = time.perf_counter()
         resuming = req.resume_thinking is not None
         continuing_answer = req.resume_answer is not None
-        thinking = not continuing_answer and (
+        # A raw completion or a continued answer does not reason: no reserve, answer sampling.
+        verbatim = continuing_answer or req.raw_prompt is not None
+        thinking = not verbatim and (
             resuming or effective_thinking(req.messages, req.thinking, req.budget, self.support)
         )
         fitted = self._fit_prompt(req, thinking, emit)
