@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from app.engine.base import Engine
+from app.engine.turns import EngineTurns
 from app.server.config import ServerConfig, check_bind
 from app.server.http import HttpServer
 from app.server.scheduler import EngineEvents, EventSource, ReplyQueue
@@ -25,7 +26,8 @@ class ApiServer:
 
     ``source`` is where the engine's events come from: by default the engine's own queue
     (an engine made without a callback); the window hands them over with a
-    :class:`~app.server.scheduler.FedEvents`.
+    :class:`~app.server.scheduler.FedEvents`, and its replies take ``turns`` on the engine
+    with the server's.
     """
 
     def __init__(
@@ -36,12 +38,13 @@ class ApiServer:
         *,
         aliases: Sequence[str] = (),
         source: EventSource | None = None,
+        turns: EngineTurns | None = None,
     ) -> None:
         check_bind(config)
         self.config = config
         self.names = (model, *(a for a in aliases if a and a != model))
         self.created = int(time.time())
-        self.replies = ReplyQueue(engine, source or EngineEvents(engine), config.max_waiting)
+        self.replies = ReplyQueue(engine, source or EngineEvents(engine), config.max_waiting, turns)
         self._httpd: HttpServer | None = None
         self._thread: threading.Thread | None = None
 

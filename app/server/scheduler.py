@@ -5,8 +5,10 @@ hands that reply's events to its :class:`Ticket`, which the HTTP handler reads. 
 ``max_waiting`` waiting replies a submit is refused (:class:`QueueFull`: the client is told to
 retry). A reply whose client is gone is cancelled, waiting or running, and the next one starts.
 
-The engine may be shared with the window: a reply the window started runs to its end first
-(the engine is busy), then the queue goes on. Events reach the worker through an
+The engine may be shared with the window: both take turns on it through one
+:class:`~app.engine.turns.EngineTurns`, so a reply the window started runs to its end before
+the queue's next one starts, and a window reply asked for while the queue's reply runs starts
+right after that one (before the queue's next). Events reach the worker through an
 :class:`EventSource`: the engine's own queue (``ponder serve``) or events handed over by
 whoever holds the engine's callback (the window).
 """
@@ -22,10 +24,12 @@ from typing import Protocol
 
 from app.engine.base import Engine
 from app.engine.protocol import EngineError, Event, GenerateRequest, ReplyFinished
+from app.engine.turns import EngineTurns, Turn
 
 __all__ = ["EngineEvents", "EventSource", "FedEvents", "QueueFull", "ReplyQueue", "Ticket"]
 
 _POLL_S = 0.25  # how often a worker waiting for events looks whether the engine is still there
+_TURN_POLL_S = 0.05  # how often a worker waiting for its turn looks whether its client is still there
 
 
 class EventSource(Protocol):
@@ -85,10 +89,18 @@ class Ticket:
 class ReplyQueue:
     """Replies on one engine, one at a time, in the order submitted (see the module's notes)."""
 
-    def __init__(self, engine: Engine, source: EventSource, max_waiting: int = 16) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        source: EventSource,
+        max_waiting: int = 16,
+        turns: EngineTurns | None = None,
+    ) -> None:
         self._engine = engine
         self._source = source
         self.max_waiting = max_waiting
+        self._turns = turns or EngineTurns()  # shared with the window when it serves its engine
+        self._holding = False  # one of the queue's replies has the engine's turn
         self._lock = threading.Lock()
         self._wake = threading.Condition(self._lock)
         self._waiting: deque[Ticket] = deque()
@@ -106,8 +118,9 @@ class ReplyQueue:
 
     @property
     def active(self) -> bool:
-        """Whether a reply is being started or run: the worker reads events only then."""
-        return self._current is not None
+        """Whether a reply of the queue has the engine (being started or run): the worker reads
+        events only then."""
+        return self._holding
 
     def submit(self, request: GenerateRequest) -> Ticket:
         ticket = Ticket(request)
@@ -154,12 +167,31 @@ class ReplyQueue:
                 ticket = self._current = self._waiting.popleft()
             started = time.monotonic()
             try:
-                if self._start(ticket):
-                    self._relay(ticket)
+                turn = self._take_turn(ticket)
+                if turn is not None:
+                    self._holding = True
+                    try:
+                        if self._start(ticket):
+                            self._relay(ticket)
+                    finally:
+                        self._holding = False
+                        self._turns.done(turn)
             finally:
                 with self._lock:
                     self._current = None
                 self._reply_s = 0.8 * self._reply_s + 0.2 * (time.monotonic() - started)
+
+    def _take_turn(self, ticket: Ticket) -> Turn | None:
+        """Wait until the engine is the queue's (a window reply may hold it); None when the
+        client left or the server closes first."""
+        turn = self._turns.ask()
+        while not turn.wait(_TURN_POLL_S):
+            if self._closed or ticket.cancelled:
+                self._turns.done(turn)  # granted meanwhile or not: the next in line goes on
+                if self._closed:
+                    self._last(ticket, EngineError("closed", "The server is shutting down."))
+                return None
+        return turn
 
     def _start(self, ticket: Ticket) -> bool:
         """Start the ticket's reply once the engine is free; False when it never will be."""
@@ -170,7 +202,7 @@ class ReplyQueue:
             if not self._engine.alive:
                 self._last(ticket, EngineError("crash", "The engine is not running."))
                 return False
-            if self._engine.busy:  # a reply the window started: ours waits its turn
+            if self._engine.busy:  # a reply started outside the turns (the engine called directly)
                 self._source.next(0.05)
                 continue
             with self._lock:  # with cancel(): a cancel lands either before the start or on it

@@ -8,6 +8,8 @@ from app.engine.local.engine import LocalEngine
 from app.engine.protocol import Event
 from app.engine.remote.engine import RemoteEngine
 from app.engine.remote.servers import ServerList, parse_ref
+from app.engine.turns import EngineTurns
+from app.ui.common.i18n import tr
 from app.ui.common.qt import QObject, Signal
 
 
@@ -21,7 +23,8 @@ class EngineBridge(QObject):
 
     Opening a model picks its engine (:meth:`engine_for`): a ``.gguf`` runs in the local
     process, ``remote:<server>/<model>`` on that server; switching closes the engine before.
-    The window always calls ``bridge.engine``, whichever it is.
+    The window always calls ``bridge.engine``, whichever it is; its replies and those of the
+    server it runs (Settings ▸ Server) take ``turns`` on it.
     """
 
     received = Signal(object)
@@ -30,6 +33,7 @@ class EngineBridge(QObject):
         super().__init__(parent)
         self.servers = servers or ServerList()
         self.engine: Engine = LocalEngine(on_event=self._from_engine)
+        self.turns = EngineTurns()
         self._closed = False
 
     def _from_engine(self, event: Event) -> None:
@@ -49,7 +53,7 @@ class EngineBridge(QObject):
             return current
         server = self.servers.get(sid)
         if server is None:
-            raise LookupError("This model's server is no longer in Settings ▸ Engines. Add it again.")
+            raise LookupError(tr("This model's server is no longer in Settings ▸ Engines. Add it again."))
         self._swap(RemoteEngine(server.url, self.servers.keys.get(sid), on_event=self._from_engine))
         return self.engine
 
