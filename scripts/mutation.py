@@ -51,7 +51,11 @@ MODULES = (
     Module(
         "thinking",
         "app/core/chat/thinking.py",
-        ("tests/core/test_thinking.py", "tests/core/test_thinking_property.py"),
+        (
+            "tests/core/test_thinking.py",
+            "tests/core/test_thinking_property.py",
+            "tests/core/test_thinking_edges.py",
+        ),
         "the thinking parser",
     ),
     Module(
