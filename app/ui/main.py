@@ -9,6 +9,7 @@ from pathlib import Path
 
 from app.core.logs import setup_logging
 from app.engine.remote.servers import parse_ref
+from app.ui.common.i18n import install_language, tr
 from app.ui.common.prefs import Preferences
 from app.ui.common.qt import QApplication, QIcon
 from app.ui.common.single_instance import SingleInstance
@@ -41,6 +42,7 @@ def run_app(args: list[str]) -> int:
     setup_logging()
     log.info("starting Ponder")
     prefs = Preferences()
+    install_language(app, prefs.settings.language)
     theme = ThemeManager(app, prefs.settings.theme)
     window = MainWindow(theme, prefs)
     window.show()
@@ -57,7 +59,9 @@ def run_app(args: list[str]) -> int:
             window.load_model(str(Path(model).resolve()))
         else:
             window.bus.error(
-                f"The model file {model} does not exist.", "Open model…", window.open_model_dialog
+                tr("The model file {path} does not exist.").format(path=model),
+                tr("Open model…"),
+                window.open_model_dialog,
             )
     try:
         return int(app.exec())

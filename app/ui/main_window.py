@@ -15,7 +15,9 @@ from app.ui.chat.presenter import ConversationPresenter
 from app.ui.common.banner import Banner
 from app.ui.common.bridge import EngineBridge
 from app.ui.common.bus import MessageBus
+from app.ui.common.core_text import chat_title
 from app.ui.common.drops import gguf_paths
+from app.ui.common.i18n import QT_TR_NOOP, tr
 from app.ui.common.icons import retint, set_icon
 from app.ui.common.model_state import ModelManager, ModelState
 from app.ui.common.prefs import Preferences
@@ -46,8 +48,8 @@ from app.ui.library.feature import ModelsFeature, ModelsWindow
 from app.ui.settings.dialog import SettingsDialog
 from app.ui.settings.server_page import WindowServer
 
-WELCOME = "Ask anything.\nThe model runs on this computer; nothing leaves it."
-NO_MODEL = "Open a model to begin: Model ▸ Open model…, or drop a .gguf file here."
+WELCOME = QT_TR_NOOP("Ask anything.\nThe model runs on this computer; nothing leaves it.")
+NO_MODEL = QT_TR_NOOP("Open a model to begin: Model ▸ Open model…, or drop a .gguf file here.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,9 +155,9 @@ class MainWindow(QMainWindow):
         bar.addStretch(1)
         self.settings_button = QToolButton()
         self.settings_button.setObjectName("settingsButton")
-        self.settings_button.setText("Settings")
-        self.settings_button.setAccessibleName("Settings")
-        self.settings_button.setToolTip("Settings (Ctrl+,)")
+        self.settings_button.setText(tr("Settings"))
+        self.settings_button.setAccessibleName(tr("Settings"))
+        self.settings_button.setToolTip(tr("Settings (Ctrl+,)"))
         self.settings_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.settings_button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         set_icon(self.settings_button, "settings")
@@ -272,7 +274,12 @@ class MainWindow(QMainWindow):
             else:
                 self.new_chat()
         self._refresh_sidebar()
-        self.bus.info(f"Deleted “{chat.title}”.", "Undo", lambda: self._undo_delete(chat_id), key="chat")
+        self.bus.info(
+            tr("Deleted “{title}”.").format(title=chat_title(chat.title)),
+            tr("Undo"),
+            lambda: self._undo_delete(chat_id),
+            key="chat",
+        )
 
     def _undo_delete(self, chat_id: str) -> None:
         self.repo.restore_chat(chat_id)
@@ -291,7 +298,7 @@ class MainWindow(QMainWindow):
 
     def _update_title(self) -> None:
         chat = self.controller.chat
-        self.setWindowTitle(f"{chat.title} — Ponder" if chat and chat.entries else "Ponder")
+        self.setWindowTitle(f"{chat_title(chat.title)} — Ponder" if chat and chat.entries else "Ponder")
 
     def _options_changed(self, *_args: object) -> None:
         chat = self.controller.chat
@@ -314,7 +321,7 @@ class MainWindow(QMainWindow):
     def open_model_dialog(self) -> None:
         start = str(Path(self.models.path).parent) if self.models.path else str(Path.home())
         path, _filter = QFileDialog.getOpenFileName(
-            self, "Open model", start, "GGUF models (*.gguf);;All files (*)"
+            self, tr("Open model"), start, tr("GGUF models (*.gguf);;All files (*)")
         )
         if path:
             self.load_model(path)
@@ -344,7 +351,7 @@ class MainWindow(QMainWindow):
         if m.state is ModelState.READY and self.controller.chat is not None:
             self.composer.set_thinking(self.controller.chat.think)
         self.conversation.set_placeholder(
-            WELCOME if m.state in (ModelState.READY, ModelState.LOADING) else NO_MODEL
+            tr(WELCOME) if m.state in (ModelState.READY, ModelState.LOADING) else tr(NO_MODEL)
         )
 
     def settings_dialog(self, *, engines: bool = False) -> SettingsDialog:

@@ -17,6 +17,7 @@ if str(ROOT) not in sys.path:  # so that `tests.ui.driver` imports however pytes
     sys.path.insert(0, str(ROOT))
 
 from app.core.store.settings import ModelLoad  # noqa: E402
+from app.ui.common.i18n import install_language  # noqa: E402
 from app.ui.common.prefs import Preferences  # noqa: E402
 from app.ui.common.qt import QApplication  # noqa: E402
 from app.ui.common.theme import ThemeManager  # noqa: E402
@@ -29,6 +30,12 @@ def ponder_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "ponder-home"
     monkeypatch.setenv("PONDER_HOME", str(home))
     return home
+
+
+@pytest.fixture(scope="session", autouse=True)
+def english(qapp: QApplication) -> str:
+    """The window in English, as the app installs it (its plural forms come from a translation)."""
+    return install_language(qapp, "en")
 
 
 @pytest.fixture(scope="session")

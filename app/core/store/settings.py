@@ -38,6 +38,7 @@ DEFAULT_CONTEXT = 8192  # tokens of context the fit is planned for when no model
 AUTO_CONTEXT = 0  # a model loads with the largest context that fits (core.models.fit.choose_context)
 
 Theme = Literal["system", "light", "dark"]
+Language = Literal["system", "en", "zh_CN"]  # the window's language; "system" follows the locale
 D = TypeVar("D")
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,7 @@ class Settings:
     data_dir: str | None = None  # None: default_data_dir()
     models_dir: str | None = None  # None: app.core.hub.library's default models folder
     theme: Theme = "system"
+    language: Language = "system"  # applied when the window next starts
     search_thinking: bool = False  # chat search looks in the reasoning too
     # Context tokens kept for the answer while the model reasons; None: the engine's default
     # (the larger of 1,024 and 15% of the context).

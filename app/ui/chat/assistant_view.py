@@ -8,6 +8,7 @@ from app.core.chat.messages import Message, ReplyStats
 from app.core.render import Theme
 from app.ui.chat.markdown_view import MarkdownView
 from app.ui.chat.thinking_panel import ThinkingPanel, done_header, live_header
+from app.ui.common.i18n import QT_TR_NOOP, decimal, number, tr
 from app.ui.common.icons import set_icon
 from app.ui.common.qt import (
     QFrame,
@@ -25,11 +26,11 @@ from app.ui.common.qt import (
 )
 
 FINISH_NOTES = {
-    "cancelled": "Stopped",
-    "length": "Cut off at the end of the context",
-    "error": "Failed",
-    "interrupted": "Interrupted",
-    "app_closed": "Stopped — the app closed while this reply was being written",
+    "cancelled": QT_TR_NOOP("Stopped"),
+    "length": QT_TR_NOOP("Cut off at the end of the context"),
+    "error": QT_TR_NOOP("Failed"),
+    "interrupted": QT_TR_NOOP("Interrupted"),
+    "app_closed": QT_TR_NOOP("Stopped — the app closed while this reply was being written"),
 }
 
 
@@ -37,21 +38,22 @@ def stats_text(message: Message) -> str:
     parts: list[str] = []
     note = FINISH_NOTES.get(message.finish_reason or "")
     if note:
-        parts.append(note)
+        parts.append(tr(note))
     s: ReplyStats | None = message.stats
     if s is not None and (s.answer_tokens or s.thinking_tokens):
-        parts.append(f"{s.tokens_per_s:.1f} tok/s")
-        parts.append(f"first token {s.ttft_s:.2f} s")
+        parts.append(tr("{rate} tok/s").format(rate=decimal(s.tokens_per_s, 1)))
+        parts.append(tr("first token {seconds} s").format(seconds=decimal(s.ttft_s, 2)))
         if s.thinking_tokens:
-            parts.append(f"{s.thinking_tokens:,} thinking")
-        parts.append(f"{s.answer_tokens:,} answer tokens")
+            parts.append(tr("{tokens} thinking").format(tokens=number(s.thinking_tokens)))
+        parts.append(tr("{tokens} answer tokens").format(tokens=number(s.answer_tokens)))
     return " · ".join(parts)
 
 
 def copy_with_thinking(message: Message) -> str:
     if not message.thinking:
         return message.content
-    return f"Thinking:\n{message.thinking}\n\nAnswer:\n{message.content}"
+    thinking, answer = tr("Thinking:"), tr("Answer:")
+    return f"{thinking}\n{message.thinking}\n\n{answer}\n{message.content}"
 
 
 class AssistantMessageView(QFrame):
@@ -76,24 +78,24 @@ class AssistantMessageView(QFrame):
         self.status = QLabel()
         self.status.setObjectName("replyStatus")
         self.status.hide()
-        self.answer = MarkdownView("Answer", theme)
+        self.answer = MarkdownView(tr("Answer"), theme)
         self.answer.setObjectName("answer")
-        self.continue_button = QPushButton("Continue thinking")
-        self.continue_button.setAccessibleName("Continue thinking")
-        self.continue_button.setToolTip("Let the model reason further, with another budget")
+        self.continue_button = QPushButton(tr("Continue thinking"))
+        self.continue_button.setAccessibleName(tr("Continue thinking"))
+        self.continue_button.setToolTip(tr("Let the model reason further, with another budget"))
         set_icon(self.continue_button, "think")
         self.continue_button.clicked.connect(lambda _checked=False: self.continue_thinking.emit())
         self.continue_button.hide()
-        self.continue_answer_button = QPushButton("Continue")
-        self.continue_answer_button.setAccessibleName("Continue the answer")
+        self.continue_answer_button = QPushButton(tr("Continue"))
+        self.continue_answer_button.setAccessibleName(tr("Continue the answer"))
         self.continue_answer_button.setToolTip(
-            "The answer reached the end of the context: free room and let the model go on"
+            tr("The answer reached the end of the context: free room and let the model go on")
         )
         self.continue_answer_button.clicked.connect(lambda _checked=False: self.continue_answer.emit())
         self.continue_answer_button.hide()
-        self.out_of_view = QLabel("Not seen by the model: the conversation outgrew its context")
+        self.out_of_view = QLabel(tr("Not seen by the model: the conversation outgrew its context"))
         self.out_of_view.setObjectName("outOfView")
-        self.out_of_view.setAccessibleName("Not seen by the model")
+        self.out_of_view.setAccessibleName(tr("Not seen by the model"))
         self.out_of_view.hide()
 
         layout = QVBoxLayout(self)
@@ -115,33 +117,35 @@ class AssistantMessageView(QFrame):
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(2)
         self.prev_button = self._tool(
-            "chevron-left", "Previous version", lambda: self.switch_version.emit(-1)
+            "chevron-left", tr("Previous version"), lambda: self.switch_version.emit(-1)
         )
         self.version_label = QLabel()
         self.version_label.setObjectName("versionLabel")
-        self.version_label.setAccessibleName("Version")
-        self.next_button = self._tool("chevron-right", "Next version", lambda: self.switch_version.emit(1))
-        self.copy_button = self._tool("copy", "Copy", self._copy_answer)
+        self.version_label.setAccessibleName(tr("Version"))
+        self.next_button = self._tool(
+            "chevron-right", tr("Next version"), lambda: self.switch_version.emit(1)
+        )
+        self.copy_button = self._tool("copy", tr("Copy"), self._copy_answer)
         copy_menu = QMenu(self.copy_button)
-        copy_menu.addAction("Copy answer", self._copy_answer)
-        copy_menu.addAction("Copy with thinking", self._copy_all)
+        copy_menu.addAction(tr("Copy answer"), self._copy_answer)
+        copy_menu.addAction(tr("Copy with thinking"), self._copy_all)
         self.copy_button.setMenu(copy_menu)
         self.copy_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
-        self.regen_button = self._tool("regenerate", "Regenerate", lambda: self.regenerate.emit(None))
+        self.regen_button = self._tool("regenerate", tr("Regenerate"), lambda: self.regenerate.emit(None))
         regen_menu = QMenu(self.regen_button)
-        regen_menu.addAction("Regenerate", lambda: self.regenerate.emit(None))
+        regen_menu.addAction(tr("Regenerate"), lambda: self.regenerate.emit(None))
         self.regen_on = regen_menu.addAction(
-            "Regenerate with thinking on", lambda: self.regenerate.emit(True)
+            tr("Regenerate with thinking on"), lambda: self.regenerate.emit(True)
         )
         self.regen_off = regen_menu.addAction(
-            "Regenerate with thinking off", lambda: self.regenerate.emit(False)
+            tr("Regenerate with thinking off"), lambda: self.regenerate.emit(False)
         )
         self.regen_button.setMenu(regen_menu)
         self.regen_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
-        self.delete_button = self._tool("delete", "Delete", self.delete.emit)
+        self.delete_button = self._tool("delete", tr("Delete"), self.delete.emit)
         self.stats = QLabel()
         self.stats.setObjectName("replyStats")
-        self.stats.setAccessibleName("Reply statistics")
+        self.stats.setAccessibleName(tr("Reply statistics"))
         self.stats.setWordWrap(True)
         self.stats.setMinimumWidth(80)
         self.stats.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -212,7 +216,7 @@ class AssistantMessageView(QFrame):
             self.thinking.set_header(done_header(seconds, tokens, message.budget_hit, message.cut_reason))
         else:  # no statistics: a reply saved mid-stream (the app closed) or imported
             stopped = message.finish_reason in FINISH_NOTES
-            self.thinking.set_header("Thinking (stopped)" if stopped else "Thinking")
+            self.thinking.set_header(tr("Thinking (stopped)") if stopped else tr("Thinking"))
         self.thinking.show()
 
     def _finish_footer(self) -> None:
@@ -245,7 +249,7 @@ class AssistantMessageView(QFrame):
         if not resume:
             self.thinking.set_text("", final=False)
         self.show_mode(thinking, limit)
-        self.status.setText("Reading the prompt…")
+        self.status.setText(tr("Reading the prompt…"))
         self.status.show()
         self._finish_footer()
         self.prev_button.setEnabled(False)

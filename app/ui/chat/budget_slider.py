@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from app.ui.common.i18n import decimal, number, tr
 from app.ui.common.qt import QHBoxLayout, QLabel, QSlider, Qt, QWidget, Signal
 
 MIN_BUDGET = 256
@@ -34,10 +35,10 @@ def step_for(budget: int | None) -> int:
 
 def budget_label(budget: int | None) -> str:
     if budget is None:
-        return "Unlimited"
+        return tr("Unlimited")
     if budget >= 1024:
         k = budget / 1024
-        return f"{k:.0f}k" if k >= 10 or k == int(k) else f"{k:.1f}k"
+        return f"{decimal(k, 0)}k" if k >= 10 or k == int(k) else f"{decimal(k, 1)}k"
     return str(budget)
 
 
@@ -49,7 +50,7 @@ class BudgetSlider(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.slider = QSlider(Qt.Orientation.Horizontal)
-        self.slider.setAccessibleName("Thinking budget")
+        self.slider.setAccessibleName(tr("Thinking budget"))
         self.slider.setRange(0, UNLIMITED_STEP)
         self.slider.setPageStep(STEPS_PER_DOUBLING)
         self.slider.setSingleStep(1)
@@ -58,7 +59,7 @@ class BudgetSlider(QWidget):
         self.slider.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.label = QLabel()
         self.label.setObjectName("budgetLabel")
-        self.label.setMinimumWidth(self.label.fontMetrics().horizontalAdvance("Unlimited") + 4)
+        self.label.setMinimumWidth(self.label.fontMetrics().horizontalAdvance(tr("Unlimited")) + 4)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(6)
@@ -78,8 +79,10 @@ class BudgetSlider(QWidget):
         budget = budget_at(step)
         text = budget_label(budget)
         self.label.setText(text)
-        self.slider.setAccessibleDescription("Unlimited" if budget is None else f"{budget:,} tokens")
-        self.slider.setToolTip(
-            "Thinking budget: unlimited" if budget is None else f"Thinking budget: {budget:,} tokens"
-        )
+        if budget is None:
+            self.slider.setAccessibleDescription(tr("Unlimited"))
+            self.slider.setToolTip(tr("Thinking budget: unlimited"))
+        else:
+            self.slider.setAccessibleDescription(tr("{tokens} tokens").format(tokens=number(budget)))
+            self.slider.setToolTip(tr("Thinking budget: {tokens} tokens").format(tokens=number(budget)))
         self.changed.emit(budget)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from app.ui.chat.budget_slider import BudgetSlider
+from app.ui.common.i18n import number, tr
 from app.ui.common.icons import set_icon
 from app.ui.common.qt import (
     QFrame,
     QHBoxLayout,
+    QInputMethodEvent,
     QKeyEvent,
     QPlainTextEdit,
     QProgressBar,
@@ -23,24 +25,36 @@ MAX_LINES = 8
 
 
 class MessageEdit(QPlainTextEdit):
-    """Enter (or Ctrl+Enter) sends; Shift+Enter starts a new line. Grows up to a few lines."""
+    """Enter (or Ctrl+Enter) sends; Shift+Enter starts a new line. Grows up to a few lines.
+
+    While an input method composes (pinyin, kana: the underlined preedit text), Enter belongs
+    to it: it picks or commits the text, and never sends.
+    """
 
     submit = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("messageEdit")
-        self.setAccessibleName("Message")
-        self.setPlaceholderText("Message Ponder…  (Shift+Enter for a new line)")
+        self.setAccessibleName(tr("Message"))
+        self.setPlaceholderText(tr("Message Ponder…  (Shift+Enter for a new line)"))
         self.setTabChangesFocus(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.document().contentsChanged.connect(self._fit)
+        self.composing = False  # an input method's preedit text is showing
         self._fit()
+
+    def inputMethodEvent(self, event: QInputMethodEvent) -> None:
+        self.composing = bool(event.preeditString())
+        super().inputMethodEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if self.composing:  # some platforms pass the input method's Enter on as well
+                event.accept()
+                return
             if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
                 self.insertPlainText("\n")
             else:
@@ -74,8 +88,8 @@ class Composer(QFrame):
         self.edit.submit.connect(self._submit)
         self.think = QToolButton()
         self.think.setObjectName("thinkToggle")
-        self.think.setText("Think")
-        self.think.setAccessibleName("Think")
+        self.think.setText(tr("Think"))
+        self.think.setAccessibleName(tr("Think"))
         self.think.setCheckable(True)
         self.think.setChecked(True)
         self.think.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -87,15 +101,17 @@ class Composer(QFrame):
         self.send_button = QPushButton()
         self.send_button.setObjectName("sendButton")
         self.send_button.clicked.connect(self._send_or_stop)
-        self.answer_button = QPushButton("Answer now")
+        self.answer_button = QPushButton(tr("Answer now"))
         self.answer_button.setObjectName("answerNowButton")
-        self.answer_button.setAccessibleName("Answer now")
-        self.answer_button.setToolTip(f"End the reasoning here and answer ({ANSWER_NOW_KEYS})")
+        self.answer_button.setAccessibleName(tr("Answer now"))
+        self.answer_button.setToolTip(
+            tr("End the reasoning here and answer ({keys})").format(keys=ANSWER_NOW_KEYS)
+        )
         self.answer_button.clicked.connect(lambda _checked=False: self.answer_now.emit())
         self.answer_button.hide()
         self.context_meter = QProgressBar()
         self.context_meter.setObjectName("contextMeter")
-        self.context_meter.setAccessibleName("Context used")
+        self.context_meter.setAccessibleName(tr("Context used"))
         self.context_meter.setTextVisible(True)
         self.context_meter.setMaximumWidth(190)
         self.context_meter.hide()
@@ -124,15 +140,15 @@ class Composer(QFrame):
         self.generating = generating
         b = self.send_button
         if generating:
-            b.setText("Stop")
-            b.setAccessibleName("Stop")
-            b.setToolTip("Stop the reply (Esc)")
+            b.setText(tr("Stop"))
+            b.setAccessibleName(tr("Stop"))
+            b.setToolTip(tr("Stop the reply (Esc)"))
             b.setProperty("role", "stop")
             set_icon(b, "stop", "#ffffff")
         else:
-            b.setText("Send")
-            b.setAccessibleName("Send")
-            b.setToolTip("Send (Enter)")
+            b.setText(tr("Send"))
+            b.setAccessibleName(tr("Send"))
+            b.setToolTip(tr("Send (Enter)"))
             b.setProperty("role", "send")
             set_icon(b, "send", "#ffffff")
         b.style().unpolish(b)
@@ -150,10 +166,14 @@ class Composer(QFrame):
             return
         meter.setRange(0, size)
         meter.setValue(min(used, size))
-        text = f"{used:,} / {size:,} tokens"
+        text = tr("{used} / {size} tokens").format(used=number(used), size=number(size))
         meter.setFormat(text)
         meter.setAccessibleDescription(text)
-        meter.setToolTip(f"The conversation uses {used:,} of the model's {size:,} tokens of context")
+        meter.setToolTip(
+            tr("The conversation uses {used} of the model's {size} tokens of context").format(
+                used=number(used), size=number(size)
+            )
+        )
         full = used >= size * 0.9
         if meter.property("full") != full:
             meter.setProperty("full", full)
@@ -167,16 +187,16 @@ class Composer(QFrame):
             self._think_forced = False
             t.setChecked(False)
             t.setEnabled(False)
-            t.setToolTip("This model cannot think: it always answers directly")
+            t.setToolTip(tr("This model cannot think: it always answers directly"))
         elif support == "always":
             self._think_forced = True
             t.setChecked(True)
             t.setEnabled(False)
-            t.setToolTip("This model always thinks before answering")
+            t.setToolTip(tr("This model always thinks before answering"))
         else:
             self._think_forced = None
             t.setEnabled(True)
-            t.setToolTip("Let the model reason before it answers (Ctrl+T)")
+            t.setToolTip(tr("Let the model reason before it answers (Ctrl+T)"))
         self.budget.setEnabled(t.isChecked())
 
     def thinking(self) -> bool:

@@ -23,6 +23,8 @@ from app.ui.chat.presenter import ConversationPresenter
 from app.ui.chat.reply_stream import ReplyStream
 from app.ui.common.bridge import EngineBridge
 from app.ui.common.bus import MessageBus
+from app.ui.common.core_text import from_core
+from app.ui.common.i18n import number, tr
 from app.ui.common.model_state import ModelManager, ModelState
 from app.ui.common.prefs import Preferences
 from app.ui.common.qt import QObject, Signal
@@ -103,18 +105,21 @@ class ChatController(QObject):
             return True
         state = self.models.state
         if state is ModelState.LOADING:
-            self.bus.info("The model is still loading; send again in a moment.", key="model")
+            self.bus.info(tr("The model is still loading; send again in a moment."), key="model")
         elif state is ModelState.CRASHED or (state is ModelState.READY and not self.bridge.engine.alive):
             self.bus.error(
-                "The engine stopped. Reload the model to go on.",
-                "Reload model",
+                tr("The engine stopped. Reload the model to go on."),
+                tr("Reload model"),
                 self.models.reload,
                 key="model",
             )
         else:
             self.bus.warning(
-                "Open a model to start chatting (Model ▸ Open model…, or drop a .gguf file on the window).",
-                "Open model…",
+                tr(
+                    "Open a model to start chatting (Model ▸ Open model…, or drop a .gguf file on the "
+                    "window)."
+                ),
+                tr("Open model…"),
                 self.on_open_model,
                 key="model",
             )
@@ -297,7 +302,7 @@ class ChatController(QObject):
         holds one) or letting the oldest turns leave the model's view. Never cut silently."""
         chat, retry = self.chat, self._retry
         if chat is None or retry is None:
-            self.bus.error(event.message, "New chat", self.on_new_chat, key="reply")
+            self.bus.error(from_core(event.message), tr("New chat"), self.on_new_chat, key="reply")
             return
 
         def hide_oldest() -> None:
@@ -316,13 +321,15 @@ class ChatController(QObject):
                 self._retry_after_load = True
                 self.models.reload()
 
-            choices = ((f"Reload with {largest:,} tokens", reload_larger),)
+            choices = ((tr("Reload with {tokens} tokens").format(tokens=number(largest)), reload_larger),)
         if self.on_new_chat is not None:
-            choices = (*choices, ("New chat", self.on_new_chat))
+            choices = (*choices, (tr("New chat"), self.on_new_chat))
         self.bus.error(
-            f"{event.message.split(' Reload')[0]} Older messages can leave the model's view "
-            "(they stay here, marked), the model can reload with more room, or start a new chat.",
-            "Let older messages go",
+            tr(
+                "{reason} Older messages can leave the model's view (they stay here, marked), the model "
+                "can reload with more room, or start a new chat."
+            ).format(reason=from_core(event.message.split(" Reload")[0])),
+            tr("Let older messages go"),
             hide_oldest,
             key="reply",
             choices=choices,
@@ -380,7 +387,9 @@ class ChatController(QObject):
             if event.kind == "context_full":
                 self._offer_room(event)
             elif event.kind == "generate":
-                self.bus.error(f"The reply failed: {event.message}", key="reply")
+                self.bus.error(
+                    tr("The reply failed: {reason}").format(reason=from_core(event.message)), key="reply"
+                )
             return
         if isinstance(event, ModelLoaded):
             self.context_changed.emit(0, int(event.info.get("n_ctx") or 0))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from app.core.chat.messages import Message
+from app.ui.common.i18n import tr
 from app.ui.common.icons import set_icon
 from app.ui.common.qt import (
     QEvent,
@@ -42,7 +43,7 @@ class UserMessageView(QWidget):
         self.bubble.setObjectName("userBubble")
         self.label = QLabel(message.content)
         self.label.setObjectName("userText")
-        self.label.setAccessibleName("Your message")
+        self.label.setAccessibleName(tr("Your message"))
         self.label.setTextFormat(Qt.TextFormat.PlainText)
         self.label.setWordWrap(True)
         self.label.setTextInteractionFlags(
@@ -53,15 +54,15 @@ class UserMessageView(QWidget):
         inner.addWidget(self.label)
 
         self.editor = QPlainTextEdit()
-        self.editor.setAccessibleName("Edit message")
+        self.editor.setAccessibleName(tr("Edit message"))
         self.editor.setObjectName("editBox")
         self.editor.installEventFilter(self)
-        self.save_button = QPushButton("Save and resend")
-        self.save_button.setAccessibleName("Save and resend")
+        self.save_button = QPushButton(tr("Save and resend"))
+        self.save_button.setAccessibleName(tr("Save and resend"))
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self._save)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setAccessibleName("Cancel editing")
+        self.cancel_button = QPushButton(tr("Cancel"))
+        self.cancel_button.setAccessibleName(tr("Cancel editing"))
         self.cancel_button.clicked.connect(self.stop_editing)
         self.edit_box = QWidget()
         edit_layout = QVBoxLayout(self.edit_box)
@@ -79,9 +80,9 @@ class UserMessageView(QWidget):
         actions.setContentsMargins(0, 0, 0, 0)
         actions.setSpacing(2)
         actions.addStretch(1)
-        self.edit_button = self._tool("edit", "Edit", self.start_editing)
-        self.copy_button = self._tool("copy", "Copy", self._copy)
-        self.delete_button = self._tool("delete", "Delete", self.delete.emit)
+        self.edit_button = self._tool("edit", tr("Edit"), self.start_editing)
+        self.copy_button = self._tool("copy", tr("Copy"), self._copy)
+        self.delete_button = self._tool("delete", tr("Delete"), self.delete.emit)
         for b in (self.edit_button, self.copy_button, self.delete_button):
             actions.addWidget(b)
 
@@ -89,9 +90,9 @@ class UserMessageView(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         row.addStretch(1)
         row.addWidget(self.bubble, 0)
-        self.out_of_view = QLabel("Not seen by the model: the conversation outgrew its context")
+        self.out_of_view = QLabel(tr("Not seen by the model: the conversation outgrew its context"))
         self.out_of_view.setObjectName("outOfView")
-        self.out_of_view.setAccessibleName("Not seen by the model")
+        self.out_of_view.setAccessibleName(tr("Not seen by the model"))
         self.out_of_view.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.out_of_view.hide()
         layout = QVBoxLayout(self)

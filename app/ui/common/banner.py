@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from app.ui.common.bus import MessageBus, Notice
+from app.ui.common.i18n import tr
 from app.ui.common.qt import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, Qt, QToolButton, QWidget
 
 
@@ -14,7 +15,7 @@ class Banner(QFrame):
     def __init__(self, bus: MessageBus, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("banner")
-        self.setAccessibleName("Notice")
+        self.setAccessibleName(tr("Notice"))
         self.notice: Notice | None = None
         self.label = QLabel()
         self.label.setWordWrap(True)
@@ -26,8 +27,8 @@ class Banner(QFrame):
         self._choices: list[QPushButton] = []
         self.close_button = QToolButton()
         self.close_button.setText("✕")
-        self.close_button.setAccessibleName("Dismiss")
-        self.close_button.setToolTip("Dismiss")
+        self.close_button.setAccessibleName(tr("Dismiss"))
+        self.close_button.setToolTip(tr("Dismiss"))
         self.close_button.clicked.connect(self.dismiss)
         self.row = row = QHBoxLayout(self)
         row.setContentsMargins(12, 8, 8, 8)

@@ -11,6 +11,8 @@ from app.engine.local.offload import spread_note
 from app.engine.protocol import EngineError, Event, LoadProgress, ModelLoaded, Unloaded
 from app.ui.common.bridge import EngineBridge
 from app.ui.common.bus import MessageBus
+from app.ui.common.core_text import from_core
+from app.ui.common.i18n import tr
 from app.ui.common.prefs import Preferences
 from app.ui.common.qt import QObject, Signal
 from app.ui.common.remote_notes import budget_note
@@ -107,7 +109,7 @@ class ModelManager(QObject):
             elif budget_note(event.info):  # a server that cannot keep the exact budget says so
                 self.bus.info(budget_note(event.info), key="model")
             elif split := spread_note(event.info):  # over other computers: how much went where
-                self.bus.info(split, key="model")
+                self.bus.info(from_core(split), key="model")
             self.changed.emit()
         elif isinstance(event, Unloaded):
             self.state = ModelState.NONE
@@ -120,19 +122,22 @@ class ModelManager(QObject):
             self.state = ModelState.FAILED
             self.loaded = None
             self.error = event.message
-            text = f"The model could not be loaded: {event.message}"
+            text = tr("The model could not be loaded: {reason}").format(reason=from_core(event.message))
             if event.lost:
-                self.bus.error(text, "Load without it", partial(self.reload_without, event.lost), key="model")
+                self.bus.error(
+                    text, tr("Load without it"), partial(self.reload_without, event.lost), key="model"
+                )
             else:
-                self.bus.error(text, "Open model…", self.on_open, key="model")
+                self.bus.error(text, tr("Open model…"), self.on_open, key="model")
             self.changed.emit()
         elif isinstance(event, EngineError) and event.kind == "crash":
             self.state = ModelState.CRASHED
             self.loaded = None
             self.error = event.message
             again: Callable[[], None] = self.reload
-            action = "Reload model"
+            action = tr("Reload model")
             if event.lost:  # a worker went away: the others may carry the model without it
-                action, again = "Reload without it", partial(self.reload_without, event.lost)
-            self.bus.error(f"{event.message} Your conversation is safe.", action, again, key="model")
+                action, again = tr("Reload without it"), partial(self.reload_without, event.lost)
+            text = tr("{reason} Your conversation is safe.").format(reason=from_core(event.message))
+            self.bus.error(text, action, again, key="model")
             self.changed.emit()

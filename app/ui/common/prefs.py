@@ -11,6 +11,7 @@ from app.core.chat.sampling import Sampling
 from app.core.store.settings import ModelLoad, Settings, SettingsFile
 from app.engine.local.rpc import parse_endpoints
 from app.engine.protocol import LoadRequest
+from app.ui.common.i18n import tr
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ class Preferences:
             self.file.save(self.settings)
         except OSError as exc:
             log.warning("could not save settings: %s", exc)
-            return f"Settings could not be saved: {exc.strerror or exc}"
+            return tr("Settings could not be saved: {reason}").format(reason=exc.strerror or exc)
         return None
 
     # -- models -----------------------------------------------------------------------

@@ -6,10 +6,17 @@ change to this file only.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import PySide6
 from PySide6.QtCore import (
     QByteArray,
+    QCoreApplication,
+    QDate,
     QElapsedTimer,
     QEvent,
+    QLibraryInfo,
+    QLocale,
     QMimeData,
     QObject,
     QPoint,
@@ -21,6 +28,7 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
     QtMsgType,
+    QTranslator,
     QUrl,
     Signal,
     Slot,
@@ -38,6 +46,7 @@ from PySide6.QtGui import (
     QFontMetrics,
     QGuiApplication,
     QIcon,
+    QInputMethodEvent,
     QKeyEvent,
     QKeySequence,
     QMouseEvent,
@@ -99,7 +108,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+# Qt's command-line tools (lrelease, which compiles translations) ship inside the binding's folder.
+QT_TOOLS_DIR = Path(PySide6.__file__).resolve().parent
+
 __all__ = [
+    "QT_TOOLS_DIR",
     "QAbstractButton",
     "QAbstractItemView",
     "QAbstractScrollArea",
@@ -112,6 +125,8 @@ __all__ = [
     "QColor",
     "QComboBox",
     "QContextMenuEvent",
+    "QCoreApplication",
+    "QDate",
     "QDesktopServices",
     "QDialog",
     "QDialogButtonBox",
@@ -130,14 +145,17 @@ __all__ = [
     "QHBoxLayout",
     "QHeaderView",
     "QIcon",
+    "QInputMethodEvent",
     "QKeyEvent",
     "QKeySequence",
     "QLabel",
+    "QLibraryInfo",
     "QLineEdit",
     "QListWidget",
     "QListWidgetItem",
     "QLocalServer",
     "QLocalSocket",
+    "QLocale",
     "QMainWindow",
     "QMenu",
     "QMimeData",
@@ -176,6 +194,7 @@ __all__ = [
     "QTimer",
     "QToolBar",
     "QToolButton",
+    "QTranslator",
     "QTreeWidget",
     "QTreeWidgetItem",
     "QUrl",

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from app.core.store import ChatStore
+from app.ui.common.i18n import tr
 from app.ui.common.qt import QObject, Signal
 from app.ui.common.tasks import Tasks
 
@@ -102,9 +103,9 @@ class StoreJobs(QObject):
         # Emitted from the lane: Qt queues it to the receivers' thread. Not an answer through
         # the lane, because writes drained while closing must still be reported.
         log.error("chat store write failed: %r", exc)
-        self.failed.emit(f"A change to your chats could not be saved: {exc}")
+        self.failed.emit(tr("A change to your chats could not be saved: {reason}").format(reason=exc))
 
     # -- on the GUI thread ---------------------------------------------------------------------
     def _job_failed(self, exc: BaseException) -> None:
         log.error("store job failed: %r", exc)
-        self.failed.emit(f"Saving chats failed: {exc}")
+        self.failed.emit(tr("Saving chats failed: {reason}").format(reason=exc))

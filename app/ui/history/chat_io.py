@@ -22,6 +22,8 @@ from app.core.store.export import (
 )
 from app.core.store.settings import write_atomic
 from app.ui.common.bus import MessageBus
+from app.ui.common.core_text import from_core
+from app.ui.common.i18n import QT_TR_NOOP, tr
 from app.ui.common.qt import (
     QCheckBox,
     QDialog,
@@ -35,7 +37,9 @@ from app.ui.common.qt import (
 )
 from app.ui.history.store_chats import StoreChats
 
-NOT_SAVED = "Chats are not being saved in this session, so there is nothing to export or import into."
+NOT_SAVED = QT_TR_NOOP(
+    "Chats are not being saved in this session, so there is nothing to export or import into."
+)
 
 
 def file_stem(title: str) -> str:
@@ -51,12 +55,12 @@ def _write(path: str, text: str) -> str:
 
 def _problem(exc: BaseException) -> str:
     if isinstance(exc, ImportFormatError):
-        return f"That file is not a Ponder chat export ({exc})."
+        return tr("That file is not a Ponder chat export ({reason}).").format(reason=from_core(str(exc)))
     if isinstance(exc, OSError):
         return exc.strerror or str(exc)
     if isinstance(exc, UnicodeDecodeError):
-        return "That file is not text."
-    return str(exc) or type(exc).__name__
+        return tr("That file is not text.")
+    return from_core(str(exc)) or type(exc).__name__
 
 
 class ThinkingChoice(QDialog):
@@ -64,12 +68,12 @@ class ThinkingChoice(QDialog):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Export as Markdown")
-        self.setAccessibleName("Export as Markdown")
-        self.include = QCheckBox("Include the thinking (as collapsible <details> sections)")
-        self.include.setAccessibleName("Include thinking")
+        self.setWindowTitle(tr("Export as Markdown"))
+        self.setAccessibleName(tr("Export as Markdown"))
+        self.include = QCheckBox(tr("Include the thinking (as collapsible <details> sections)"))
+        self.include.setAccessibleName(tr("Include thinking"))
         self.include.setChecked(True)
-        note = QLabel("Without it, the file holds only your messages and the answers.")
+        note = QLabel(tr("Without it, the file holds only your messages and the answers."))
         note.setObjectName("hint")
         note.setWordWrap(True)
         buttons = QDialogButtonBox(
@@ -103,13 +107,13 @@ class ChatTransfer(QObject):
     def _store(self) -> StoreChats | None:
         if isinstance(self.repo, StoreChats):
             return self.repo
-        self.bus.warning(NOT_SAVED, key="transfer")
+        self.bus.warning(tr(NOT_SAVED), key="transfer")
         return None
 
     def _chat(self) -> Chat | None:
         chat = self.current()
         if chat is None or not (chat.entries or chat.has_earlier):
-            self.bus.info("This chat is empty: there is nothing to export yet.", key="transfer")
+            self.bus.info(tr("This chat is empty: there is nothing to export yet."), key="transfer")
             return None
         return chat
 
@@ -121,16 +125,18 @@ class ChatTransfer(QObject):
             path, _f = QFileDialog.getOpenFileName(self.parent_widget, caption, str(Path.home()), filters)
         return path
 
-    def _exported(self, what: str) -> Callable[[str], None]:
+    def _exported(self, title: str) -> Callable[[str], None]:
         def done(path: str) -> None:
-            self.bus.info(f"Exported {what} to {path}.", key="transfer")
+            self.bus.info(tr("Exported “{title}” to {path}.").format(title=title, path=path), key="transfer")
             self.finished.emit()
 
         return done
 
-    def _failed(self, what: str) -> Callable[[BaseException], None]:
+    def _failed(self, text: str) -> Callable[[BaseException], None]:
+        """``text``: what failed, with a ``{reason}`` field for why."""
+
         def failed(exc: BaseException) -> None:
-            self.bus.error(f"Could not {what}: {_problem(exc)}", key="transfer")
+            self.bus.error(text.format(reason=_problem(exc)), key="transfer")
             self.finished.emit()
 
         return failed
@@ -146,67 +152,70 @@ class ChatTransfer(QObject):
                 return
             include_thinking = choice.include.isChecked()
         path = path or self._ask_path(
-            "Export chat as Markdown", file_stem(chat.title) + ".md", "Markdown (*.md)"
+            tr("Export chat as Markdown"), file_stem(chat.title) + ".md", tr("Markdown (*.md)")
         )
         if not path:
             return
         chat_id, thinking, target = chat.id, include_thinking, path
         store.jobs.run(
             lambda s: _write(target, export_markdown(s, chat_id, include_thinking=thinking)),
-            self._exported(f"“{chat.title}”"),
-            self._failed("export the chat"),
+            self._exported(chat.title),
+            self._failed(tr("Could not export the chat: {reason}")),
         )
 
     def export_json(self, path: str | None = None) -> None:
         store, chat = self._store(), self._chat()
         if store is None or chat is None:
             return
-        path = path or self._ask_path("Export chat as JSON", file_stem(chat.title) + ".json", "JSON (*.json)")
+        path = path or self._ask_path(
+            tr("Export chat as JSON"), file_stem(chat.title) + ".json", tr("JSON (*.json)")
+        )
         if not path:
             return
         chat_id, target = chat.id, path
         store.jobs.run(
             lambda s: _write(target, export_json(s, chat_id)),
-            self._exported(f"“{chat.title}”"),
-            self._failed("export the chat"),
+            self._exported(chat.title),
+            self._failed(tr("Could not export the chat: {reason}")),
         )
 
     def export_all(self, path: str | None = None) -> None:
         store = self._store()
         if store is None:
             return
-        path = path or self._ask_path("Export all chats", "ponder-chats.zip", "Zip archive (*.zip)")
+        path = path or self._ask_path(tr("Export all chats"), "ponder-chats.zip", tr("Zip archive (*.zip)"))
         if not path:
             return
         target = path
 
-        def job(s: ChatStore) -> str:
-            count = export_archive(s, target)
-            return f"{count} chat{'s' if count != 1 else ''} to {target}"
+        def job(s: ChatStore) -> int:
+            return export_archive(s, target)
 
-        def done(what: str) -> None:
-            self.bus.info(f"Exported {what}.", key="transfer")
+        def done(count: int) -> None:
+            self.bus.info(tr("Exported %n chat(s) to {path}.", "", count).format(path=target), key="transfer")
             self.finished.emit()
 
-        store.jobs.run(job, done, self._failed("export the chats"))
+        store.jobs.run(job, done, self._failed(tr("Could not export the chats: {reason}")))
 
     def import_json(self, path: str | None = None) -> None:
         store = self._store()
         if store is None:
             return
-        path = path or self._ask_path("Import chat", "", "Ponder chat (*.json);;All files (*)", save=False)
+        path = path or self._ask_path(
+            tr("Import chat"), "", tr("Ponder chat (*.json);;All files (*)"), save=False
+        )
         if not path:
             return
         source = path
 
         def done(chat: Chat) -> None:
             store.adopt(chat)
-            self.bus.info(f"Imported “{chat.title}”.", key="transfer")
+            self.bus.info(tr("Imported “{title}”.").format(title=chat.title), key="transfer")
             self.imported.emit(chat.id)
             self.finished.emit()
 
         store.jobs.run(
             lambda s: import_chat(s, Path(source).read_text("utf-8")),
             done,
-            self._failed("import the chat"),
+            self._failed(tr("Could not import the chat: {reason}")),
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from app.ui.common.i18n import tr
 from app.ui.common.model_state import model_name
 from app.ui.common.prefs import Preferences
 from app.ui.common.qt import (
@@ -37,23 +38,25 @@ class ChatSettingsDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Chat settings — {title}")
-        self.setAccessibleName("Chat settings")
+        self.setWindowTitle(tr("Chat settings — {title}").format(title=title))
+        self.setAccessibleName(tr("Chat settings"))
         self.prefs = prefs
         self.prompt = QPlainTextEdit(system_prompt)
-        self.prompt.setAccessibleName("System prompt")
-        self.prompt.setPlaceholderText("Instructions the model sees before this chat, e.g. “Answer briefly.”")
+        self.prompt.setAccessibleName(tr("System prompt"))
+        self.prompt.setPlaceholderText(
+            tr("Instructions the model sees before this chat, e.g. “Answer briefly.”")
+        )
         self.presets_button = QToolButton()
-        self.presets_button.setText("Presets")
-        self.presets_button.setAccessibleName("System prompt presets")
+        self.presets_button.setText(tr("Presets"))
+        self.presets_button.setAccessibleName(tr("System prompt presets"))
         self.presets_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.presets_menu = QMenu(self.presets_button)
         self.presets_button.setMenu(self.presets_menu)
         self.preset_name = QLineEdit()
-        self.preset_name.setAccessibleName("Preset name")
-        self.preset_name.setPlaceholderText("Name")
-        self.save_preset_button = QPushButton("Save as preset")
-        self.save_preset_button.setAccessibleName("Save as preset")
+        self.preset_name.setAccessibleName(tr("Preset name"))
+        self.preset_name.setPlaceholderText(tr("Name"))
+        self.save_preset_button = QPushButton(tr("Save as preset"))
+        self.save_preset_button.setAccessibleName(tr("Save as preset"))
         self.save_preset_button.clicked.connect(lambda _checked=False: self.save_preset())
         self._fill_presets()
 
@@ -63,10 +66,10 @@ class ChatSettingsDialog(QDialog):
         presets.addWidget(self.preset_name)
         presets.addWidget(self.save_preset_button)
         form = QFormLayout()
-        used = QLabel(model_name(model) if model else "None yet (the model loaded when you send)")
+        used = QLabel(model_name(model) if model else tr("None yet (the model loaded when you send)"))
         used.setObjectName("hint")
-        used.setAccessibleName("Model used")
-        form.addRow("Model", used)
+        used.setAccessibleName(tr("Model used"))
+        form.addRow(tr("Model"), used)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -74,7 +77,7 @@ class ChatSettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(QLabel("System prompt"))
+        layout.addWidget(QLabel(tr("System prompt")))
         layout.addWidget(self.prompt, 1)
         layout.addLayout(presets)
         layout.addWidget(buttons)
@@ -82,7 +85,7 @@ class ChatSettingsDialog(QDialog):
 
     def _fill_presets(self) -> None:
         self.presets_menu.clear()
-        self.presets_menu.addAction("None", self._setter(""))
+        self.presets_menu.addAction(tr("None", "no system prompt preset"), self._setter(""))
         for name, text in sorted(self.prefs.settings.system_prompts.items()):
             self.presets_menu.addAction(name, self._setter(text))
 

@@ -16,6 +16,7 @@ from app.core.chat.chats import Chat, ChatRepository, Entry
 from app.core.store.settings import move_data_folder
 from app.engine.remote.servers import parse_ref
 from app.ui.common.bus import MessageBus
+from app.ui.common.i18n import tr
 from app.ui.common.model_state import model_name
 from app.ui.common.prefs import Preferences
 from app.ui.common.qt import QObject, QWidget
@@ -64,8 +65,12 @@ class ChatHistory(QObject):
         if store is not None and store.recovered:
             n = len(store.recovered)
             window.bus.info(
-                f"{n} repl{'ies were' if n > 1 else 'y was'} being written when Ponder closed; "
-                "the text so far is kept, marked as stopped.",
+                tr(
+                    "%n reply(s) were being written when Ponder closed; the text so far is kept, "
+                    "marked as stopped.",
+                    "",
+                    n,
+                ),
                 key="recovered",
             )
 
@@ -108,10 +113,10 @@ class ChatHistory(QObject):
         window = self.window
         store = self.repo
         if not isinstance(store, StoreChats):
-            window.bus.warning("Chats are not being saved in this session; there is nothing to move.")
+            window.bus.warning(tr("Chats are not being saved in this session; there is nothing to move."))
             return False
         if window.replying():
-            window.bus.warning("Wait until the reply has finished, then move the chats.", key="data")
+            window.bus.warning(tr("Wait until the reply has finished, then move the chats."), key="data")
             return False
         prefs = window.prefs
 
@@ -123,9 +128,11 @@ class ChatHistory(QObject):
         try:
             store.relocate(move)
         except (OSError, sqlite3.Error, RuntimeError) as exc:
-            window.bus.error(f"Your chats could not be moved: {exc}", key="data")
+            window.bus.error(tr("Your chats could not be moved: {reason}").format(reason=exc), key="data")
             return False
-        window.bus.info(f"Your chats are now kept in {prefs.settings.data_path()}.", key="data")
+        window.bus.info(
+            tr("Your chats are now kept in {folder}.").format(folder=prefs.settings.data_path()), key="data"
+        )
         return True
 
     def _search_thinking_changed(self, on: bool) -> None:
@@ -144,8 +151,8 @@ class ChatHistory(QObject):
         path = chat.model
         if Path(path).is_file() or parse_ref(path) is not None:  # a local file, or a server's model
             window.bus.info(
-                f"This chat was written with {model_name(path)}.",
-                "Load it",
+                tr("This chat was written with {model}.").format(model=model_name(path)),
+                tr("Load it"),
                 lambda: window.load_model(path),
                 key="chat-model",
             )

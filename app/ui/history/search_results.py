@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from app.core.store import SearchHit, snippet_html
 from app.core.store.search import plain_snippet
+from app.ui.common.core_text import chat_title
+from app.ui.common.i18n import tr
 from app.ui.common.qt import (
     QAbstractItemView,
     QFrame,
@@ -29,19 +31,26 @@ MESSAGE_ROLE = Qt.ItemDataRole.UserRole + 1
 
 def hit_label(hit: SearchHit) -> str:
     """What a screen reader says for a hit."""
-    where = "thinking" if hit.in_thinking else ("you" if hit.role == "user" else "answer")
-    return f"{hit.chat_title or 'New chat'} ({where}): {plain_snippet(hit.snippet)}"
+    if hit.in_thinking:
+        where = tr("thinking", "a search hit's place")
+    else:
+        where = (
+            tr("you", "a search hit's place") if hit.role == "user" else tr("answer", "a search hit's place")
+        )
+    return tr("{title} ({where}): {snippet}").format(
+        title=chat_title(hit.chat_title), where=where, snippet=plain_snippet(hit.snippet)
+    )
 
 
 class HitView(QWidget):
     def __init__(self, hit: SearchHit, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.full_title = hit.chat_title or "New chat"
+        self.full_title = chat_title(hit.chat_title)
         self.title = QLabel(self.full_title)
         self.title.setObjectName("hitTitle")
         self.title.setTextFormat(Qt.TextFormat.PlainText)
         self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        prefix = "<i>in thinking:</i> " if hit.in_thinking else ""
+        prefix = "<i>" + tr("in thinking:") + "</i> " if hit.in_thinking else ""
         self.snippet = QLabel(prefix + snippet_html(hit.snippet))
         self.snippet.setObjectName("hitSnippet")
         self.snippet.setTextFormat(Qt.TextFormat.RichText)
@@ -69,7 +78,7 @@ class SearchResults(QListWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("searchResults")
-        self.setAccessibleName("Search results")
+        self.setAccessibleName(tr("Search results"))
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

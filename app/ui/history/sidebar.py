@@ -10,6 +10,8 @@ from collections.abc import Callable
 
 from app.core.chat.chats import Chat
 from app.core.store import SearchHit
+from app.ui.common.core_text import chat_title
+from app.ui.common.i18n import tr
 from app.ui.common.icons import icon, set_icon, text_color
 from app.ui.common.qt import (
     QAbstractItemView,
@@ -49,7 +51,7 @@ class ChatList(QListWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("chatList")
-        self.setAccessibleName("Chats")
+        self.setAccessibleName(tr("Chats"))
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(
             QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
@@ -83,9 +85,11 @@ class ChatList(QListWidget):
     def menu_for(self, item: QListWidgetItem) -> QMenu:
         chat_id, pinned = str(item.data(ID_ROLE)), bool(item.data(PINNED_ROLE))
         menu = QMenu(self)
-        menu.addAction("Rename", lambda: self.editItem(item))
-        menu.addAction("Unpin" if pinned else "Pin", lambda: self.pin_requested.emit(chat_id, not pinned))
-        menu.addAction("Delete", lambda: self.delete_requested.emit(chat_id))
+        menu.addAction(tr("Rename"), lambda: self.editItem(item))
+        menu.addAction(
+            tr("Unpin") if pinned else tr("Pin"), lambda: self.pin_requested.emit(chat_id, not pinned)
+        )
+        menu.addAction(tr("Delete"), lambda: self.delete_requested.emit(chat_id))
         return menu
 
 
@@ -100,16 +104,16 @@ class Sidebar(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("sidebar")
-        self.new_button = QPushButton("New chat")
+        self.new_button = QPushButton(tr("New chat"))
         self.new_button.setObjectName("newChat")
-        self.new_button.setAccessibleName("New chat")
-        self.new_button.setToolTip("New chat (Ctrl+N)")
+        self.new_button.setAccessibleName(tr("New chat"))
+        self.new_button.setToolTip(tr("New chat (Ctrl+N)"))
         set_icon(self.new_button, "plus")
         self.new_button.clicked.connect(lambda _checked=False: self.new_chat.emit())
         self.search = QLineEdit()
         self.search.setObjectName("chatSearch")
-        self.search.setAccessibleName("Search chats")
-        self.search.setPlaceholderText("Search chats (Ctrl+F)")
+        self.search.setAccessibleName(tr("Search chats"))
+        self.search.setPlaceholderText(tr("Search chats (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._search_changed)
         self.search.returnPressed.connect(self._open_first_hit)
@@ -118,19 +122,19 @@ class Sidebar(QFrame):
         self.list.rename_requested.connect(self.rename)
         self.list.delete_requested.connect(self.delete)
         self.list.pin_requested.connect(self.pin)
-        self.empty = QLabel("No chat titles match.")
+        self.empty = QLabel(tr("No chat titles match."))
         self.empty.setObjectName("sidebarHint")
         self.empty.hide()
         self.searcher: Searcher | None = None
-        self.results_header = QLabel("In messages")
+        self.results_header = QLabel(tr("In messages"))
         self.results_header.setObjectName("sidebarHeading")
-        self.include_thinking = QCheckBox("Thinking too")
-        self.include_thinking.setAccessibleName("Search thinking too")
-        self.include_thinking.setToolTip("Also search the models' reasoning")
+        self.include_thinking = QCheckBox(tr("Thinking too"))
+        self.include_thinking.setAccessibleName(tr("Search thinking too"))
+        self.include_thinking.setToolTip(tr("Also search the models' reasoning"))
         self.include_thinking.toggled.connect(lambda _on: self.run_search())
         self.results = SearchResults()
         self.results.chosen.connect(self.open_result)
-        self.no_results = QLabel("No messages match.")
+        self.no_results = QLabel(tr("No messages match."))
         self.no_results.setObjectName("sidebarHint")
         self.results_box = QWidget()
         box = QVBoxLayout(self.results_box)
@@ -167,10 +171,11 @@ class Sidebar(QFrame):
             self.list.clear()
             pin = icon("pin", text_color())
             for chat in chats:
-                item = QListWidgetItem(chat.title)
+                title = chat_title(chat.title)
+                item = QListWidgetItem(title)
                 item.setData(ID_ROLE, chat.id)
                 item.setData(PINNED_ROLE, chat.pinned)
-                item.setToolTip(f"{chat.title} (pinned)" if chat.pinned else chat.title)
+                item.setToolTip(tr("{title} (pinned)").format(title=title) if chat.pinned else title)
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
                 if chat.pinned:
                     item.setIcon(pin)

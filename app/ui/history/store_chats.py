@@ -26,6 +26,8 @@ from app.core.store import ChatStore, SchemaTooNewError, SearchHit, search
 from app.core.store.records import to_chat, to_row
 from app.core.store.turns import PAGE_SIZE, begin_version, load_page, restart_reply, set_versions
 from app.core.store.turns import truncate_from as store_truncate
+from app.ui.common.core_text import from_core
+from app.ui.common.i18n import tr
 from app.ui.common.qt import QObject, Signal
 from app.ui.common.store_jobs import StoreJobs
 from app.ui.history.reply_saver import ReplySaver
@@ -258,7 +260,7 @@ class StoreChats(QObject):
 
         Waits for the queued writes (an explicit user action; never while a reply streams)."""
         if self._savers:
-            raise RuntimeError("a reply is being written; move the chats when it has finished")
+            raise RuntimeError(tr("a reply is being written; move the chats when it has finished"))
         old_jobs = self.jobs
         old_jobs.close()
         old_jobs.deleteLater()
@@ -293,7 +295,10 @@ def open_chats(path: Path, on_problem: Callable[[str], None]) -> ChatRepository:
     except (sqlite3.Error, SchemaTooNewError, OSError) as exc:
         log.error("could not open the chat database %s: %r", path, exc)
         on_problem(
-            f"Your chats in {path} could not be opened ({exc}). New chats in this session will not be saved."
+            tr(
+                "Your chats in {path} could not be opened ({reason}). New chats in this session will not be "
+                "saved."
+            ).format(path=path, reason=from_core(str(exc)))
         )
         return MemoryChats()
     repo.failed.connect(on_problem)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from app.core.hub.queue import DownloadEvent
 from app.core.models.catalog import CatalogModel, QuantFiles
+from app.ui.common.core_text import from_core
+from app.ui.common.i18n import number, tr
 from app.ui.common.qt import QComboBox, QHBoxLayout, Qt, QVBoxLayout, QWidget, Signal
 from app.ui.library.service import ModelsService
-from app.ui.library.text import THINKING_LABEL, THINKING_TIP, human_params, human_size, machine_text
+from app.ui.library.text import human_params, human_size, machine_text, thinking_label, thinking_tip
 from app.ui.library.widgets import Card, CardList, FitBadge, button, label, repolish
 
 BADGE_WIDTH = 90  # badges and quant choosers line up from card to card
@@ -27,28 +29,33 @@ class CatalogCard(Card):
         self.recommended = False
         self._chosen_by_user = False  # or suggested already
         self.setAccessibleName(model.name)
-        self.flag = label("★ Recommended for this computer", "recommendedTag", wrap=False)
+        self.flag = label(tr("★ Recommended for this computer"), "recommendedTag", wrap=False)
         self.flag.hide()
         self.title = label(model.name, "cardTitle")
-        self.tag = label(THINKING_LABEL[model.thinking], "thinkingTag", wrap=False)
+        self.tag = label(thinking_label(model.thinking), "thinkingTag", wrap=False)
         self.tag.setProperty("thinking", model.thinking)
-        self.tag.setToolTip(THINKING_TIP[model.thinking])
+        self.tag.setToolTip(thinking_tip(model.thinking))
         self.badge = FitBadge()
         self.badge.setMinimumWidth(BADGE_WIDTH)
         self.quant = QComboBox()
         self.quant.setMinimumWidth(QUANT_WIDTH)
-        self.quant.setAccessibleName(f"Quant for {model.name}")
+        self.quant.setAccessibleName(tr("Quant for {model}").format(model=model.name))
         self.quant.setToolTip(
-            "Quantisation: smaller files run faster and need less memory; higher ones answer better."
+            tr("Quantisation: smaller files run faster and need less memory; higher ones answer better.")
         )
         for q in model.quants.values():
             self.quant.addItem(f"{q.quant} · {human_size(q.size)}", q.quant)
         self.quant.setCurrentIndex(self.quant.findData(model.default_quant))
         self.quant.activated.connect(self._user_chose)
         self.quant.currentIndexChanged.connect(lambda _i: self.update_state())
-        self.action = button("Downloading 100%", f"Download {model.name}", self._act, name="primaryButton")
+        self.action = button(
+            tr("Downloading {percent}").format(percent="100%"),
+            tr("Download {model}").format(model=model.name),
+            self._act,
+            name="primaryButton",
+        )
         self.action.setMinimumWidth(self.action.sizeHint().width())  # the widest it gets: no jumps
-        self.action.setText("Download")
+        self.action.setText(tr("Download"))
         self.details = label("", "cardDetails")
         self.message = label("", "inlineError", selectable=True)
         self.message.hide()
@@ -95,12 +102,26 @@ class CatalogCard(Card):
 
     def update_state(self) -> None:
         m, q = self.model, self.files
-        active = f" ({human_params(m.active_params)} active)" if m.active_params else ""
+        if m.active_params:
+            params = tr("{params} parameters ({active} active)").format(
+                params=human_params(m.params), active=human_params(m.active_params)
+            )
+        else:
+            params = tr("{params} parameters").format(params=human_params(m.params))
+        if q.is_split:
+            size = tr("{quant} is {size} in %n file(s)", "", len(q.files))
+        else:
+            size = tr("{quant} is {size}")
         self.details.setText(
-            f"{human_params(m.params)} parameters{active} · {m.n_layers} layers · "
-            f"{m.native_context:,}-token context · {q.quant} is {human_size(q.size)}"
-            + (f" in {len(q.files)} files" if q.is_split else "")
-            + f" · {q.repo}"
+            " · ".join(
+                (
+                    params,
+                    tr("%n layer(s)", "", m.n_layers),
+                    tr("{tokens}-token context").format(tokens=number(m.native_context)),
+                    size.format(quant=q.quant, size=human_size(q.size)),
+                    q.repo,
+                )
+            )
         )
         self.badge.set_fit(self.service.fit(m, q))
         spec = self.spec
@@ -108,16 +129,22 @@ class CatalogCard(Card):
         job = self.service.job_for(spec)
         self.action.setEnabled(True)
         if have is not None:
-            self.action.setText("Load")
+            self.action.setText(tr("Load"))
+            self.action.setAccessibleName(tr("Load {model}").format(model=m.name))
         elif job is not None and job.status in ("queued", "active"):
-            share = f" {round(100 * job.done / job.total)}%" if job.total and job.done else "…"
-            self.action.setText(f"Downloading{share}")
+            if job.total and job.done:
+                share = f"{round(100 * job.done / job.total)}%"
+                self.action.setText(tr("Downloading {percent}").format(percent=share))
+            else:
+                self.action.setText(tr("Downloading…"))
             self.action.setEnabled(False)
+            self.action.setAccessibleName(tr("Downloading {model}").format(model=m.name))
         elif job is not None and job.status == "paused":
-            self.action.setText("Resume")
+            self.action.setText(tr("Resume"))
+            self.action.setAccessibleName(tr("Resume {model}").format(model=m.name))
         else:
-            self.action.setText("Download")
-        self.action.setAccessibleName(f"{self.action.text().split(' ')[0]} {m.name}")
+            self.action.setText(tr("Download"))
+            self.action.setAccessibleName(tr("Download {model}").format(model=m.name))
 
     def show_error(self, text: str) -> None:
         self.message.setText(text)
@@ -134,11 +161,13 @@ class CatalogCard(Card):
             self.service.resume(job.id)
         else:
             self.action.setEnabled(False)
-            self.action.setText("Checking the Hub…")
+            self.action.setText(tr("Checking the Hub…"))
             self.service.download_catalog(spec, self._failed)
 
     def _failed(self, exc: Exception) -> None:
-        self.show_error(f"Could not download {self.spec}: {exc}")
+        self.show_error(
+            tr("Could not download {model}: {reason}").format(model=self.spec, reason=from_core(str(exc)))
+        )
         self.update_state()
 
 
@@ -148,11 +177,11 @@ class CatalogTab(QWidget):
     def __init__(self, service: ModelsService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.service = service
-        self.machine = label("Checking this computer…", "hint")
+        self.machine = label(tr("Checking this computer…"), "hint")
         self.gpu_note = label("", "gpuNote", selectable=True)
-        self.gpu_note.setAccessibleName("GPU note")
+        self.gpu_note.setAccessibleName(tr("GPU note"))
         self.gpu_note.hide()
-        self.list = CardList("Model catalog", "The model catalog is missing from this installation.")
+        self.list = CardList(tr("Model catalog"), tr("The model catalog is missing from this installation."))
         self._ordered = False
         cards = []
         for model in service.catalog or ():
@@ -178,15 +207,18 @@ class CatalogTab(QWidget):
     def _hardware_changed(self) -> None:
         s = self.service
         if s.hardware is not None:
-            self.machine.setText(
-                f"Fit for this computer ({machine_text(s.hardware, s.offload)}) "
-                + (
-                    f"with a {s.n_ctx():,}-token context. "
-                    if s.n_ctx()
-                    else "with Auto context (the largest that fits, per model). "
-                )
-                + "Hover a badge for the memory estimate."
-            )
+            machine = machine_text(s.hardware, s.offload)
+            if s.n_ctx():
+                text = tr(
+                    "Fit for this computer ({machine}) with a {tokens}-token context. Hover a badge for the "
+                    "memory estimate."
+                ).format(machine=machine, tokens=number(s.n_ctx()))
+            else:
+                text = tr(
+                    "Fit for this computer ({machine}) with Auto context (the largest that fits, per model). "
+                    "Hover a badge for the memory estimate."
+                ).format(machine=machine)
+            self.machine.setText(text)
         note = s.gpu_note()
         self.gpu_note.setText(note)
         self.gpu_note.setVisible(bool(note))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from app.ui.common.i18n import tr
 from app.ui.common.qt import QDialog, QDialogButtonBox, QTabWidget, QVBoxLayout, QWidget, Signal
 from app.ui.library.catalog_tab import CatalogTab
 from app.ui.library.downloads_tab import DownloadsTab
@@ -24,8 +25,8 @@ class ModelsDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("modelsDialog")
-        self.setWindowTitle("Models")
-        self.setAccessibleName("Models")
+        self.setWindowTitle(tr("Models"))
+        self.setAccessibleName(tr("Models"))
         self.service = service
         self.library = LibraryTab(service, loaded_path)
         self.catalog = CatalogTab(service)
@@ -33,11 +34,11 @@ class ModelsDialog(QDialog):
         self.downloads = DownloadsTab(service)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("modelsTabs")
-        self.tabs.setAccessibleName("Models sections")
-        self.tabs.addTab(self.library, "Library")
-        self.tabs.addTab(self.catalog, "Catalog")
-        self.tabs.addTab(self.search, "Search")
-        self.tabs.addTab(self.downloads, "Downloads")
+        self.tabs.setAccessibleName(tr("Models sections"))
+        self.tabs.addTab(self.library, tr("Library"))
+        self.tabs.addTab(self.catalog, tr("Catalog"))
+        self.tabs.addTab(self.search, tr("Search"))
+        self.tabs.addTab(self.downloads, tr("Downloads"))
         for tab in (self.library, self.catalog, self.downloads):
             tab.load_requested.connect(self._load)
         self.downloads.count_changed.connect(self._count)
@@ -57,7 +58,9 @@ class ModelsDialog(QDialog):
 
     def _count(self, running: int) -> None:
         index = TABS.index("downloads")
-        self.tabs.setTabText(index, f"Downloads ({running})" if running else "Downloads")
+        self.tabs.setTabText(
+            index, tr("Downloads ({count})").format(count=running) if running else tr("Downloads")
+        )
 
     def _load(self, path: str) -> None:
         self.load_requested.emit(path)

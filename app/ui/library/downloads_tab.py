@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.core.hub.queue import DownloadEvent, JobInfo
+from app.ui.common.i18n import tr
 from app.ui.common.qt import QHBoxLayout, QProgressBar, QVBoxLayout, QWidget, Signal
 from app.ui.library.service import ModelsService
 from app.ui.library.text import human_size, job_fraction, job_status
@@ -14,7 +15,7 @@ STEPS = 1000  # progress bar resolution
 def progress_bar() -> QProgressBar:
     bar = QProgressBar()
     bar.setObjectName("downloadProgress")
-    bar.setAccessibleName("Download progress")
+    bar.setAccessibleName(tr("Download progress"))
     bar.setRange(0, STEPS)
     bar.setTextVisible(False)
     bar.setFixedHeight(8)
@@ -28,23 +29,36 @@ class DownloadCard(Card):
         super().__init__(parent)
         self.service = service
         self.job = job
-        self.setAccessibleName(f"Download of {job.name}")
+        self.setAccessibleName(tr("Download of {model}").format(model=job.name))
         self.title = label(job.name, "cardTitle", selectable=True)
-        parts = f" · {len(job.files)} files" if len(job.files) > 1 else ""
+        parts = " · " + tr("%n file(s)", "", len(job.files)) if len(job.files) > 1 else ""
         self.source = label(f"{job.repo}{parts}", "cardDetails")
         self.source.setToolTip(str(job.dest_dir))
         self.bar = progress_bar()
         self.status = label("", "cardDetails", selectable=True)
-        self.status.setAccessibleName("Download status")
+        self.status.setAccessibleName(tr("Download status"))
         self.token = TokenPrompt()
         self.token.submitted.connect(self._token)
+        name = job.name
         self.buttons = {
-            "pause": button("Pause", f"Pause {job.name}", lambda: service.pause(self.job.id)),
-            "resume": button("Resume", f"Resume {job.name}", lambda: service.resume(self.job.id)),
-            "retry": button("Retry", f"Retry {job.name}", lambda: service.resume(self.job.id)),
-            "cancel": button("Cancel", f"Cancel {job.name}", lambda: service.cancel(self.job.id)),
-            "load": button("Load", f"Load {job.name}", self._load, name="primaryButton"),
-            "clear": button("Clear", f"Clear {job.name}", lambda: service.forget(self.job.id)),
+            "pause": button(
+                tr("Pause"), tr("Pause {model}").format(model=name), lambda: service.pause(self.job.id)
+            ),
+            "resume": button(
+                tr("Resume"), tr("Resume {model}").format(model=name), lambda: service.resume(self.job.id)
+            ),
+            "retry": button(
+                tr("Retry"), tr("Retry {model}").format(model=name), lambda: service.resume(self.job.id)
+            ),
+            "cancel": button(
+                tr("Cancel"), tr("Cancel {model}").format(model=name), lambda: service.cancel(self.job.id)
+            ),
+            "load": button(
+                tr("Load"), tr("Load {model}").format(model=name), self._load, name="primaryButton"
+            ),
+            "clear": button(
+                tr("Clear"), tr("Clear {model}").format(model=name), lambda: service.forget(self.job.id)
+            ),
         }
         top = QHBoxLayout()
         names = QVBoxLayout()
@@ -104,11 +118,11 @@ class DownloadsTab(QWidget):
         super().__init__(parent)
         self.service = service
         self.summary = label("", "hint")
-        self.clear_button = button("Clear finished", "Clear finished downloads", self.clear_finished)
+        self.clear_button = button(tr("Clear finished"), tr("Clear finished downloads"), self.clear_finished)
         head = QHBoxLayout()
         head.addWidget(self.summary, 1)
         head.addWidget(self.clear_button)
-        self.list = CardList("Downloads", "No downloads. Find a model in the Catalog or Search tab.")
+        self.list = CardList(tr("Downloads"), tr("No downloads. Find a model in the Catalog or Search tab."))
         column = QVBoxLayout(self)
         column.addLayout(head)
         column.addWidget(self.list, 1)
@@ -152,12 +166,12 @@ class DownloadsTab(QWidget):
         running = self.running()
         finished = sum(1 for j in jobs if j.status in ("done", "cancelled"))
         if not jobs:
-            text = "Downloads continue in the background and resume after a restart."
+            text = tr("Downloads continue in the background and resume after a restart.")
         elif running:
             left = sum(max(0, (j.total or 0) - j.done) for j in jobs if j.status in ("queued", "active"))
-            text = f"{running} downloading or waiting · {human_size(left)} to go."
+            text = tr("%n downloading or waiting · {size} to go.", "", running).format(size=human_size(left))
         else:
-            text = "Nothing downloading now."
+            text = tr("Nothing downloading now.")
         self.summary.setText(text)
         self.clear_button.setEnabled(finished > 0)
         self.count_changed.emit(running)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from app.ui.common.i18n import tr
 from app.ui.common.icons import set_icon
 from app.ui.common.model_state import ModelState
 from app.ui.common.prefs import Preferences
@@ -47,16 +48,18 @@ class ModelsFeature(QObject):
         self.dialog: ModelsDialog | None = None
         self._welcome_over = False  # once a model loads, the welcome does not come back
 
-        self.action = QAction("Models…", window.widget)
+        self.action = QAction(tr("Models…"), window.widget)
         self.action.setShortcut(QKeySequence(SHORTCUT))
         self.action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        self.action.setToolTip(f"Models: library, catalog, search and downloads ({SHORTCUT})")
+        self.action.setToolTip(
+            tr("Models: library, catalog, search and downloads ({keys})").format(keys=SHORTCUT)
+        )
         self.action.triggered.connect(lambda _checked=False: self.open_dialog())
         window.add_model_action(self.action)
         self.button = QToolButton()
         self.button.setObjectName("modelsButton")
-        self.button.setText("Models")
-        self.button.setAccessibleName("Models")
+        self.button.setText(tr("Models"))
+        self.button.setAccessibleName(tr("Models"))
         self.button.setToolTip(self.action.toolTip())
         self.button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)

@@ -7,6 +7,8 @@ from functools import partial
 from pathlib import Path
 
 from app.core.hub.library import LocalModel
+from app.ui.common.core_text import from_core
+from app.ui.common.i18n import number, tr
 from app.ui.common.qt import (
     QDesktopServices,
     QFileDialog,
@@ -26,15 +28,15 @@ def details(model: LocalModel) -> str:
     if model.quant:
         parts.append(model.quant)
     if model.n_params:
-        parts.append(f"{human_params(model.n_params)} parameters")
+        parts.append(tr("{params} parameters").format(params=human_params(model.n_params)))
     if model.arch:
         parts.append(model.arch)
     if model.context_length:
-        parts.append(f"{model.context_length:,}-token context")
+        parts.append(tr("{tokens}-token context").format(tokens=number(model.context_length)))
     if model.repo:
-        parts.append(f"from {model.repo}")
+        parts.append(tr("from {repo}").format(repo=model.repo))
     elif model.referenced:
-        parts.append("linked file")
+        parts.append(tr("linked file"))
     return " · ".join(parts)
 
 
@@ -52,20 +54,28 @@ class LibraryCard(Card):
         title = model.catalog_spec or model.name
         self.setAccessibleName(title)
         self.title = label(title, "cardTitle", selectable=True)
-        self.details = label(details(model) + (" · loaded now" if loaded else ""), "cardDetails")
+        self.details = label(details(model) + (" · " + tr("loaded now") if loaded else ""), "cardDetails")
         self.details.setToolTip(str(model.path))
-        self.problem = label(model.problem or "", "problem", selectable=True)
-        self.problem.setAccessibleName("Problem")
+        self.problem = label(from_core(model.problem or ""), "problem", selectable=True)
+        self.problem.setAccessibleName(tr("Problem"))
         self.problem.setVisible(bool(model.problem))
 
-        self.load_button = button("Load", f"Load {title}", lambda: self.load_requested.emit(str(model.path)))
+        self.load_button = button(
+            tr("Load"),
+            tr("Load {model}").format(model=title),
+            lambda: self.load_requested.emit(str(model.path)),
+        )
         self.load_button.setObjectName("primaryButton")
         self.load_button.setEnabled(model.usable)
         if not model.usable:
-            self.load_button.setToolTip("This file cannot be loaded: see the problem below its name.")
-        self.folder_button = button("Show in folder", f"Show {title} in folder", self._show_folder)
+            self.load_button.setToolTip(tr("This file cannot be loaded: see the problem below its name."))
+        self.folder_button = button(
+            tr("Show in folder"), tr("Show {model} in folder").format(model=title), self._show_folder
+        )
         forget = model.referenced
-        self.delete_button = button("Remove…" if forget else "Delete…", f"Delete {title}", self._ask)
+        self.delete_button = button(
+            tr("Remove…") if forget else tr("Delete…"), tr("Delete {model}").format(model=title), self._ask
+        )
         self.action_row = QWidget()
         row = QHBoxLayout(self.action_row)
         row.setContentsMargins(0, 0, 0, 0)
@@ -74,19 +84,22 @@ class LibraryCard(Card):
         row.addWidget(self.delete_button)
 
         question = (
-            "Remove it from the list? The file stays where it is."
+            tr("Remove it from the list? The file stays where it is.")
             if forget
-            else f"Delete it and free {human_size(model.size)}?"
+            else tr("Delete it and free {size}?").format(size=human_size(model.size))
         )
         self.confirm = QWidget()
         confirm_row = QHBoxLayout(self.confirm)
         confirm_row.setContentsMargins(0, 0, 0, 0)
         confirm_row.addWidget(label(question, "confirmText"), 1)
         self.confirm_button = button(
-            "Remove" if forget else "Delete", "Confirm delete", self._confirmed, name="dangerButton"
+            tr("Remove") if forget else tr("Delete"),
+            tr("Confirm delete"),
+            self._confirmed,
+            name="dangerButton",
         )
         confirm_row.addWidget(self.confirm_button)
-        confirm_row.addWidget(button("Keep", "Keep", self._keep))
+        confirm_row.addWidget(button(tr("Keep"), tr("Keep"), self._keep))
         self.confirm.hide()
 
         text = QVBoxLayout()
@@ -130,23 +143,25 @@ class LibraryTab(QWidget):
         self.service = service
         self.loaded_path = loaded_path
         self.intro = label("", "hint")
-        self.add_button = button("Add a .gguf file…", "Add a model file", self.choose_files)
-        self.folder_button = button("Open models folder", "Open models folder", self._open_root)
-        self.change_button = button("Change folder…", "Change models folder", lambda: self.change_folder())
+        self.add_button = button(tr("Add a .gguf file…"), tr("Add a model file"), self.choose_files)
+        self.folder_button = button(tr("Open models folder"), tr("Open models folder"), self._open_root)
+        self.change_button = button(
+            tr("Change folder…"), tr("Change models folder"), lambda: self.change_folder()
+        )
         head = QHBoxLayout()
         head.addWidget(self.intro, 1)
         head.addWidget(self.add_button)
         head.addWidget(self.folder_button)
         head.addWidget(self.change_button)
         self.message = label("", "inlineError", selectable=True)
-        self.message.setAccessibleName("Library message")
+        self.message.setAccessibleName(tr("Library message"))
         self.message.hide()
         self.notice = label("", "hint", selectable=True)
-        self.notice.setAccessibleName("Library notice")
+        self.notice.setAccessibleName(tr("Library notice"))
         self.notice.hide()
         self.list = CardList(
-            "Model library",
-            "No models yet. Download one from the Catalog or Search tab, or drop a .gguf file here.",
+            tr("Model library"),
+            tr("No models yet. Download one from the Catalog or Search tab, or drop a .gguf file here."),
             drops=True,
         )
         self.list.files_dropped.connect(self.add_paths)
@@ -161,7 +176,9 @@ class LibraryTab(QWidget):
     def refresh(self) -> None:
         s = self.service
         self.intro.setText(
-            f"Models on this computer, in {s.root}." if s.scanned else f"Reading the models folder {s.root}…"
+            tr("Models on this computer, in {folder}.").format(folder=s.root)
+            if s.scanned
+            else tr("Reading the models folder {folder}…").format(folder=s.root)
         )
         loaded = self.loaded_path()
         cards = []
@@ -181,7 +198,7 @@ class LibraryTab(QWidget):
 
     def choose_files(self) -> None:
         paths, _filter = QFileDialog.getOpenFileNames(
-            self, "Add models", str(Path.home()), "GGUF models (*.gguf);;All files (*)"
+            self, tr("Add models"), str(Path.home()), tr("GGUF models (*.gguf);;All files (*)")
         )
         self.add_paths(paths)
 
@@ -191,21 +208,28 @@ class LibraryTab(QWidget):
             self.service.add_file(path, partial(self._failed, path))
 
     def _failed(self, path: str, exc: Exception) -> None:
-        self.show_error(f"{Path(path).name} was not added: {exc}")
+        self.show_error(
+            tr("{file} was not added: {reason}").format(file=Path(path).name, reason=from_core(str(exc)))
+        )
 
     def _delete(self, model: LocalModel) -> None:
         self.show_error("")
-        self.service.remove(model, lambda exc: self.show_error(f"{model.name} was not removed: {exc}"))
+        self.service.remove(
+            model,
+            lambda exc: self.show_error(
+                tr("{model} was not removed: {reason}").format(model=model.name, reason=from_core(str(exc)))
+            ),
+        )
 
     def change_folder(self, path: str | Path | None = None) -> bool:
         """Keep models in another folder (asks for it when ``path`` is None); True when changed."""
         if self.service.downloads_busy():  # say so before the picker, not after
-            self.show_error("Pause or finish downloads first, then change the models folder.")
+            self.show_error(tr("Pause or finish downloads first, then change the models folder."))
             return False
         old = self.service.root
         if path is None:
             start = str(old if old.is_dir() else Path.home())
-            path = QFileDialog.getExistingDirectory(self, "Choose the models folder", start)
+            path = QFileDialog.getExistingDirectory(self, tr("Choose the models folder"), start)
             if not path:
                 return False
         self.show_error("")
@@ -215,8 +239,10 @@ class LibraryTab(QWidget):
             return False
         if self.service.root != old:
             self.notice.setText(
-                f"Models are now kept in {self.service.root}. Models already downloaded stay in "
-                f"{old}; add them with Add a .gguf file… if you want them listed."
+                tr(
+                    "Models are now kept in {folder}. Models already downloaded stay in {old}; add them with "
+                    "Add a .gguf file… if you want them listed."
+                ).format(folder=self.service.root, old=old)
             )
             self.notice.show()
         return True

@@ -36,6 +36,8 @@ from app.core.models.hardware import Hardware, detect_hardware
 from app.core.store.settings import SettingsFile
 from app.engine.local.capabilities import gpu_advice, probe_capabilities
 from app.engine.local.rpc import RpcError, probe_worker, remote_devices
+from app.ui.common.core_text import from_core
+from app.ui.common.i18n import tr
 from app.ui.common.prefs import Preferences
 from app.ui.common.qt import QObject, Signal
 from app.ui.common.tasks import Failed, Task, Tasks
@@ -116,7 +118,7 @@ class ModelsService(QObject):
         """How to get GPU offload when this llama.cpp build cannot do it; "" when it can."""
         if self.hardware is None or self.offload:
             return ""
-        return gpu_advice(self.hardware, self.offload) or ""
+        return from_core(gpu_advice(self.hardware, self.offload) or "")
 
     def fit(self, model: CatalogModel, quant: QuantFiles) -> Fit | None:
         if self.hardware is None:
@@ -191,11 +193,11 @@ class ModelsService(QObject):
         if target == self.library.root.resolve():
             return None
         if self.downloads_busy():
-            return "Pause or finish downloads first, then change the models folder."
+            return tr("Pause or finish downloads first, then change the models folder.")
         try:
             target.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            return f"Cannot use {target}: {exc.strerror or exc}"
+            return tr("Cannot use {folder}: {reason}").format(folder=target, reason=exc.strerror or exc)
         error = self._save_models_dir(str(target))
         if error:
             return error
@@ -228,7 +230,7 @@ class ModelsService(QObject):
         try:
             file.save(settings)
         except OSError as exc:
-            return f"Settings could not be saved: {exc.strerror or exc}"
+            return tr("Settings could not be saved: {reason}").format(reason=exc.strerror or exc)
         return None
 
     # ---- the Hub --------------------------------------------------------------------

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from app.core.hub.queue import DownloadEvent, JobInfo
 from app.core.models.fit import Recommendation
+from app.ui.common.core_text import from_core
+from app.ui.common.i18n import tr
 from app.ui.common.qt import QFrame, QHBoxLayout, QScrollArea, Qt, QVBoxLayout, QWidget, Signal
 from app.ui.library.downloads_tab import STEPS, progress_bar
 from app.ui.library.service import ModelsService
-from app.ui.library.text import THINKING_TIP, human_size, job_fraction, job_status
+from app.ui.library.text import human_size, job_fraction, job_status, thinking_tip
 from app.ui.library.widgets import FitBadge, button, label, repolish
 
 MAX_WIDTH = 640
@@ -21,7 +23,7 @@ class WelcomePanel(QScrollArea):
     def __init__(self, service: ModelsService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("welcome")
-        self.setAccessibleName("Welcome")
+        self.setAccessibleName(tr("Welcome"))
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -29,14 +31,16 @@ class WelcomePanel(QScrollArea):
         self.recommendation: Recommendation | None = None
         self.job: JobInfo | None = None
 
-        self.title = label("Welcome to Ponder", "welcomeTitle")
+        self.title = label(tr("Welcome to Ponder"), "welcomeTitle")
         self.intro = label(
-            "Ponder chats with Qwen3 models that run on this computer: nothing you type leaves it. "
-            "To begin, download a model once.",
+            tr(
+                "Ponder chats with Qwen3 models that run on this computer: nothing you type leaves it. "
+                "To begin, download a model once."
+            ),
             "welcomeIntro",
         )
-        self.flag = label("★ Recommended for this computer", "recommendedTag")
-        self.name = label("Checking what this computer can run…", "welcomeModel")
+        self.flag = label(tr("★ Recommended for this computer"), "recommendedTag")
+        self.name = label(tr("Checking what this computer can run…"), "welcomeModel")
         self.badge = FitBadge()
         self.badge.hide()
         name_row = QHBoxLayout()
@@ -55,17 +59,21 @@ class WelcomePanel(QScrollArea):
         card_col.addWidget(self.fit_text)
 
         self.download_button = button(
-            "Download and open", "Download and open", self.download, name="primaryButton"
+            tr("Download and open"), tr("Download and open"), self.download, name="primaryButton"
         )
         self.download_button.setEnabled(False)
-        self.choose_button = button("Choose another…", "Choose another model", self.choose_requested.emit)
-        self.open_button = button("Open a .gguf file…", "Open a model file", self.open_file_requested.emit)
+        self.choose_button = button(
+            tr("Choose another…"), tr("Choose another model"), self.choose_requested.emit
+        )
+        self.open_button = button(
+            tr("Open a .gguf file…"), tr("Open a model file"), self.open_file_requested.emit
+        )
         actions = QHBoxLayout()
         actions.addWidget(self.download_button)
         actions.addWidget(self.choose_button)
         actions.addWidget(self.open_button)
         self.connect_button = button(
-            "Connect to a server…", "Connect to a server", self.connect_requested.emit
+            tr("Connect to a server…"), tr("Connect to a server"), self.connect_requested.emit
         )
         actions.addWidget(self.connect_button)
         actions.addStretch(1)
@@ -73,9 +81,9 @@ class WelcomePanel(QScrollArea):
         self.bar = progress_bar()
         self.bar.hide()
         self.status = label("", "cardDetails", selectable=True)
-        self.status.setAccessibleName("Download status")
+        self.status.setAccessibleName(tr("Download status"))
         self.status.hide()
-        self.cancel_button = button("Cancel download", "Cancel download", self.cancel)
+        self.cancel_button = button(tr("Cancel download"), tr("Cancel download"), self.cancel)
         self.cancel_button.hide()
         progress_row = QHBoxLayout()
         progress_row.addWidget(self.status, 1)
@@ -119,10 +127,12 @@ class WelcomePanel(QScrollArea):
         rec = self.recommendation = s.recommendation()
         if rec is None:
             self.flag.hide()
-            self.name.setText("Nothing in the catalog runs well on this computer.")
+            self.name.setText(tr("Nothing in the catalog runs well on this computer."))
             self.facts.setText(
-                "There is too little free memory for even the smallest Qwen3 model at this context "
-                "size. Close other programs, or choose a model yourself."
+                tr(
+                    "There is too little free memory for even the smallest Qwen3 model at this context "
+                    "size. Close other programs, or choose a model yourself."
+                )
             )
             self.fit_text.setText("")
             self.badge.hide()
@@ -131,9 +141,12 @@ class WelcomePanel(QScrollArea):
         m, q = rec.model, rec.quant
         self.flag.show()
         self.name.setText(f"{m.name} · {q.quant}")
-        split = f" in {len(q.files)} files" if q.is_split else ""
-        self.facts.setText(f"A {human_size(q.size)} download{split}. {THINKING_TIP[m.thinking]}")
-        self.fit_text.setText(rec.fit.message)
+        if q.is_split:
+            size = tr("A {size} download in %n file(s).", "", len(q.files)).format(size=human_size(q.size))
+        else:
+            size = tr("A {size} download.").format(size=human_size(q.size))
+        self.facts.setText(f"{size} {thinking_tip(m.thinking)}")
+        self.fit_text.setText(from_core(rec.fit.message))
         self.badge.set_fit(rec.fit)
         self.badge.show()
         self.job = s.job_for(rec.spec)
@@ -144,7 +157,7 @@ class WelcomePanel(QScrollArea):
         if spec is None:
             return
         self.download_button.setEnabled(False)
-        self.download_button.setText("Checking the Hub…")
+        self.download_button.setText(tr("Checking the Hub…"))
         self.status.setText("")
         job = self.job
         if job is not None and job.status in ("paused", "failed"):
@@ -159,10 +172,12 @@ class WelcomePanel(QScrollArea):
 
     def _failed(self, exc: Exception) -> None:
         self.download_button.setEnabled(True)
-        self.download_button.setText("Try again")
+        self.download_button.setText(tr("Try again"))
         self.status.setObjectName("inlineError")
         repolish(self.status)
-        self.status.setText(f"Could not download {self.spec}: {exc}")
+        self.status.setText(
+            tr("Could not download {model}: {reason}").format(model=self.spec, reason=from_core(str(exc)))
+        )
         self.status.show()
 
     def _job_changed(self, event: DownloadEvent) -> None:
@@ -178,7 +193,7 @@ class WelcomePanel(QScrollArea):
         self.cancel_button.setEnabled(True)
         if job is None:
             self.download_button.setEnabled(self.recommendation is not None)
-            self.download_button.setText("Download and open")
+            self.download_button.setText(tr("Download and open"))
             return
         self.bar.setValue(round(job_fraction(job) * STEPS))
         self.status.setObjectName("inlineError" if job.status == "failed" else "cardDetails")
@@ -188,10 +203,12 @@ class WelcomePanel(QScrollArea):
         busy = job.status in ("queued", "active")
         self.download_button.setEnabled(not busy and job.status != "done")
         if busy:
-            self.download_button.setText("Downloading…")
+            self.download_button.setText(tr("Downloading…"))
         elif job.status == "paused":
-            self.download_button.setText("Download and open")
+            self.download_button.setText(tr("Download and open"))
         elif job.status == "done":
-            self.download_button.setText("Opening…")
+            self.download_button.setText(tr("Opening…"))
         else:
-            self.download_button.setText("Try again" if job.status == "failed" else "Download and open")
+            self.download_button.setText(
+                tr("Try again") if job.status == "failed" else tr("Download and open")
+            )

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from app.core.models.fit import CPU_ACTIVE_LIMIT, Fit
+from app.ui.common.core_text import from_core
 from app.ui.common.drops import gguf_paths
+from app.ui.common.i18n import number, tr
 from app.ui.common.qt import (
     QDragEnterEvent,
     QDropEvent,
@@ -67,14 +69,20 @@ class FitBadge(QLabel):
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.set_fit(None)
 
-    def set_fit(self, fit: Fit | None, pending: str = "Checking fit…") -> None:
+    def set_fit(self, fit: Fit | None, pending: str = "") -> None:
         self.fit = fit
-        text = fit.badge if fit else pending
+        text = from_core(fit.badge) if fit else pending or tr("Checking fit…")
         # The badge's verdict holds for one context size: say which.
-        detail = f"{fit.message} (at a {fit.estimate.n_ctx:,}-token context)" if fit else ""
+        detail = (
+            tr("{estimate} (at a {tokens}-token context)").format(
+                estimate=from_core(fit.message), tokens=number(fit.estimate.n_ctx)
+            )
+            if fit
+            else ""
+        )
         self.setText(text)
         self.setToolTip(detail)
-        self.setAccessibleName(f"Fit: {text}")
+        self.setAccessibleName(tr("Fit: {verdict}").format(verdict=text))
         self.setAccessibleDescription(detail)
         self.setProperty("verdict", str(fit.verdict) if fit else "unknown")
         self.setProperty("slow", bool(fit and fit.cpu_active_bytes > CPU_ACTIVE_LIMIT))
@@ -170,17 +178,19 @@ class TokenPrompt(QFrame):
         super().__init__(parent)
         self.setObjectName("tokenPrompt")
         self.info = label(
-            "This repository needs a Hugging Face access token. Create a read token at "
-            "huggingface.co/settings/tokens (and accept the model's terms there if it is gated), "
-            "then paste it here. It is kept in the system's credential store (without one, for this "
-            "session only) and never written to a file or a log."
+            tr(
+                "This repository needs a Hugging Face access token. Create a read token at "
+                "huggingface.co/settings/tokens (and accept the model's terms there if it is gated), "
+                "then paste it here. It is kept in the system's credential store (without one, for this "
+                "session only) and never written to a file or a log."
+            )
         )
         self.field = QLineEdit()
         self.field.setEchoMode(QLineEdit.EchoMode.Password)
         self.field.setPlaceholderText("hf_…")
-        self.field.setAccessibleName("Hugging Face token")
+        self.field.setAccessibleName(tr("Hugging Face token"))
         self.field.returnPressed.connect(self._submit)
-        self.save = button("Save token and retry", "Save token", self._submit)
+        self.save = button(tr("Save token and retry"), tr("Save token"), self._submit)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.field, 1)

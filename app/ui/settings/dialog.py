@@ -9,6 +9,7 @@ from app.core.chat.sampling import Sampling, defaults_for
 from app.core.models.fit import YARN_MAX_CONTEXT
 from app.core.store.settings import AUTO_CONTEXT, DEFAULT_CONTEXT, ModelLoad
 from app.engine.remote.servers import ServerList
+from app.ui.common.i18n import QT_TR_NOOP, number, tr
 from app.ui.common.prefs import Preferences
 from app.ui.common.qt import (
     QCheckBox,
@@ -29,14 +30,15 @@ from app.ui.common.qt import (
 )
 from app.ui.settings.data_folder import DataFolderBox
 from app.ui.settings.engines_page import EnginesPage
+from app.ui.settings.language_page import LanguagePage
 from app.ui.settings.rpc_section import RpcSection
 from app.ui.settings.server_page import ServerPage, WindowServer
 
 KV_CHOICES = (
-    ("Auto (f16, or q8_0 when that lets the context fit)", "auto"),
-    ("f16 (full precision)", "f16"),
-    ("q8_0 (half the memory)", "q8_0"),
-    ("q4_0 (a quarter; slightly less exact)", "q4_0"),
+    (QT_TR_NOOP("Auto (f16, or q8_0 when that lets the context fit)"), "auto"),
+    (QT_TR_NOOP("f16 (full precision)"), "f16"),
+    (QT_TR_NOOP("q8_0 (half the memory)"), "q8_0"),
+    (QT_TR_NOOP("q4_0 (a quarter; slightly less exact)"), "q4_0"),
 )
 
 
@@ -50,22 +52,22 @@ class SamplingBox(QGroupBox):
     def __init__(self, title: str, thinking: bool, parent: QWidget | None = None) -> None:
         super().__init__(title, parent)
         self.thinking = thinking
-        self.temperature = self._double(0.0, 2.0, 0.05, "Temperature")
-        self.top_p = self._double(0.0, 1.0, 0.05, "Top P")
+        self.temperature = self._double(0.0, 2.0, 0.05, tr("Temperature"))
+        self.top_p = self._double(0.0, 1.0, 0.05, tr("Top P"))
         self.top_k = QSpinBox()
         self.top_k.setRange(0, 1000)
-        self.top_k.setAccessibleName("Top K")
-        self.min_p = self._double(0.0, 1.0, 0.01, "Min P")
-        self.presence = self._double(0.0, 2.0, 0.1, "Presence penalty")
-        self.reset_button = QPushButton("Reset to Qwen defaults")
-        self.reset_button.setAccessibleName(f"Reset {title.lower()} sampling")
+        self.top_k.setAccessibleName(tr("Top K"))
+        self.min_p = self._double(0.0, 1.0, 0.01, tr("Min P"))
+        self.presence = self._double(0.0, 2.0, 0.1, tr("Presence penalty"))
+        self.reset_button = QPushButton(tr("Reset to Qwen defaults"))
+        self.reset_button.setAccessibleName(tr("Reset sampling: {mode}").format(mode=title))
         self.reset_button.clicked.connect(self.reset)
         form = QFormLayout(self)
-        form.addRow("Temperature", self.temperature)
-        form.addRow("Top P", self.top_p)
-        form.addRow("Top K", self.top_k)
-        form.addRow("Min P", self.min_p)
-        form.addRow("Presence penalty", self.presence)
+        form.addRow(tr("Temperature"), self.temperature)
+        form.addRow(tr("Top P"), self.top_p)
+        form.addRow(tr("Top K"), self.top_k)
+        form.addRow(tr("Min P"), self.min_p)
+        form.addRow(tr("Presence penalty"), self.presence)
         form.addRow("", self.reset_button)
 
     def _double(self, low: float, high: float, step: float, name: str) -> QDoubleSpinBox:
@@ -111,8 +113,8 @@ class SettingsDialog(QDialog):
         model_info: Mapping[str, object] | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Settings")
-        self.setAccessibleName("Settings")
+        self.setWindowTitle(tr("Settings"))
+        self.setAccessibleName(tr("Settings"))
         self.prefs = prefs
         self.model_path = model_path
         self.gpu_note_text = gpu_note  # how to get a GPU build, when this one cannot offload
@@ -121,16 +123,18 @@ class SettingsDialog(QDialog):
         self.native_context = _int(info.get("native_context"))
         self.max_context = _int(info.get("max_context")) or YARN_MAX_CONTEXT
         tabs = QTabWidget()
-        tabs.addTab(self._load_tab(), "Model loading")
-        tabs.addTab(self._sampling_tab(), "Sampling")
+        tabs.addTab(self._load_tab(), tr("Model loading"))
+        tabs.addTab(self._sampling_tab(), tr("Sampling"))
         self.data_folder = DataFolderBox(prefs.settings.data_path())
-        tabs.addTab(self.data_folder, "Chats")
+        tabs.addTab(self.data_folder, tr("Chats"))
         self.engines = EnginesPage(servers or ServerList())  # saved as they are added
-        tabs.addTab(self.engines, "Engines")
+        tabs.addTab(self.engines, tr("Engines"))
         self.finished.connect(lambda _result: self.engines.shutdown())
         if server is not None:  # it serves at once, whether the dialog is accepted or not
             self.server_page = ServerPage(server)
-            tabs.addTab(self.server_page, "Server")
+            tabs.addTab(self.server_page, tr("Server"))
+        self.language = LanguagePage(prefs.settings.language)
+        tabs.addTab(self.language, tr("Language"))
         self.rpc = RpcSection(prefs)  # Share this computer, Other computers (llama.cpp RPC)
         self.engines.layout().addWidget(self.rpc)  # type: ignore[union-attr]  # the page has its layout
         self.finished.connect(lambda _result: self.rpc.shutdown())
@@ -152,46 +156,46 @@ class SettingsDialog(QDialog):
         self.n_ctx = QSpinBox()
         self.n_ctx.setRange(512, max(self.max_context, params.n_ctx))
         self.n_ctx.setSingleStep(1024)
-        self.n_ctx.setSuffix(" tokens")
-        self.n_ctx.setAccessibleName("Context size")
+        self.n_ctx.setSuffix(tr(" tokens"))
+        self.n_ctx.setAccessibleName(tr("Context size"))
         self.n_ctx.setValue(params.n_ctx or self.native_context or DEFAULT_CONTEXT)
-        self.ctx_auto = QCheckBox("Auto")
-        self.ctx_auto.setAccessibleName("Context size automatic")
+        self.ctx_auto = QCheckBox(tr("Auto"))
+        self.ctx_auto.setAccessibleName(tr("Context size automatic"))
         self.ctx_auto.setToolTip(
-            "The largest context that fits this computer, up to the model's native length"
+            tr("The largest context that fits this computer, up to the model's native length")
         )
         self.ctx_auto.setChecked(params.n_ctx == AUTO_CONTEXT)
         self.n_ctx.valueChanged.connect(lambda _value: self.ctx_auto.setChecked(False))
         self.context_note = QLabel()
         self.context_note.setObjectName("hint")
         self.context_note.setWordWrap(True)
-        self.context_note.setAccessibleName("Context note")
+        self.context_note.setAccessibleName(tr("Context note"))
         self.n_ctx.valueChanged.connect(self._explain_context)
         self.ctx_auto.toggled.connect(self._explain_context)
         ctx_row = QHBoxLayout()
         ctx_row.addWidget(self.ctx_auto)
         ctx_row.addWidget(self.n_ctx, 1)
         self.kv_cache = QComboBox()
-        self.kv_cache.setAccessibleName("KV cache type")
+        self.kv_cache.setAccessibleName(tr("KV cache type"))
         for label, value in KV_CHOICES:
-            self.kv_cache.addItem(label, value)
+            self.kv_cache.addItem(tr(label), value)
         self.kv_cache.setCurrentIndex(max(0, self.kv_cache.findData(params.kv_cache)))
         self.answer_reserve = QSpinBox()
         self.answer_reserve.setRange(0, 65536)
         self.answer_reserve.setSingleStep(256)
-        self.answer_reserve.setSuffix(" tokens")
-        self.answer_reserve.setSpecialValueText("Auto (15% of the context, at least 1,024)")
-        self.answer_reserve.setAccessibleName("Answer reserve")
+        self.answer_reserve.setSuffix(tr(" tokens"))
+        self.answer_reserve.setSpecialValueText(tr("Auto (15% of the context, at least 1,024)"))
+        self.answer_reserve.setAccessibleName(tr("Answer reserve"))
         self.answer_reserve.setToolTip(
-            "Context kept for the answer while the model reasons: a reply always ends in one"
+            tr("Context kept for the answer while the model reasons: a reply always ends in one")
         )
         self.answer_reserve.setValue(self.prefs.settings.answer_reserve or 0)
-        self.gpu_auto = QCheckBox("Auto")
-        self.gpu_auto.setAccessibleName("GPU layers automatic")
+        self.gpu_auto = QCheckBox(tr("Auto"))
+        self.gpu_auto.setAccessibleName(tr("GPU layers automatic"))
         self.gpu_layers = QSpinBox()
         self.gpu_layers.setRange(-1, 999)
-        self.gpu_layers.setSpecialValueText("All layers")
-        self.gpu_layers.setAccessibleName("GPU offload layers")
+        self.gpu_layers.setSpecialValueText(tr("All layers"))
+        self.gpu_layers.setAccessibleName(tr("GPU offload layers"))
         auto = params.n_gpu_layers == "auto"
         self.gpu_auto.setChecked(auto)
         self.gpu_layers.setValue(0 if auto else int(params.n_gpu_layers))
@@ -202,23 +206,23 @@ class SettingsDialog(QDialog):
         gpu_row.addWidget(self.gpu_layers, 1)
         self.threads = QSpinBox()
         self.threads.setRange(0, max(64, os.cpu_count() or 1))
-        self.threads.setSpecialValueText("Auto")
-        self.threads.setAccessibleName("CPU threads")
+        self.threads.setSpecialValueText(tr("Auto"))
+        self.threads.setAccessibleName(tr("CPU threads"))
         self.threads.setValue(params.n_threads or 0)
-        form.addRow("Context size", ctx_row)
+        form.addRow(tr("Context size"), ctx_row)
         form.addRow(self.context_note)
-        form.addRow("KV cache", self.kv_cache)
-        form.addRow("Answer reserve", self.answer_reserve)
-        form.addRow("GPU offload layers", gpu_row)
+        form.addRow(tr("KV cache"), self.kv_cache)
+        form.addRow(tr("Answer reserve"), self.answer_reserve)
+        form.addRow(tr("GPU offload layers"), gpu_row)
         if self.gpu_note_text:
             gpu_note = QLabel(self.gpu_note_text)
             gpu_note.setWordWrap(True)
             gpu_note.setObjectName("hint")
-            gpu_note.setAccessibleName("GPU offload note")
+            gpu_note.setAccessibleName(tr("GPU offload note"))
             gpu_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             form.addRow(gpu_note)
-        form.addRow("CPU threads", self.threads)
-        note = QLabel("Changes apply the next time a model loads (Model ▸ Reload model).")
+        form.addRow(tr("CPU threads"), self.threads)
+        note = QLabel(tr("Changes apply the next time a model loads (Model ▸ Reload model)."))
         note.setWordWrap(True)
         note.setObjectName("hint")
         form.addRow(note)
@@ -228,15 +232,18 @@ class SettingsDialog(QDialog):
     def _explain_context(self) -> None:
         """Say what the chosen context means: Auto, native, or stretched with YaRN."""
         native = self.native_context
-        if self.ctx_auto.isChecked():
-            most = f", up to the model's {native:,} tokens" if native else ""
-            text = f"Auto: the largest context that fits this computer{most}."
+        if self.ctx_auto.isChecked() and native:
+            text = tr(
+                "Auto: the largest context that fits this computer, up to the model's {tokens} tokens."
+            ).format(tokens=number(native))
+        elif self.ctx_auto.isChecked():
+            text = tr("Auto: the largest context that fits this computer.")
         elif native and self.n_ctx.value() > native:
             factor = self.n_ctx.value() / native
-            text = (
-                f"YaRN on: the model's native {native:,} tokens stretched ×{factor:.3g}. "
-                "Long inputs work; short prompts get slightly weaker answers."
-            )
+            text = tr(
+                "YaRN on: the model's native {tokens} tokens stretched ×{factor}. Long inputs work; short "
+                "prompts get slightly weaker answers."
+            ).format(tokens=number(native), factor=f"{factor:.3g}")
         else:
             text = ""
         self.context_note.setText(text)
@@ -245,8 +252,8 @@ class SettingsDialog(QDialog):
     def _sampling_tab(self) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
-        self.sampling_on = SamplingBox("Thinking", True)
-        self.sampling_off = SamplingBox("No thinking", False)
+        self.sampling_on = SamplingBox(tr("Thinking"), True)
+        self.sampling_off = SamplingBox(tr("No thinking"), False)
         self.sampling_on.set_sampling(self.prefs.sampling(True))
         self.sampling_off.set_sampling(self.prefs.sampling(False))
         layout.addWidget(self.sampling_on)
@@ -271,4 +278,5 @@ class SettingsDialog(QDialog):
         self.prefs.settings.answer_reserve = self.answer_reserve.value() or None
         self.prefs.set_sampling(True, self.sampling_on.sampling())
         self.prefs.set_sampling(False, self.sampling_off.sampling())
+        self.prefs.settings.language = self.language.language()
         self.rpc.apply()

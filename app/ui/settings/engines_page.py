@@ -12,6 +12,8 @@ from app.engine.remote.engine import list_server
 from app.engine.remote.http import RemoteError, parse_address
 from app.engine.remote.servers import SavedServer, ServerList, server_id
 from app.engine.remote.shapes import KIND_NAMES, Kind
+from app.ui.common.core_text import from_core
+from app.ui.common.i18n import tr
 from app.ui.common.qt import (
     QFormLayout,
     QHBoxLayout,
@@ -25,7 +27,7 @@ from app.ui.common.qt import (
     QWidget,
     Signal,
 )
-from app.ui.common.remote_notes import UNENCRYPTED
+from app.ui.common.remote_notes import unencrypted_note
 from app.ui.common.tasks import Tasks
 
 SERVER_ID = Qt.ItemDataRole.UserRole
@@ -44,12 +46,11 @@ def _label(text: str, name: str = "", accessible: str = "") -> QLabel:
 
 def describe_server(server: SavedServer) -> str:
     try:
-        kind = KIND_NAMES[Kind(server.kind)]
+        kind = from_core(KIND_NAMES[Kind(server.kind)])
     except ValueError:  # an older or unknown entry
-        kind = "server"
-    count = len(server.models)
-    models = f"{count} model" + ("" if count == 1 else "s")
-    plain = " · ⚠ unencrypted" if server.address.unencrypted else ""
+        kind = tr("server")
+    models = tr("%n model(s)", "", len(server.models))
+    plain = " · " + tr("⚠ unencrypted") if server.address.unencrypted else ""
     return f"{server.name} — {kind} — {models}{plain}"
 
 
@@ -58,38 +59,40 @@ class EnginesPage(QWidget):
 
     def __init__(self, servers: ServerList, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setAccessibleName("Engines")
+        self.setAccessibleName(tr("Engines"))
         self.servers = servers
         self.tasks = Tasks(self, name="servers")
         intro = _label(
-            "Run models on a llama.cpp, vLLM, SGLang, Ollama or LM Studio server, or any "
-            "OpenAI-compatible one. Their models appear in the model picker beside the local ones."
+            tr(
+                "Run models on a llama.cpp, vLLM, SGLang, Ollama or LM Studio server, or any "
+                "OpenAI-compatible one. Their models appear in the model picker beside the local ones."
+            )
         )
         self.list = QListWidget()
-        self.list.setAccessibleName("Servers")
+        self.list.setAccessibleName(tr("Servers"))
         self.list.currentItemChanged.connect(lambda *_: self._selection_changed())
-        self.remove_button = QPushButton("Remove server")
-        self.remove_button.setAccessibleName("Remove server")
+        self.remove_button = QPushButton(tr("Remove server"))
+        self.remove_button.setAccessibleName(tr("Remove server"))
         self.remove_button.setAutoDefault(False)
         self.remove_button.clicked.connect(lambda _checked=False: self.remove_selected())
         self.url = QLineEdit()
-        self.url.setAccessibleName("Server address")
+        self.url.setAccessibleName(tr("Server address"))
         self.url.setPlaceholderText("http://gpu-box:8080")
         self.url.textChanged.connect(self._url_changed)
         self.key = QLineEdit()
-        self.key.setAccessibleName("API key")
-        self.key.setPlaceholderText("optional; kept in the system keyring")
+        self.key.setAccessibleName(tr("API key"))
+        self.key.setPlaceholderText(tr("optional; kept in the system keyring"))
         self.key.setEchoMode(QLineEdit.EchoMode.Password)
-        self.add_button = QPushButton("Add server")
-        self.add_button.setAccessibleName("Add server")
+        self.add_button = QPushButton(tr("Add server"))
+        self.add_button.setAccessibleName(tr("Add server"))
         self.add_button.setAutoDefault(False)
         self.add_button.clicked.connect(lambda _checked=False: self.add())
-        self.warning = _label(UNENCRYPTED, "inlineError", "Unencrypted connection warning")
+        self.warning = _label(unencrypted_note(), "inlineError", tr("Unencrypted connection warning"))
         self.warning.hide()
-        self.status = _label("", "hint", "Server status")
+        self.status = _label("", "hint", tr("Server status"))
         form = QFormLayout()
-        form.addRow("Address", self.url)
-        form.addRow("API key", self.key)
+        form.addRow(tr("Address"), self.url)
+        form.addRow(tr("API key"), self.key)
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
         buttons.addStretch(1)
@@ -133,11 +136,11 @@ class EnginesPage(QWidget):
         try:
             address = parse_address(self.url.text())
         except RemoteError as exc:
-            self._say(exc.message, error=True)
+            self._say(from_core(exc.message), error=True)
             return
         key = self.key.text().strip() or None
         self.add_button.setEnabled(False)
-        self._say(f"Connecting to {address.url}…")
+        self._say(tr("Connecting to {url}…").format(url=address.url))
         self.tasks.run(
             lambda: list_server(address.url, key),
             lambda info: self._added(address.url, key, info),
@@ -154,10 +157,11 @@ class EnginesPage(QWidget):
         self.add_button.setEnabled(True)
         self.key.clear()
         self.url.clear()
-        count = len(info.models)
         version = f" {info.version}" if info.version else ""
         self._say(
-            f"Added {KIND_NAMES[info.kind]}{version} at {address.url}: {count} model{'s' * (count != 1)}."
+            tr("Added {server} at {url}: %n model(s).", "", len(info.models)).format(
+                server=from_core(KIND_NAMES[info.kind]) + version, url=address.url
+            )
         )
         self.refresh()
         self.changed.emit()
@@ -165,7 +169,10 @@ class EnginesPage(QWidget):
     def _failed(self, exc: Exception) -> None:
         self.add_button.setEnabled(True)
         self._say(
-            exc.message if isinstance(exc, RemoteError) else f"Could not add the server: {exc}", error=True
+            from_core(exc.message)
+            if isinstance(exc, RemoteError)
+            else tr("Could not add the server: {reason}").format(reason=from_core(str(exc))),
+            error=True,
         )
 
     def remove_selected(self) -> None:
@@ -173,7 +180,7 @@ class EnginesPage(QWidget):
         if item is None:
             return
         self.servers.remove(str(item.data(SERVER_ID)))
-        self._say("Server removed; its key was deleted from the keyring.")
+        self._say(tr("Server removed; its key was deleted from the keyring."))
         self.refresh()
         self.changed.emit()
 

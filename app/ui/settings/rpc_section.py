@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import atexit
 
-from app.core.units import human_size
 from app.engine.local.rpc import (
     DEFAULT_PORT,
     SECURITY_WARNING,
@@ -20,6 +19,8 @@ from app.engine.local.rpc import (
     probe_worker,
 )
 from app.engine.local.rpc_share import ShareProcess
+from app.ui.common.core_text import from_core
+from app.ui.common.i18n import data_size, tr
 from app.ui.common.prefs import Preferences
 from app.ui.common.qt import (
     QCheckBox,
@@ -72,27 +73,31 @@ class ShareBox(QGroupBox):
     """Start and stop lending this computer's memory; the address to type elsewhere."""
 
     def __init__(self, share: ShareProcess | None = None, parent: QWidget | None = None) -> None:
-        super().__init__("Share this computer", parent)
+        super().__init__(tr("Share this computer"), parent)
         self.share = share or shared_process()
-        self.network = QCheckBox("Let other computers on this network use it")
-        self.network.setAccessibleName("Share on the network")
+        self.network = QCheckBox(tr("Let other computers on this network use it"))
+        self.network.setAccessibleName(tr("Share on the network"))
         self.port = QSpinBox()
         self.port.setRange(1, 65535)
         self.port.setValue(DEFAULT_PORT)
-        self.port.setAccessibleName("Worker port")
-        self.button = _button("Start sharing")
+        self.port.setAccessibleName(tr("Worker port"))
+        self.button = _button(tr("Start sharing"))
         self.button.clicked.connect(lambda _checked=False: self.toggle())
         self.warning = _label(
-            "No authentication, no encryption: anyone on the network can use this computer's memory "
-            "and see what it computes. Share on a trusted network only.",
+            tr(
+                "No authentication, no encryption: anyone on the network can use this computer's memory "
+                "and see what it computes. Share on a trusted network only."
+            ),
             "inlineError",
-            "Sharing warning",
+            tr("Sharing warning"),
         )
-        self.warning.setToolTip(SECURITY_WARNING.format(endpoint="this port"))
-        self.status = _label("", "hint", "Sharing status")
+        # Translated with its field left in, then filled: the filler is translated too.
+        warning = from_core(SECURITY_WARNING.format(endpoint="{endpoint}"))
+        self.warning.setToolTip(warning.format(endpoint=tr("this port")))
+        self.status = _label("", "hint", tr("Sharing status"))
         self.network.toggled.connect(lambda _on: self._show_warning())
         row = QHBoxLayout()
-        row.addWidget(QLabel("Port"))
+        row.addWidget(QLabel(tr("Port")))
         row.addWidget(self.port)
         row.addStretch(1)
         row.addWidget(self.button)
@@ -116,7 +121,7 @@ class ShareBox(QGroupBox):
     def toggle(self) -> None:
         if self.share.running:
             self.share.stop()
-            self.status.setText("Not shared.")
+            self.status.setText(tr("Not shared."))
         else:
             self.share.start("0.0.0.0" if self.network.isChecked() else "127.0.0.1", self.port.value())
         self.refresh()
@@ -124,19 +129,26 @@ class ShareBox(QGroupBox):
     def refresh(self) -> None:
         running = self.share.running
         if running:
-            where = "" if self.share.host == "0.0.0.0" else " (programs on this computer only)"
-            self.status.setText(
-                f"Shared at {self.share.address}{where}. On the other computer, add this address "
-                "under Other computers."
-            )
+            if self.share.host == "0.0.0.0":
+                text = tr(
+                    "Shared at {address}. On the other computer, add this address under Other computers."
+                )
+            else:
+                text = tr(
+                    "Shared at {address} (programs on this computer only). On the other computer, add this "
+                    "address under Other computers."
+                )
+            self.status.setText(text.format(address=self.share.address))
             self._watch.start()
         else:
             self._watch.stop()
             if self.share.exit_code not in (None, 0):
-                self.status.setText(f"Sharing stopped: {self.share.failure()}")
+                self.status.setText(
+                    tr("Sharing stopped: {reason}").format(reason=from_core(self.share.failure()))
+                )
             elif not self.status.text():
-                self.status.setText("Not shared.")
-        self.button.setText("Stop sharing" if running else "Start sharing")
+                self.status.setText(tr("Not shared."))
+        self.button.setText(tr("Stop sharing") if running else tr("Start sharing"))
         self.button.setAccessibleName(self.button.text())
         self.network.setEnabled(not running)
         self.port.setEnabled(not running)
@@ -147,29 +159,32 @@ class OtherComputersBox(QGroupBox):
     """The workers a local model spreads over, as ``host:port``."""
 
     def __init__(self, endpoints: list[str], parent: QWidget | None = None) -> None:
-        super().__init__("Other computers", parent)
+        super().__init__(tr("Other computers"), parent)
         self.tasks = Tasks(self, name="workers")
         intro = _label(
-            "Spread a model's layers over these computers (running Share this computer or `ponder worker`).",
+            tr(
+                "Spread a model's layers over these computers (running Share this computer or "
+                "`ponder worker`)."
+            ),
             "hint",
-            "Other computers note",
+            tr("Other computers note"),
         )
         self.list = QListWidget()
-        self.list.setAccessibleName("Other computers")
+        self.list.setAccessibleName(tr("Other computers"))
         self.list.addItems(endpoints)
         self.list.setMinimumHeight(self.list.fontMetrics().height() * 4)
         self.list.currentItemChanged.connect(lambda *_: self._selection_changed())
         self.address = QLineEdit()
-        self.address.setAccessibleName("Computer address")
+        self.address.setAccessibleName(tr("Computer address"))
         self.address.setPlaceholderText(f"192.168.1.7:{DEFAULT_PORT}")
         self.address.returnPressed.connect(self.add)
-        self.add_button = _button("Add computer")
+        self.add_button = _button(tr("Add computer"))
         self.add_button.clicked.connect(lambda _checked=False: self.add())
-        self.remove_button = _button("Remove computer")
+        self.remove_button = _button(tr("Remove computer"))
         self.remove_button.clicked.connect(lambda _checked=False: self.remove_selected())
-        self.check_button = _button("Check")
+        self.check_button = _button(tr("Check"))
         self.check_button.clicked.connect(lambda _checked=False: self.check())
-        self.status = _label("", "hint", "Other computers status")
+        self.status = _label("", "hint", tr("Other computers status"))
         row = QHBoxLayout()
         row.addWidget(self.address, 1)
         row.addWidget(self.add_button)
@@ -196,26 +211,28 @@ class OtherComputersBox(QGroupBox):
         try:
             found = parse_endpoints(self.address.text())
         except ValueError as exc:
-            self.status.setText(str(exc))
+            self.status.setText(from_core(str(exc)))
             return
         new = [e for e in found if e not in self.endpoints()]
         self.list.addItems(new)
         self.address.clear()
-        self.status.setText(f"Added {', '.join(new)}." if new else "Already in the list.")
+        self.status.setText(
+            tr("Added {computers}.").format(computers=", ".join(new)) if new else tr("Already in the list.")
+        )
         self._selection_changed()
 
     def remove_selected(self) -> None:
         item = self.list.currentItem()
         if item is not None:
             self.list.takeItem(self.list.row(item))
-            self.status.setText(f"Removed {item.text()}.")
+            self.status.setText(tr("Removed {computer}.").format(computer=item.text()))
         self._selection_changed()
 
     def check(self) -> None:
         """Ask every computer in the list what it lends (each within a few seconds)."""
         endpoints = self.endpoints()
         self.check_button.setEnabled(False)
-        self.status.setText("Asking " + ", ".join(endpoints) + "…")
+        self.status.setText(tr("Asking {computers}…").format(computers=", ".join(endpoints)))
         self.tasks.run(lambda: [_ask(e) for e in endpoints], self._checked, owner=self, name="check")
 
     def _checked(self, answers: list[str]) -> None:
@@ -230,8 +247,8 @@ def _ask(endpoint: str) -> str:
     try:
         info: WorkerInfo = probe_worker(endpoint, timeout=3.0)
     except RpcError as exc:
-        return str(exc)
-    return f"{endpoint}: {human_size(info.free, unit='GB')} free."
+        return from_core(str(exc))
+    return tr("{computer}: {size} free.").format(computer=endpoint, size=data_size(info.free, unit="GB"))
 
 
 class RpcSection(QWidget):
