@@ -267,7 +267,7 @@ class _Handler(BaseHTTPRequestHandler):
                         out.append(shapes.chunk(role=True))
                 out.extend(shapes.chunk(group) for group in _by_kind(text.feed(event)))
                 if isinstance(event, ReplyFinished):
-                    out.append(shapes.chunk(finish=text.finish_reason))
+                    out.append(shapes.chunk(finish=text.finish_reason, cut=event.cut_reason))
                     if job.include_usage:
                         out.append(shapes.usage_chunk(event.stats))
             if text.stop.hit:

@@ -6,6 +6,10 @@ a sentence end, and a stream cannot take back what it sent. So the reasoning pas
 ``limit - lookback_window(limit)`` tokens is held until the cut says what stays, or until the
 reasoning closes by itself. Stop sequences end the answer (never the reasoning); text that may
 be the start of one is held until the next piece decides.
+
+Where Ponder cut the reasoning, the last choice says why (``reasoning_cut``: "budget" or
+"context"; absent when the reasoning ended by itself): a field beside OpenAI's, read by another
+Ponder that uses this one as its engine.
 """
 
 from __future__ import annotations
@@ -161,9 +165,15 @@ class ReplyShapes:
         return {"id": self.id, "object": kind, "created": self.created, "model": self.model}
 
     def chunk(
-        self, pieces: Sequence[Piece] = (), *, role: bool = False, finish: str | None = None
+        self,
+        pieces: Sequence[Piece] = (),
+        *,
+        role: bool = False,
+        finish: str | None = None,
+        cut: str | None = None,
     ) -> dict[str, Any]:
-        """One streamed chunk carrying ``pieces`` (those of one kind are joined)."""
+        """One streamed chunk carrying ``pieces`` (those of one kind are joined); the last one
+        has ``finish`` and, where the reasoning was cut, why (``cut``)."""
         if not self.chat:
             text = "".join(t for _, t in pieces)
             return {
@@ -177,10 +187,10 @@ class ReplyShapes:
                 delta["reasoning"] = delta["reasoning_content"]
             else:
                 delta["content"] = delta.get("content", "") + text
-        return {
-            **self._head("chat.completion.chunk"),
-            "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}],
-        }
+        choice = {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}
+        if cut is not None:
+            choice["reasoning_cut"] = cut
+        return {**self._head("chat.completion.chunk"), "choices": [choice]}
 
     def usage_chunk(self, stats: ReplyStats) -> dict[str, Any]:
         kind = "chat.completion.chunk" if self.chat else "text_completion"
@@ -199,10 +209,8 @@ class ReplyShapes:
             "reasoning_content": reasoning,
             "reasoning": reasoning,
         }
-        return {
-            **self._head("chat.completion"),
-            "choices": [
-                {"index": 0, "message": message, "logprobs": None, "finish_reason": text.finish_reason}
-            ],
-            "usage": usage(stats),
-        }
+        choice = {"index": 0, "message": message, "logprobs": None, "finish_reason": text.finish_reason}
+        cut = text.finished.cut_reason if text.finished is not None else None
+        if cut is not None:
+            choice["reasoning_cut"] = cut
+        return {**self._head("chat.completion"), "choices": [choice], "usage": usage(stats)}

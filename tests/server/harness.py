@@ -1,10 +1,15 @@
 """Servers on real engines for the tests: a tap on the engine's events, a served model with
-its clients, and raw HTTP."""
+its clients, raw HTTP, and ``ponder serve`` as a process of its own."""
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
+import re
+import signal
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -96,3 +101,38 @@ def serving(
         server.close()
         if tap is not None:
             tap.feed = None
+
+
+@dataclass
+class Serving:
+    name: str  # the model's name in the API
+    url: str
+    proc: subprocess.Popen[str]
+    out: str = ""  # what it printed, once it stopped
+    err: str = ""
+
+
+@contextlib.contextmanager
+def serve(*args: str, env: dict[str, str]) -> Iterator[Serving]:
+    """``ponder serve ARGS --port 0``, stopped with Ctrl-C afterwards."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app", "serve", *args, "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **env},
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        found = re.search(r"Serving (\S+) at (http://127\.0\.0\.1:\d+/v1)", line)
+        assert found, line + (proc.stderr.read() if proc.stderr else "")
+        serving = Serving(found.group(1), found.group(2), proc)
+        yield serving
+        proc.send_signal(signal.SIGINT)
+        out, serving.err = proc.communicate(timeout=60)
+        serving.out = line + out
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()

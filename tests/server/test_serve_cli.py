@@ -3,54 +3,14 @@
 from __future__ import annotations
 
 import os
-import re
-import signal
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import openai
 
 from app.testkit.scripted_model import ScriptedModel
-from tests.server.harness import HELLO, Served
-
-
-@dataclass
-class Serving:
-    name: str  # the model's name in the API
-    url: str
-    proc: subprocess.Popen[str]
-    out: str = ""  # what it printed, once it stopped
-    err: str = ""
-
-
-@contextmanager
-def serve(*args: str, env: dict[str, str]) -> Iterator[Serving]:
-    """``ponder serve ARGS --port 0``, stopped with Ctrl-C afterwards."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "app", "serve", *args, "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, **env},
-    )
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        found = re.search(r"Serving (\S+) at (http://127\.0\.0\.1:\d+/v1)", line)
-        assert found, line + (proc.stderr.read() if proc.stderr else "")
-        serving = Serving(found.group(1), found.group(2), proc)
-        yield serving
-        proc.send_signal(signal.SIGINT)
-        out, serving.err = proc.communicate(timeout=60)
-        serving.out = line + out
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
+from tests.server.harness import HELLO, Served, serve
 
 
 def test_serve_answers_and_stops_on_ctrl_c(qwen3_model: ScriptedModel, tmp_path: Path) -> None:

@@ -3,7 +3,8 @@
 Each kind of server is recognised by an endpoint only it has: llama-server's ``/props``,
 Ollama's ``/api/version``, SGLang's ``/get_model_info``, vLLM's ``/version``, LM Studio's
 ``/api/v0/models``; anything else that answers ``/v1/models`` is OpenAI-compatible (Qwen's
-hosted API is known by its host). An API key the server refuses stops the probing at once.
+hosted API is known by its host, another Ponder by ``owned_by: "ponder"`` on its models). An
+API key the server refuses stops the probing at once.
 """
 
 from __future__ import annotations
@@ -59,12 +60,20 @@ def probe(client: HttpClient) -> ServerInfo:
     if isinstance(lmstudio, dict) and isinstance(lmstudio.get("data"), list):
         ids = [m.get("id") for m in lmstudio["data"] if isinstance(m, dict) and m.get("type") != "embeddings"]
         return ServerInfo(Kind.LMSTUDIO, "", tuple(str(i) for i in ids if i))
-    models, n_ctx = _openai_models(client, required=True)
+    entries = _model_entries(client, required=True)
+    models, n_ctx = _listed(entries)
+    if entries and all(m.get("owned_by") == "ponder" for m in entries):
+        return ServerInfo(Kind.PONDER, "", models, n_ctx=n_ctx)
     kind = Kind.QWEN_API if "dashscope" in client.address.host.lower() else Kind.OPENAI
     return ServerInfo(kind, "", models, n_ctx=n_ctx)
 
 
 def _openai_models(client: HttpClient, *, required: bool = False) -> tuple[tuple[str, ...], int | None]:
+    return _listed(_model_entries(client, required=required))
+
+
+def _model_entries(client: HttpClient, *, required: bool = False) -> list[dict[str, Any]]:
+    """The objects of ``/v1/models`` (none where it has no list, unless ``required``)."""
     try:
         data = client.get_json("/v1/models")
     except RemoteError as exc:
@@ -76,14 +85,19 @@ def _openai_models(client: HttpClient, *, required: bool = False) -> tuple[tuple
             ) from None
         if required:
             raise
-        return (), None
+        return []
     entries = data.get("data") if isinstance(data, dict) else None
     if not isinstance(entries, list):
         if required:
             raise RemoteError("protocol", f"{client.address.url} answered /v1/models with no model list.")
-        return (), None
-    ids = tuple(str(m["id"]) for m in entries if isinstance(m, dict) and m.get("id"))
-    lengths = [m.get("max_model_len") for m in entries if isinstance(m, dict)]
+        return []
+    return [m for m in entries if isinstance(m, dict)]
+
+
+def _listed(entries: list[dict[str, Any]]) -> tuple[tuple[str, ...], int | None]:
+    """The models' ids, and the context per request where a model says (vLLM's ``max_model_len``)."""
+    ids = tuple(str(m["id"]) for m in entries if m.get("id"))
+    lengths = [m.get("max_model_len") for m in entries]
     n_ctx = next((int(n) for n in lengths if isinstance(n, int) and n > 0), None)
     return ids, n_ctx
 

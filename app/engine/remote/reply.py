@@ -43,7 +43,7 @@ from app.engine.protocol import (
 )
 from app.engine.remote.http import HttpClient, RemoteError, Response
 from app.engine.remote.shapes import (
-    ROUGH,
+    NONE,
     WRAP_UP_MESSAGE,
     Chunk,
     Endpoint,
@@ -555,7 +555,7 @@ class RemoteReply:
         thinking = effective_thinking(req.messages, req.thinking, req.budget, t.support)
         sampling = _sampling_for(req.sampling, thinking)
         asked = req.budget if (thinking and req.budget is not None and req.budget > 0) else None
-        budget = asked if t.budget_cut == ROUGH else None  # a server with no budget cannot keep one
+        budget = asked if t.budget_cut != NONE else None  # a server with no budget cannot keep one
         self.emit(ReplyStarted(thinking, budget, sampling, req.request_id))
         endpoint = chat_request(
             t.kind,
@@ -574,11 +574,13 @@ class RemoteReply:
         in_reasoning = False  # inside reasoning the server split off (fed to the parser as tags)
         finish = "stop"
         usage = None
+        cut = None  # where the server says it cut the reasoning (Ponder)
         for chunk in self._stream(endpoint):
             if chunk.usage is not None:
                 usage = chunk.usage
             if chunk.finish is not None:
                 finish = chunk.finish
+            cut = chunk.cut or cut
             raw = ""
             if chunk.reasoning:
                 raw += ("" if in_reasoning else OPEN_TAG) + chunk.reasoning
@@ -594,7 +596,9 @@ class RemoteReply:
             self.emit(TextDelta(d.kind, d.text, self._thinking_tokens, req.request_id))
         thinking_text = parser.thinking
         budget_hit = False
-        if budget is not None:
+        if cut is not None:  # Ponder's own clean cut: the reasoning is as it should stay
+            budget_hit = True
+        elif budget is not None:
             marker = WRAP_UP_MESSAGE.strip()
             if marker in thinking_text:  # llama-server's own cut says Qwen's wrap-up
                 thinking_text = thinking_text.replace(marker, "").rstrip()
@@ -617,6 +621,7 @@ class RemoteReply:
                 thinking_used=bool(thinking_text) or parser.saw_think_block,
                 stats=self._stats(turn, n_think, n_answer),
                 request_id=req.request_id,
+                cut_reason=cut,
             )
         )
 

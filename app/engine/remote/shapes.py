@@ -34,6 +34,7 @@ class Kind(enum.StrEnum):
     OLLAMA = "ollama"
     LMSTUDIO = "lm-studio"
     QWEN_API = "qwen-api"  # Qwen's hosted API (DashScope, OpenAI-compatible mode)
+    PONDER = "ponder"  # another Ponder's `ponder serve` (its chat endpoint cuts exactly)
     OPENAI = "openai-compatible"
 
 
@@ -44,6 +45,7 @@ KIND_NAMES: dict[Kind, str] = {
     Kind.OLLAMA: "Ollama",
     Kind.LMSTUDIO: "LM Studio",
     Kind.QWEN_API: "Qwen API",
+    Kind.PONDER: "Ponder",
     Kind.OPENAI: "OpenAI-compatible server",
 }
 
@@ -55,7 +57,7 @@ RAW_KINDS = (Kind.LLAMA, Kind.VLLM, Kind.SGLANG, Kind.OLLAMA)
 # Servers whose chat endpoint has a budget parameter of its own (a hard stop mid-word).
 _CHAT_BUDGET_KINDS = (Kind.LLAMA, Kind.VLLM, Kind.SGLANG, Kind.QWEN_API)
 # Servers that understand top_k / min_p beside the OpenAI parameters.
-_EXTRA_SAMPLING_KINDS = (Kind.LLAMA, Kind.VLLM, Kind.SGLANG, Kind.LMSTUDIO)
+_EXTRA_SAMPLING_KINDS = (Kind.LLAMA, Kind.VLLM, Kind.SGLANG, Kind.LMSTUDIO, Kind.PONDER)
 # SGLang clips a generation to the room left in the context, but wants a number.
 SGLANG_MAX_TOKENS = 1 << 20
 
@@ -76,7 +78,7 @@ class Endpoint:
 
 def budget_cut(kind: Kind, raw: bool) -> str:
     """How exactly this server can hold a reasoning budget."""
-    if raw:
+    if raw or kind is Kind.PONDER:  # Ponder's server makes Ponder's own clean cut
         return EXACT
     return ROUGH if kind in _CHAT_BUDGET_KINDS else NONE
 
@@ -211,7 +213,7 @@ def chat_request(
     if max_tokens is not None:
         body["max_tokens"] = max_tokens
     cap = budget if thinking and budget is not None and budget > 0 else None
-    if kind in (Kind.LLAMA, Kind.VLLM, Kind.SGLANG):
+    if kind in (Kind.LLAMA, Kind.VLLM, Kind.SGLANG, Kind.PONDER):
         body["chat_template_kwargs"] = {"enable_thinking": thinking}
     if kind is Kind.LLAMA and cap is not None:
         body["reasoning_budget_tokens"] = cap
@@ -226,6 +228,8 @@ def chat_request(
         body["enable_thinking"] = thinking
         if cap is not None:
             body["thinking_budget"] = cap
+    elif kind is Kind.PONDER and cap is not None:
+        body["thinking_budget"] = cap
     return Endpoint("/v1/chat/completions", body, "sse", "chat")
 
 
@@ -256,6 +260,7 @@ class Chunk:
     prompt: tuple[int, int] | None = None  # (prompt tokens, of which cached), before the first token
     finish: str | None = None  # "stop", "length" or "context" once the request ended
     usage: Usage | None = None
+    cut: str | None = None  # why the server cut the reasoning ("budget", "context"; Ponder says)
 
 
 class StreamError(Exception):
@@ -398,11 +403,13 @@ def _chat(obj: dict[str, Any]) -> Chunk:
     text = _str(delta, "content")
     # vLLM and llama-server say reasoning_content; newer vLLM and LM Studio also reasoning.
     reasoning = delta.get("reasoning_content") or delta.get("reasoning") or ""
+    cut = choice.get("reasoning_cut")
     return Chunk(
         text=text,
         reasoning=reasoning if isinstance(reasoning, str) else "",
         finish=_finish(choice.get("finish_reason")),
         usage=_openai_usage(obj),
+        cut=cut if isinstance(cut, str) and cut else None,
     )
 
 

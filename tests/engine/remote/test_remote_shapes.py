@@ -103,6 +103,7 @@ def test_llama_server_prompt_mixes_text_and_token_ids() -> None:
             {"custom_params": {"thinking_budget": 64}},
         ),
         (Kind.QWEN_API, {"enable_thinking": True}, {"thinking_budget": 64}),
+        (Kind.PONDER, {"chat_template_kwargs": {"enable_thinking": True}}, {"thinking_budget": 64}),
         (Kind.LMSTUDIO, {}, {}),
         (Kind.OPENAI, {}, {}),
     ],
@@ -170,6 +171,7 @@ def test_soft_switch_for_servers_without_a_thinking_parameter() -> None:
         (Kind.OLLAMA, "gpt-oss:20b", False, ThinkingSupport.HYBRID, NONE),
         (Kind.LMSTUDIO, "qwen3-8b", False, ThinkingSupport.HYBRID, NONE),
         (Kind.QWEN_API, "qwen-plus", False, ThinkingSupport.HYBRID, ROUGH),
+        (Kind.PONDER, "qwen3-scripted", False, ThinkingSupport.HYBRID, EXACT),  # the server cuts
     ],
 )
 def test_which_servers_get_the_exact_budget(
