@@ -21,6 +21,7 @@ from app.engine.protocol import (
 )
 from app.ui.chat.presenter import ConversationPresenter
 from app.ui.chat.reply_stream import ReplyStream
+from app.ui.chat.reply_turn import ReplyTurn
 from app.ui.common.bridge import EngineBridge
 from app.ui.common.bus import MessageBus
 from app.ui.common.core_text import from_core
@@ -63,6 +64,7 @@ class ChatController(QObject):
         self._retry: Callable[[], None] | None = None  # the reply the context refused
         self._retry_after_load = False
         self._reasoning = False
+        self._turn: ReplyTurn | None = None  # the current reply's turn on the engine
         presenter.regenerate.connect(self.regenerate)
         presenter.continue_thinking.connect(self.continue_thinking)
         presenter.continue_answer.connect(self.continue_answer)
@@ -205,16 +207,14 @@ class ChatController(QObject):
                 resume=kind is not None,
                 keep_answer=kind == "answer",
             )
-        rid = self.bridge.engine.generate(request)
         log = self.repo.reply_log(chat.id, message)
-        stream = ReplyStream(rid, chat, reply, message, view, limit=limit, resume=kind, log=log, parent=self)
+        stream = ReplyStream(0, chat, reply, message, view, limit=limit, resume=kind, log=log, parent=self)
         stream.finished.connect(self._finished)
         self.stream = stream
         self.presenter.set_busy(True)
         self.generating_changed.emit(True)
         self.presenter.view.scroll_to_end()
-        if rid == 0:  # the engine refused at once (not running); its error event follows
-            stream.handle(EngineError("crash", "The engine is not running."))
+        self._turn = ReplyTurn(self.bridge, stream, request)  # now, or once a server reply has ended
 
     def _finished(self, stream: ReplyStream) -> None:
         if stream is not self.stream:
@@ -226,7 +226,9 @@ class ChatController(QObject):
         self.generating_changed.emit(False)
 
     def stop(self) -> None:
-        if self.stream is not None:
+        if self._turn is not None and self._turn.waiting:
+            self._turn.withdraw()  # never started: the server's reply on the engine goes on
+        elif self.stream is not None:
             self.bridge.engine.cancel()
 
     def answer_now(self) -> None:

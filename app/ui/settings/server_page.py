@@ -42,8 +42,8 @@ class WindowServer(QObject):
     """Serves the window's loaded model on 127.0.0.1:``port`` while :attr:`enabled`.
 
     The engine's events reach the server from the engine's own thread (a direct connection),
-    and only while one of its replies runs; the window's replies run as usual, and a server
-    reply waits until the window's is done.
+    and only while one of its replies runs. The window's replies and the server's take turns
+    on the engine (``bridge.turns``): each waits for the one that holds it, in the order asked.
     """
 
     changed = Signal()
@@ -101,7 +101,14 @@ class WindowServer(QObject):
             if loaded is None:
                 return ""
             aliases = (PurePath(loaded.path).name,)
-            server = ApiServer(engine, ServerConfig(port=port), name, aliases=aliases, source=self._feed)
+            server = ApiServer(
+                engine,
+                ServerConfig(port=port),
+                name,
+                aliases=aliases,
+                source=self._feed,
+                turns=self.bridge.turns,
+            )
             server.start()
             self._live = server
             return server.url
