@@ -87,7 +87,7 @@ class MainWindow(QMainWindow):
             self.prefs.settings.database_path(), self._store_problem
         )
         self.bridge = EngineBridge(self)
-        self.server = WindowServer(self.bridge, self)  # Settings ▸ Server
+        self.server = WindowServer(self.bridge, self, self.prefs)  # Settings ▸ Server
         self.models = ModelManager(self.bridge, self.prefs, self.bus, self)
         self._closed = False
 

@@ -88,6 +88,10 @@ class Settings:
     answer_reserve: int | None = None
     # Other computers whose memory a local model may use ("host:port" of `ponder worker`s).
     rpc_servers: list[str] = field(default_factory=list)
+    # Settings ▸ Server: the window serves its loaded model on 127.0.0.1:server_port (the
+    # port's default is ponder serve's).
+    serve_model: bool = False
+    server_port: int = 8731
 
     def sampling_for(self, thinking: bool) -> Sampling:
         return self.sampling_thinking if thinking else self.sampling_no_thinking

@@ -17,6 +17,7 @@ from app.server.app import ApiServer
 from app.server.config import DEFAULT_PORT, ServerConfig
 from app.server.scheduler import FedEvents
 from app.ui.common.bridge import EngineBridge
+from app.ui.common.prefs import Preferences
 from app.ui.common.qt import (
     QCheckBox,
     QFormLayout,
@@ -44,15 +45,21 @@ class WindowServer(QObject):
     The engine's events reach the server from the engine's own thread (a direct connection),
     and only while one of its replies runs. The window's replies and the server's take turns
     on the engine (``bridge.turns``): each waits for the one that holds it, in the order asked.
+
+    With ``prefs``, switching it on or off and the port are saved, and a window that starts
+    serves again if it served when it last closed.
     """
 
     changed = Signal()
 
-    def __init__(self, bridge: EngineBridge, parent: QObject | None = None) -> None:
+    def __init__(
+        self, bridge: EngineBridge, parent: QObject | None = None, prefs: Preferences | None = None
+    ) -> None:
         super().__init__(parent)
         self.bridge = bridge
+        self.prefs = prefs
         self.enabled = False
-        self.port = DEFAULT_PORT
+        self.port = prefs.settings.server_port if prefs is not None else DEFAULT_PORT
         self.status = "Off."
         self.url = ""  # where it listens; empty while it does not
         self._feed = FedEvents()
@@ -61,14 +68,28 @@ class WindowServer(QObject):
         self._lane = Tasks(self, ordered=True, name="server")
         bridge.received.connect(self._pass_on, Qt.ConnectionType.DirectConnection)
         bridge.received.connect(self._model_event, Qt.ConnectionType.QueuedConnection)
+        if prefs is not None and prefs.settings.serve_model:
+            self.serve(self.port)
 
     def serve(self, port: int) -> None:
         self.enabled, self.port = True, port
+        self._remember()
         self._restart()
 
     def stop(self) -> None:
         self.enabled = False
+        self._remember()
         self._restart()
+
+    def _remember(self) -> None:
+        """Save the switch and the port (shutting down is neither: the window serves again)."""
+        prefs = self.prefs
+        if prefs is None:
+            return
+        settings = prefs.settings
+        if (settings.serve_model, settings.server_port) != (self.enabled, self.port):
+            settings.serve_model, settings.server_port = self.enabled, self.port
+            prefs.save()  # a failure is logged there; serving goes on
 
     def shutdown(self) -> None:
         """At exit, before the engine closes: stop serving and wait for the lane."""
