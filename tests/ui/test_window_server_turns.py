@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -44,12 +45,23 @@ class Recorder:
             self.events.append(event)
 
     def index(self, kind: type, request_id: int) -> int:
-        with self.lock:
-            return next(
-                i
-                for i, e in enumerate(self.events)
-                if isinstance(e, kind) and getattr(e, "request_id", None) == request_id
-            )
+        """Where the event is, once recorded: the engine's thread hands it to the window and the
+        server before it reaches this recorder."""
+        deadline = time.monotonic() + WAIT_MS / 1000
+        while True:
+            with self.lock:
+                found = next(
+                    (
+                        i
+                        for i, e in enumerate(self.events)
+                        if isinstance(e, kind) and getattr(e, "request_id", None) == request_id
+                    ),
+                    None,
+                )
+            if found is not None:
+                return found
+            assert time.monotonic() < deadline, f"no {kind.__name__} for request {request_id}"
+            time.sleep(0.01)
 
     def request_ids(self) -> list[int]:
         """The request ids of the replies that started, in order."""
