@@ -180,6 +180,11 @@
         <translation>请用 CMAKE_ARGS=&quot;{flag}&quot; 重新构建；参见 {url}。</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>the README, section &quot;GPU builds&quot;</source>
+        <translation>README 中的“GPU 构建”一节</translation>
+    </message>
+    <message>
         <location line="+2"/>
         <source>The computer at {where} stopped answering.</source>
         <translation>{where} 上的电脑不再响应。</translation>
@@ -217,7 +222,7 @@
     <message>
         <location line="+1"/>
         <source>{value} is not an address of the form HOST:PORT</source>
-        <translation>{value} 不是“主机:端口”形式的地址</translation>
+        <translation>{value} 不是 HOST:PORT 形式的地址</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -507,7 +512,7 @@
     <message>
         <location line="+2"/>
         <source>the search for {query}</source>
-        <translation>对 {query} 的搜索</translation>
+        <translation>搜索 {query}</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -632,7 +637,7 @@
     <message>
         <location line="+1"/>
         <source>Could not reach the Hugging Face Hub ({hub}) for {what}: check the internet connection.</source>
-        <translation>无法连接 Hugging Face Hub（{hub}）以获取 {what}：请检查网络连接。</translation>
+        <translation>{what}：无法连接 Hugging Face Hub（{hub}），请检查网络连接。</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -900,6 +905,12 @@
         <translation>数据库结构版本 {version} 比本应用支持的版本（{supported}）更新</translation>
     </message>
     <message>
+        <location line="+45"/>
+        <source>, </source>
+        <comment>between the items of a list</comment>
+        <translation>，</translation>
+    </message>
+    <message>
         <location filename="../ui/common/model_state.py" line="+125"/>
         <source>The model could not be loaded: {reason}</source>
         <translation>无法加载模型：{reason}</translation>
@@ -935,7 +946,7 @@
     <message>
         <location line="+183"/>
         <location line="+21"/>
-        <location filename="../ui/common/core_text.py" line="+6"/>
+        <location filename="../ui/common/core_text.py" line="-39"/>
         <location filename="../ui/history/sidebar.py" line="+107"/>
         <location line="+2"/>
         <source>New chat</source>
@@ -1178,6 +1189,7 @@
     </message>
     <message>
         <location line="+0"/>
+        <location filename="../ui/chat/thinking_panel.py" line="+47"/>
         <location filename="../ui/settings/dialog.py" line="+255"/>
         <source>Thinking</source>
         <translation>思考</translation>
@@ -1315,7 +1327,7 @@
     </message>
     <message>
         <location line="+16"/>
-        <location filename="../ui/history/chat_settings.py" line="+72"/>
+        <location filename="../ui/history/chat_settings.py" line="+73"/>
         <location filename="../ui/library/search_tab.py" line="+74"/>
         <source>Model</source>
         <translation>模型</translation>
@@ -1646,7 +1658,7 @@
         <translation>导入对话…</translation>
     </message>
     <message>
-        <location filename="../ui/history/chat_settings.py" line="-31"/>
+        <location filename="../ui/history/chat_settings.py" line="-32"/>
         <source>Chat settings — {title}</source>
         <translation>对话设置——{title}</translation>
     </message>
@@ -1657,17 +1669,17 @@
     </message>
     <message>
         <location line="+3"/>
-        <location line="+35"/>
+        <location line="+36"/>
         <source>System prompt</source>
         <translation>系统提示词</translation>
     </message>
     <message>
-        <location line="-33"/>
+        <location line="-34"/>
         <source>Instructions the model sees before this chat, e.g. “Answer briefly.”</source>
         <translation>模型在这个对话之前看到的指示，例如“回答尽量简短。”</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Presets</source>
         <translation>预设</translation>
     </message>
@@ -1864,7 +1876,7 @@
         <location filename="../ui/library/catalog_tab.py" line="+32"/>
         <location filename="../ui/library/welcome.py" line="-34"/>
         <source>★ Recommended for this computer</source>
-        <translation>★ 推荐这台电脑使用</translation>
+        <translation>★ 最适合这台电脑</translation>
     </message>
     <message>
         <location line="+10"/>
@@ -1912,13 +1924,13 @@
         <location line="+2"/>
         <source>{quant} is {size} in %n file(s)</source>
         <translation>
-            <numerusform>{quant} 共 {size}，分 %n 个文件</numerusform>
+            <numerusform>{quant}：{size}，共 %n 个文件</numerusform>
         </translation>
     </message>
     <message>
         <location line="+2"/>
         <source>{quant} is {size}</source>
-        <translation>{quant} 为 {size}</translation>
+        <translation>{quant}：{size}</translation>
     </message>
     <message numerus="yes">
         <location line="+5"/>
@@ -1949,7 +1961,7 @@
     </message>
     <message>
         <location line="+6"/>
-        <location filename="../ui/library/welcome.py" line="+164"/>
+        <location filename="../ui/library/welcome.py" line="+166"/>
         <source>Downloading…</source>
         <translation>正在下载…</translation>
     </message>
@@ -2073,7 +2085,7 @@
     <message>
         <location line="+5"/>
         <location filename="../ui/library/search_tab.py" line="+34"/>
-        <location filename="../ui/library/welcome.py" line="-95"/>
+        <location filename="../ui/library/welcome.py" line="-97"/>
         <source>Download status</source>
         <translation>下载状态</translation>
     </message>
@@ -2611,14 +2623,14 @@
     </message>
     <message>
         <location line="+19"/>
-        <location line="+134"/>
+        <location line="+136"/>
         <location line="+12"/>
         <location line="+5"/>
         <source>Download and open</source>
         <translation>下载并打开</translation>
     </message>
     <message>
-        <location line="-147"/>
+        <location line="-149"/>
         <source>Choose another…</source>
         <translation>选择其他模型…</translation>
     </message>
@@ -2668,6 +2680,12 @@
         <location line="+2"/>
         <source>A {size} download.</source>
         <translation>需下载 {size}。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{download} {kind}</source>
+        <comment>two sentences</comment>
+        <translation>{download}{kind}</translation>
     </message>
     <message>
         <location line="+28"/>
@@ -2803,7 +2821,7 @@ The model runs on this computer; nothing leaves it.</source>
     <message>
         <location filename="../ui/settings/dialog.py" line="-79"/>
         <source>Auto (f16, or q8_0 when that lets the context fit)</source>
-        <translation>自动（f16；若换成 q8_0 才放得下上下文，则用 q8_0）</translation>
+        <translation>自动（f16；上下文放不下时用 q8_0）</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -3100,8 +3118,8 @@ The model runs on this computer; nothing leaves it.</source>
     </message>
     <message>
         <location line="+2"/>
-        <source>Numbers and sizes are written as this language writes them.</source>
-        <translation>数字和大小按该语言的习惯书写。</translation>
+        <source>Numbers and sizes follow the language too.</source>
+        <translation>数字和大小的写法也随语言而定。</translation>
     </message>
     <message>
         <location filename="../ui/settings/rpc_section.py" line="+76"/>
@@ -3298,6 +3316,86 @@ The model runs on this computer; nothing leaves it.</source>
         <location line="+10"/>
         <source>Status</source>
         <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../ui/chat/conversation.py" line="+106"/>
+        <source>Conversation</source>
+        <translation>对话内容</translation>
+    </message>
+    <message>
+        <location filename="../ui/chat/markdown_view.py" line="+212"/>
+        <source>{name} (continued)</source>
+        <translation>{name}（续）</translation>
+    </message>
+    <message>
+        <location filename="../ui/chat/presenter.py" line="+274"/>
+        <source>Show earlier messages</source>
+        <translation>显示更早的消息</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Show later messages</source>
+        <translation>显示更新的消息</translation>
+    </message>
+    <message>
+        <location filename="../ui/chat/reply_stream.py" line="+117"/>
+        <source>Reading the prompt ({tokens} tokens)…</source>
+        <translation>正在读取提示词（{tokens} 个 token）…</translation>
+    </message>
+    <message>
+        <location filename="../ui/chat/thinking_panel.py" line="-33"/>
+        <source>Thinking… {tokens} tokens / {budget}</source>
+        <translation>思考中… {tokens} / {budget} token</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Thinking… {tokens} tokens</source>
+        <translation>思考中… {tokens} token</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>budget reached</source>
+        <translation>已达预算</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>context limit reached</source>
+        <translation>已达上下文上限</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>answered early</source>
+        <translation>提前回答</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Thought for {seconds} s · {tokens} tokens</source>
+        <translation>已思考 {seconds} 秒 · {tokens} token</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Thinking text</source>
+        <translation>思考内容</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Hide thinking</source>
+        <translation>隐藏思考过程</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Show thinking</source>
+        <translation>显示思考过程</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Hide the reasoning</source>
+        <translation>隐藏推理过程</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Show the reasoning</source>
+        <translation>显示推理过程</translation>
     </message>
 </context>
 </TS>

@@ -23,6 +23,7 @@ from app.engine.protocol import (
     ThinkingCut,
 )
 from app.ui.chat.assistant_view import AssistantMessageView
+from app.ui.common.i18n import number, tr
 from app.ui.common.qt import QObject, QTimer, Signal
 
 REPAINT_MS = 40
@@ -112,7 +113,9 @@ class ReplyStream(QObject):
                     self.view.show_mode(event.thinking or self._resume == "thinking", self.limit)
         elif isinstance(event, PromptProgress):
             if self.view is not None and event.prompt_tokens > 200:
-                self.view.status.setText(f"Reading the prompt ({event.prompt_tokens:,} tokens)…")
+                self.view.status.setText(
+                    tr("Reading the prompt ({tokens} tokens)…").format(tokens=number(event.prompt_tokens))
+                )
         elif isinstance(event, ReplyFinished):
             m.content = event.answer
             m.finish_reason = event.finish_reason

@@ -4,24 +4,32 @@ from __future__ import annotations
 
 from app.core.render import Theme
 from app.ui.chat.markdown_view import MarkdownView
+from app.ui.common.i18n import QT_TR_NOOP, decimal, number, tr
 from app.ui.common.icons import set_icon
 from app.ui.common.qt import QFrame, QSizePolicy, Qt, QToolButton, QVBoxLayout, QWidget, Signal
 
 
 def live_header(tokens: int, budget: int | None) -> str:
-    text = f"Thinking… {tokens:,} tokens"
-    return text + f" / {budget:,}" if budget else text
+    if budget:
+        return tr("Thinking… {tokens} tokens / {budget}").format(tokens=number(tokens), budget=number(budget))
+    return tr("Thinking… {tokens} tokens").format(tokens=number(tokens))
 
 
 # Why Ponder ended the reasoning, as the header says it.
-CUT_NOTES = {"budget": "budget reached", "context": "context limit reached", "user": "answered early"}
+CUT_NOTES = {
+    "budget": QT_TR_NOOP("budget reached"),
+    "context": QT_TR_NOOP("context limit reached"),
+    "user": QT_TR_NOOP("answered early"),
+}
 
 
 def done_header(seconds: float, tokens: int, budget_hit: bool, cut_reason: str | None = None) -> str:
-    text = f"Thought for {seconds:.1f} s · {tokens:,} tokens"
+    text = tr("Thought for {seconds} s · {tokens} tokens").format(
+        seconds=decimal(seconds, 1), tokens=number(tokens)
+    )
     if cut_reason in CUT_NOTES:
-        return f"{text} · {CUT_NOTES[cut_reason]}"
-    return text + " · budget reached" if budget_hit else text
+        return f"{text} · {tr(CUT_NOTES[cut_reason])}"
+    return f"{text} · {tr(CUT_NOTES['budget'])}" if budget_hit else text
 
 
 class ThinkingPanel(QFrame):
@@ -35,7 +43,7 @@ class ThinkingPanel(QFrame):
     def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("thinkingPanel")
-        self.setAccessibleName("Thinking")
+        self.setAccessibleName(tr("Thinking"))
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
         self.header = QToolButton()
         self.header.setObjectName("thinkingHeader")
@@ -43,7 +51,7 @@ class ThinkingPanel(QFrame):
         self.header.setAutoRaise(True)
         self.header.setCursor(Qt.CursorShape.PointingHandCursor)
         self.header.clicked.connect(self.toggle)
-        self.body = MarkdownView("Thinking text", theme)
+        self.body = MarkdownView(tr("Thinking text"), theme)
         self.body.setObjectName("thinkingBody")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)
@@ -65,8 +73,8 @@ class ThinkingPanel(QFrame):
         if expanded:
             self._catch_up()
         self.body.setVisible(expanded)
-        self.header.setAccessibleName("Hide thinking" if expanded else "Show thinking")
-        self.header.setToolTip("Hide the reasoning" if expanded else "Show the reasoning")
+        self.header.setAccessibleName(tr("Hide thinking") if expanded else tr("Show thinking"))
+        self.header.setToolTip(tr("Hide the reasoning") if expanded else tr("Show the reasoning"))
         set_icon(self.header, "chevron-down" if expanded else "chevron-right")
         if changed:
             self.expanded_changed.emit(expanded)

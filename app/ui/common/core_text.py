@@ -58,6 +58,7 @@ TEMPLATES: tuple[str, ...] = (
     QT_TR_NOOP("For a GPU build, reinstall llama-cpp-python with CMAKE_ARGS; see {url}."),
     QT_TR_NOOP("This llama.cpp build cannot offload to the GPU ({gpu}), so models run on the CPU."),
     QT_TR_NOOP('Rebuild it with CMAKE_ARGS="{flag}"; see {url}.'),
+    QT_TR_NOOP('the README, section "GPU builds"'),
     # app.engine.local.rpc: other computers
     QT_TR_NOOP("The computer at {where} stopped answering."),
     QT_TR_NOOP("The computers at {some} and {last} stopped answering."),
@@ -306,14 +307,13 @@ def _whole(text: str) -> str | None:
 
 
 def _field(text: str) -> str:
-    """A field's text: a known message or phrase translated, a list item by item, else as is."""
-    whole = _whole(text)
-    if whole is not None:
-        return whole
+    """A field's text: a list item by item, a known message or phrase, else as is."""
     items = text.split(", ")
-    if len(items) > 1:
-        return ", ".join(_whole(item) or item for item in items)
-    return text
+    if len(items) > 1:  # a list: each item known, or the list is not one
+        shown = [_whole(item) for item in items]
+        if all(shown):
+            return tr(", ", "between the items of a list").join(s or "" for s in shown)
+    return _whole(text) or text
 
 
 def from_core(text: str) -> str:

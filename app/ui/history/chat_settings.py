@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from app.ui.common.core_text import chat_title
 from app.ui.common.i18n import tr
 from app.ui.common.model_state import model_name
 from app.ui.common.prefs import Preferences
@@ -18,7 +19,6 @@ from app.ui.common.qt import (
     QMenu,
     QPlainTextEdit,
     QPushButton,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -38,7 +38,7 @@ class ChatSettingsDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(tr("Chat settings — {title}").format(title=title))
+        self.setWindowTitle(tr("Chat settings — {title}").format(title=chat_title(title)))
         self.setAccessibleName(tr("Chat settings"))
         self.prefs = prefs
         self.prompt = QPlainTextEdit(system_prompt)
@@ -46,10 +46,11 @@ class ChatSettingsDialog(QDialog):
         self.prompt.setPlaceholderText(
             tr("Instructions the model sees before this chat, e.g. “Answer briefly.”")
         )
-        self.presets_button = QToolButton()
-        self.presets_button.setText(tr("Presets"))
+        # A push button leaves room for its menu arrow whatever the text's length (a tool
+        # button drew it over the last character of a two-character label).
+        self.presets_button = QPushButton(tr("Presets"))
         self.presets_button.setAccessibleName(tr("System prompt presets"))
-        self.presets_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.presets_button.setAutoDefault(False)
         self.presets_menu = QMenu(self.presets_button)
         self.presets_button.setMenu(self.presets_menu)
         self.preset_name = QLineEdit()

@@ -145,7 +145,9 @@ class WelcomePanel(QScrollArea):
             size = tr("A {size} download in %n file(s).", "", len(q.files)).format(size=human_size(q.size))
         else:
             size = tr("A {size} download.").format(size=human_size(q.size))
-        self.facts.setText(f"{size} {thinking_tip(m.thinking)}")
+        self.facts.setText(
+            tr("{download} {kind}", "two sentences").format(download=size, kind=thinking_tip(m.thinking))
+        )
         self.fit_text.setText(from_core(rec.fit.message))
         self.badge.set_fit(rec.fit)
         self.badge.show()

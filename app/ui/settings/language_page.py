@@ -36,5 +36,5 @@ class LanguagePage(QWidget):
         self.note.setText(
             tr("Ponder shows the new language when it next starts.")
             if changed
-            else tr("Numbers and sizes are written as this language writes them.")
+            else tr("Numbers and sizes follow the language too.")
         )
