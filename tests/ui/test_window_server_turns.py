@@ -149,7 +149,7 @@ def test_a_window_reply_waits_for_the_server_reply_then_answers(
     call = server_call(url, runaway_model, extra_body={"thinking_budget": LONG_BUDGET})
     call.start()
     call.first_reasoning.wait(WAIT_MS / 1000)
-    window.composer.budget.set_value(64)
+    window.composer.budget.set_value(256)
     with paused(window):
         send(qtbot, window, "Hello while the server answers.", wait=False)
         (reply,) = replies(window)
@@ -199,7 +199,7 @@ def test_stop_withdraws_a_waiting_window_reply_and_the_server_reply_goes_on(
     call = server_call(url, runaway_model, extra_body={"thinking_budget": LONG_BUDGET})
     call.start()
     call.first_reasoning.wait(WAIT_MS / 1000)
-    window.composer.budget.set_value(64)
+    window.composer.budget.set_value(256)
     with paused(window):
         send(qtbot, window, "Never mind.", wait=False)
         (reply,) = replies(window)
