@@ -11,7 +11,7 @@ from app.core.store.db import migrate, schema_version
 
 def test_fresh_database_is_latest_wal_with_foreign_keys(store: ChatStore) -> None:
     conn = store.connection
-    assert schema_version(conn) == LATEST_VERSION == 4
+    assert schema_version(conn) == LATEST_VERSION == 5
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
@@ -79,7 +79,7 @@ def test_v2_database_migrates_to_reply_versions(db_path: Path) -> None:
     old.close()
 
     with ChatStore(db_path) as s:
-        assert schema_version(s.connection) == LATEST_VERSION == 4
+        assert schema_version(s.connection) == LATEST_VERSION == 5
         columns = {r[1] for r in s.connection.execute("PRAGMA table_info(messages)")}
         assert {"reply_group", "shown"} <= columns
         # Old rows are single messages, each shown.
@@ -101,7 +101,7 @@ def test_v1_database_migrates_all_the_way(db_path: Path) -> None:
     )
     old.close()
     with ChatStore(db_path) as s:
-        assert schema_version(s.connection) == LATEST_VERSION == 4
+        assert schema_version(s.connection) == LATEST_VERSION == 5
         assert [h.message_id for h in search(s, "lava")] == ["m1"]
 
 
@@ -116,7 +116,7 @@ def test_v3_database_migrates_to_cut_reasons(db_path: Path) -> None:
     )
     old.close()
     with ChatStore(db_path) as s:
-        assert schema_version(s.connection) == LATEST_VERSION == 4
+        assert schema_version(s.connection) == LATEST_VERSION == 5
         kept = s.get_message("m1")
         assert kept is not None and kept.budget_hit and kept.cut_reason is None
         s.add_message(

@@ -114,7 +114,42 @@ _V3: tuple[str, ...] = (
 # Migration 4: why a reply's reasoning ended ("budget", "context", "user"; NULL: by itself).
 _V4: tuple[str, ...] = ("ALTER TABLE messages ADD COLUMN cut_reason TEXT",)
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4)
+# Migration 5: a second full-text index for text written without spaces (Chinese, Japanese,
+# Korean). ``unicode61`` makes a run of such characters one token, so no word inside it is
+# found; ``trigram`` indexes every three characters, so any substring of three or more is
+# (app.core.store.search decides which index a query goes to).
+_V5: tuple[str, ...] = (
+    """
+    CREATE VIRTUAL TABLE messages_cjk USING fts5 (
+        content, thinking,
+        content = 'messages', content_rowid = 'seq',
+        tokenize = 'trigram'
+    )
+    """,
+    """
+    CREATE TRIGGER messages_cjk_insert AFTER INSERT ON messages BEGIN
+        INSERT INTO messages_cjk (rowid, content, thinking)
+        VALUES (new.seq, new.content, new.thinking);
+    END
+    """,
+    """
+    CREATE TRIGGER messages_cjk_delete AFTER DELETE ON messages BEGIN
+        INSERT INTO messages_cjk (messages_cjk, rowid, content, thinking)
+        VALUES ('delete', old.seq, old.content, old.thinking);
+    END
+    """,
+    """
+    CREATE TRIGGER messages_cjk_update AFTER UPDATE OF content, thinking ON messages BEGIN
+        INSERT INTO messages_cjk (messages_cjk, rowid, content, thinking)
+        VALUES ('delete', old.seq, old.content, old.thinking);
+        INSERT INTO messages_cjk (rowid, content, thinking)
+        VALUES (new.seq, new.content, new.thinking);
+    END
+    """,
+    "INSERT INTO messages_cjk (messages_cjk) VALUES ('rebuild')",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5)
 LATEST_VERSION = len(MIGRATIONS)
 
 
