@@ -24,7 +24,8 @@ def test_the_first_user_message_names_the_chat_by_the_title_rule() -> None:
 
 def test_titles_of_text_without_spaces_are_cut_at_the_limit() -> None:
     text = "为什么天空是蓝色的" * 10
-    assert title_from_text(text) == text[: TITLE_LIMIT - 1] + "…"
+    # The limit counts columns: a Chinese character takes two (issue #15).
+    assert title_from_text(text) == text[: (TITLE_LIMIT - 1) // 2] + "…"
 
 
 def test_versions_of_a_reply_and_deleting_one_or_all() -> None:
