@@ -147,6 +147,8 @@ def linux_deb(folder: Path) -> Path | None:
         "Maintainer: Ponder developers <ponder@localhost>\nSection: utils\nPriority: optional\n"
         f"Installed-Size: {size_kb}\n"
         "Depends: libegl1, libxkbcommon0, libfontconfig1, libdbus-1-3, libgl1, libxcb-cursor0\n"
+        # Chinese, Japanese and Korean text (chats, and the window in Chinese) needs a CJK font.
+        "Recommends: fonts-noto-cjk\n"
         "Description: Private, offline chat with Qwen3 reasoning models\n"
         " Runs GGUF models locally with llama.cpp; shows the model's reasoning beside the answer.\n",
         "utf-8",

@@ -36,6 +36,7 @@ from importlib import resources
 import app
 from app.testkit.scripted_model import qwen3_chat_template
 from app.ui.common.theme import stylesheet_for
+from app.ui.common.i18n import compiled_translation
 data = resources.files("app.data.resources")
 print(json.dumps({
     "app": app.__file__,
@@ -43,6 +44,7 @@ print(json.dumps({
     "stylesheet": stylesheet_for("light"),
     "resources": sorted(p.name for p in data.iterdir() if not p.name.startswith("__")),
     "icons": sorted(p.name for p in (data / "icons").iterdir()),
+    "translation": str(compiled_translation("zh_CN")),
 }))
 """
 
@@ -118,6 +120,8 @@ def test_app_and_its_data_come_from_the_wheel(installed: Installed) -> None:
     assert found["template"] == qwen3_chat_template()
     assert found["stylesheet"] == stylesheet_for("light") and "#ffffff" in found["stylesheet"]
     assert found["resources"] == ["icons", "ponder.svg", "style.qss"]
+    # The wheel carries the translations compiled (setup.py's build step), beside the app.
+    assert Path(found["translation"]).resolve() == app_file.parent / "i18n" / "ponder_zh_CN.qm"
     assert found["icons"] == sorted(p.name for p in (ROOT / "resources" / "icons").glob("*.svg"))
 
 
