@@ -17,6 +17,8 @@ from app.server.app import ApiServer
 from app.server.config import DEFAULT_PORT, ServerConfig
 from app.server.scheduler import FedEvents
 from app.ui.common.bridge import EngineBridge
+from app.ui.common.core_text import from_core
+from app.ui.common.i18n import tr
 from app.ui.common.prefs import Preferences
 from app.ui.common.qt import (
     QCheckBox,
@@ -60,7 +62,7 @@ class WindowServer(QObject):
         self.prefs = prefs
         self.enabled = False
         self.port = prefs.settings.server_port if prefs is not None else DEFAULT_PORT
-        self.status = "Off."
+        self.status = tr("Off.")
         self.url = ""  # where it listens; empty while it does not
         self._feed = FedEvents()
         self._live: ApiServer | None = None  # touched by the lane alone (read by the engine's thread)
@@ -135,11 +137,11 @@ class WindowServer(QObject):
             return server.url
 
         if not self.enabled:
-            self._show("Off.", "")
+            self._show(tr("Off."), "")
         elif loaded is None:
-            self._show("On: waiting for a model to load.", "")
+            self._show(tr("On: waiting for a model to load."), "")
         else:
-            self._show("Starting…", "")
+            self._show(tr("Starting…"), "")
         self._lane.run(
             work,
             lambda url: self._started(generation, name, url),
@@ -150,16 +152,22 @@ class WindowServer(QObject):
 
     def _started(self, generation: int, name: str, url: str) -> None:
         if generation == self._generation and url:
-            self._show(f"Serving {name} at {url}", url)
+            self._show(tr("Serving {model} at {url}").format(model=name, url=url), url)
 
     def _failed(self, generation: int, exc: Exception) -> None:
         if generation != self._generation:
             return
         if isinstance(exc, OSError):
-            self._show(f"Port {self.port} cannot be used ({exc.strerror or exc}). Choose another.", "")
+            reason = exc.strerror or exc
+            self._show(
+                tr("Port {port} cannot be used ({reason}). Choose another.").format(
+                    port=self.port, reason=reason
+                ),
+                "",
+            )
         else:
             log.warning("the server did not start: %s", exc)
-            self._show(f"The server did not start: {exc}", "")
+            self._show(tr("The server did not start: {reason}").format(reason=from_core(str(exc))), "")
 
     def _show(self, status: str, url: str) -> None:
         self.status, self.url = status, url
@@ -177,31 +185,33 @@ class ServerPage(QWidget):
 
     def __init__(self, server: WindowServer, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setAccessibleName("Server")
+        self.setAccessibleName(tr("Server"))
         self.server = server
-        self.enable = QCheckBox("Serve the loaded model on localhost")
-        self.enable.setAccessibleName("Serve the loaded model")
+        self.enable = QCheckBox(tr("Serve the loaded model on localhost"))
+        self.enable.setAccessibleName(tr("Serve the loaded model"))
         self.enable.setChecked(server.enabled)
         self.port = QSpinBox()
         self.port.setRange(1024, 65535)
-        self.port.setAccessibleName("Port")
+        self.port.setAccessibleName(tr("Port"))
         self.port.setValue(server.port)
         self.status = QLabel()
         self.status.setTextFormat(Qt.TextFormat.PlainText)  # a model's file name is not markup
         self.status.setWordWrap(True)
-        self.status.setAccessibleName("Server status")
+        self.status.setAccessibleName(tr("Server status"))
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         hint = QLabel(
-            "Other apps on this computer reach the model through the OpenAI API at this address. "
-            "Thinking budgets: thinking_budget, thinking_token_budget or reasoning_budget_tokens. "
-            "To serve other computers, use ponder serve with an API key."
+            tr(
+                "Other apps on this computer reach the model through the OpenAI API at this address. "
+                "Thinking budgets: thinking_budget, thinking_token_budget or reasoning_budget_tokens. "
+                "To serve other computers, use ponder serve with an API key."
+            )
         )
         hint.setWordWrap(True)
         hint.setObjectName("hint")
         form = QFormLayout(self)
         form.addRow(self.enable)
-        form.addRow("Port", self.port)
-        form.addRow("Status", self.status)
+        form.addRow(tr("Port"), self.port)
+        form.addRow(tr("Status"), self.status)
         form.addRow(hint)
         self.enable.toggled.connect(self._toggled)
         self.port.editingFinished.connect(self._port_changed)
