@@ -1,9 +1,10 @@
 """Servers on real engines with scripted models.
 
-The engines load once per session; each test starts the servers it needs (milliseconds) and
-closes them before the guards look for leftover threads. The qwen3 engine is read through its
-own queue, as ``ponder serve`` does; the runaway engine through a callback that records every
-event and hands it over, as the window does.
+The engines load once per test module (and stop after it: the window tests that may follow in
+the same run want no engine process of anybody else's); each test starts the servers it needs
+(milliseconds) and closes them before the guards look for leftover threads. The qwen3 engine
+is read through its own queue, as ``ponder serve`` does; the runaway engine through a callback
+that records every event and hands it over, as the window does.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from tests.server.harness import Served, Tap, serving
 LONG_CTX = 32768  # a runaway reply that runs for seconds unless it is cancelled
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def qwen3_engine(qwen3_model: ScriptedModel) -> Iterator[LocalEngine]:
     engine = LocalEngine()
     engine.load_sync(LoadRequest(str(qwen3_model.path), n_ctx=2048))
@@ -43,12 +44,12 @@ def long_runaway_model(model_dir: Path) -> ScriptedModel:
     )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def runaway_tap() -> Tap:
     return Tap()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def runaway_engine(long_runaway_model: ScriptedModel, runaway_tap: Tap) -> Iterator[LocalEngine]:
     engine = LocalEngine(on_event=runaway_tap)
     engine.load(LoadRequest(str(long_runaway_model.path), n_ctx=LONG_CTX))
