@@ -175,6 +175,9 @@ def main(conn: Connection, answer_flag: Any, stopped: Any, log_path: str | None 
                 "native_context": checked.native_context,
                 "max_context": checked.max_context,
                 "largest_fitting_context": checked.largest_fitting_context,
+                # What this engine can do mid-reply (a chat-only server can do neither).
+                "can_continue": True,
+                "can_answer_now": True,
             }
             emit(ModelLoaded(request.path, info, support.value, time.perf_counter() - t0))
         elif isinstance(request, GenerateRequest):
