@@ -239,7 +239,12 @@ class ChatController(QObject):
     def _set_reasoning(self, on: bool) -> None:
         if on != self._reasoning:
             self._reasoning = on
-            self.reasoning_changed.emit(on)
+            # A server without a raw-prompt endpoint cannot end a reasoning early: no button.
+            self.reasoning_changed.emit(on and self._engine_can("can_answer_now"))
+
+    def _engine_can(self, what: str) -> bool:
+        loaded = self.models.loaded
+        return loaded is None or bool(loaded.info.get(what, True))
 
     def abandon(self) -> None:
         """The window is closing mid-reply: keep the reply as it is, marked as stopped."""
@@ -347,6 +352,12 @@ class ChatController(QObject):
         chat = self.chat
         message = reply.message
         if chat is None or not message.budget_hit or not self.can_generate():
+            return
+        if not self._engine_can("can_continue"):
+            self.bus.info(
+                tr("This server cannot continue a reasoning: regenerate the reply with a larger budget."),
+                key="reply",
+            )
             return
         self._start(chat, reply, True, message.budget or 1024, resume=message)
 
