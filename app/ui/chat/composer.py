@@ -168,6 +168,8 @@ class Composer(QFrame):
         meter.setValue(min(used, size))
         text = tr("{used} / {size} tokens").format(used=number(used), size=number(size))
         meter.setFormat(text)
+        # Wide enough for its text on one line (a progress bar's size hint ignores its text).
+        meter.setMinimumWidth(min(meter.maximumWidth(), meter.fontMetrics().horizontalAdvance(text) + 24))
         meter.setAccessibleDescription(text)
         meter.setToolTip(
             tr("The conversation uses {used} of the model's {size} tokens of context").format(

@@ -27,6 +27,9 @@ from app.ui.common.qt import (
 
 CHAT_ROLE = Qt.ItemDataRole.UserRole
 MESSAGE_ROLE = Qt.ItemDataRole.UserRole + 1
+# What resources/style.qss puts around a hit (QListWidget#searchResults::item: 6 px padding,
+# a 1 px bottom border, 1 px margins): the hit's widget is that much smaller than its row.
+ITEM_INSET = QSize(12, 15)
 
 
 def hit_label(hit: SearchHit) -> str:
@@ -103,11 +106,12 @@ class SearchResults(QListWidget):
     def _fit(self) -> None:
         """Each item as tall as its snippet needs at the list's width."""
         width = max(120, self.viewport().width())
+        inner = width - ITEM_INSET.width()  # text without spaces fills every line: be exact
         for i in range(self.count()):
             item = self.item(i)
             view = self.itemWidget(item)
             if view is not None:
-                item.setSizeHint(QSize(width, view.heightForWidth(width)))
+                item.setSizeHint(QSize(width, view.heightForWidth(inner) + ITEM_INSET.height()))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
