@@ -944,7 +944,7 @@
         <translation>打开模型…</translation>
     </message>
     <message>
-        <location line="+183"/>
+        <location line="+188"/>
         <location line="+21"/>
         <location filename="../ui/common/core_text.py" line="-39"/>
         <location filename="../ui/history/sidebar.py" line="+107"/>
@@ -968,12 +968,17 @@
         <translation>移出较早的消息</translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+19"/>
+        <source>This server cannot continue a reasoning: regenerate the reply with a larger budget.</source>
+        <translation>这台服务器无法继续推理：请用更大的预算重新生成回复。</translation>
+    </message>
+    <message>
+        <location line="+46"/>
         <source>The reply failed: {reason}</source>
         <translation>回复失败：{reason}</translation>
     </message>
     <message>
-        <location line="-279"/>
+        <location line="-290"/>
         <location filename="../ui/chat/model_picker.py" line="+19"/>
         <location filename="../ui/common/model_state.py" line="+7"/>
         <source>Reload model</source>
@@ -1190,7 +1195,6 @@
     <message>
         <location line="+0"/>
         <location filename="../ui/chat/thinking_panel.py" line="+47"/>
-        <location filename="../ui/settings/dialog.py" line="+255"/>
         <source>Thinking</source>
         <translation>思考</translation>
     </message>
@@ -1286,7 +1290,7 @@
         <translation>{used} / {size} token</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
         <source>The conversation uses {used} of the model&apos;s {size} tokens of context</source>
         <translation>对话已使用模型 {size} 个 token 上下文中的 {used} 个</translation>
     </message>
@@ -1339,7 +1343,7 @@
     </message>
     <message>
         <location line="+7"/>
-        <location filename="../ui/settings/dialog.py" line="-95"/>
+        <location filename="../ui/settings/dialog.py" line="+160"/>
         <location line="+52"/>
         <source>Context size</source>
         <translation>上下文大小</translation>
@@ -1758,7 +1762,7 @@
         <translation>加载它</translation>
     </message>
     <message>
-        <location filename="../ui/history/search_results.py" line="+35"/>
+        <location filename="../ui/history/search_results.py" line="+38"/>
         <source>thinking</source>
         <comment>a search hit&apos;s place</comment>
         <translation>思考</translation>
@@ -3009,9 +3013,16 @@ The model runs on this computer; nothing leaves it.</source>
         <translation>已启用 YaRN：将模型原生的 {tokens} 个 token 扩展 ×{factor}。可以处理长输入；短提示词的回答质量会略有下降。</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+11"/>
+        <source>Thinking</source>
+        <comment>a mode&apos;s sampling</comment>
+        <translation>思考模式</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>No thinking</source>
-        <translation>不思考</translation>
+        <comment>a mode&apos;s sampling</comment>
+        <translation>非思考模式</translation>
     </message>
     <message>
         <location filename="../ui/settings/engines_page.py" line="-11"/>
@@ -3323,7 +3334,7 @@ The model runs on this computer; nothing leaves it.</source>
         <translation>对话内容</translation>
     </message>
     <message>
-        <location filename="../ui/chat/markdown_view.py" line="+212"/>
+        <location filename="../ui/chat/markdown_view.py" line="+231"/>
         <source>{name} (continued)</source>
         <translation>{name}（续）</translation>
     </message>
@@ -3338,7 +3349,7 @@ The model runs on this computer; nothing leaves it.</source>
         <translation>显示更新的消息</translation>
     </message>
     <message>
-        <location filename="../ui/chat/reply_stream.py" line="+117"/>
+        <location filename="../ui/chat/reply_stream.py" line="+122"/>
         <source>Reading the prompt ({tokens} tokens)…</source>
         <translation>正在读取提示词（{tokens} 个 token）…</translation>
     </message>

@@ -252,8 +252,8 @@ class SettingsDialog(QDialog):
     def _sampling_tab(self) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
-        self.sampling_on = SamplingBox(tr("Thinking"), True)
-        self.sampling_off = SamplingBox(tr("No thinking"), False)
+        self.sampling_on = SamplingBox(tr("Thinking", "a mode's sampling"), True)
+        self.sampling_off = SamplingBox(tr("No thinking", "a mode's sampling"), False)
         self.sampling_on.set_sampling(self.prefs.sampling(True))
         self.sampling_off.set_sampling(self.prefs.sampling(False))
         layout.addWidget(self.sampling_on)
