@@ -467,7 +467,7 @@
     <message>
         <location line="+1"/>
         <source>{name} is incomplete: it has {size} of {total} ({missing} missing).</source>
-        <translation>{name} 不完整：只有 {total} 中的 {size}（缺少 {missing}）。</translation>
+        <translation>{name} 不完整：应有 {total}，只有 {size}（缺少 {missing}）。</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1366,7 +1366,7 @@
     <message>
         <location line="+3"/>
         <source>Runs on {where}</source>
-        <translation>运行于{where}</translation>
+        <translation>运行在{where}上</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -2021,12 +2021,12 @@
     <message>
         <location line="+29"/>
         <source>Fit for this computer ({machine}) with a {tokens}-token context. Hover a badge for the memory estimate.</source>
-        <translation>按这台电脑（{machine}）和 {tokens} token 的上下文评估。将鼠标悬停在标签上可查看内存估算。</translation>
+        <translation>按这台电脑（{machine}）和 {tokens} token 的上下文评估能否运行。将鼠标悬停在标签上可查看内存估算。</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Fit for this computer ({machine}) with Auto context (the largest that fits, per model). Hover a badge for the memory estimate.</source>
-        <translation>按这台电脑（{machine}）和自动上下文（每个模型能容纳的最大值）评估。将鼠标悬停在标签上可查看内存估算。</translation>
+        <translation>按这台电脑（{machine}）和自动上下文（每个模型能容纳的最大值）评估能否运行。将鼠标悬停在标签上可查看内存估算。</translation>
     </message>
     <message>
         <location filename="../ui/library/dialog.py" line="+28"/>
