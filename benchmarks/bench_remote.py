@@ -1,9 +1,10 @@
 """A remote engine against llama-server's own figures, on a real llama-server.
 
-    python benchmarks/bench_remote.py [--tokens 256] [--repeat 3] [--prompt-words 600]
+    python benchmarks/bench_remote.py [--tokens 256] [--repeat 3] [--prompt-words 200] [--budget 32]
 
-Serves the scripted Qwen3 model at benchmark size (4 layers, 2,400 wide: about as much work
-per token as a 0.3B model; it never closes its reasoning) with llama-server (built by
+Serves a scripted Qwen3 model that never closes its reasoning, widened so that each token
+costs real work (2 layers, 1,400 wide; the defaults keep the run under a minute on two busy
+cores: raise them on a quiet machine), with llama-server (built by
 ``scripts/bootstrap.py tools``), then measures:
 
 * **Streaming speed**: ``ponder ask --server URL default PROMPT --max-tokens N --json`` as a
@@ -134,8 +135,8 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--tokens", type=int, default=256)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--prompt-words", type=int, default=600)
-    parser.add_argument("--budget", type=int, default=64)
+    parser.add_argument("--prompt-words", type=int, default=200)
+    parser.add_argument("--budget", type=int, default=32)
     args = parser.parse_args()
     binary = find_llama_server()
     if binary is None:
@@ -144,7 +145,7 @@ def main() -> int:
         )
         return 2
     folder = Path(tempfile.mkdtemp(prefix="ponder-bench-remote-"))
-    model = write_scripted_model(folder / "wide.gguf", Script(runaway=True), n_layers=4, extra_width=2048)
+    model = write_scripted_model(folder / "wide.gguf", Script(runaway=True), n_layers=2, extra_width=1024)
     with LlamaServer(binary, model.path, ctx=8192, extra=("--metrics",)) as server:
         print(f"llama-server {server.url}, model {model.path.name}")
         ratio = streaming(server.url, args.tokens, args.repeat)

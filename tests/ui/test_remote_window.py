@@ -4,7 +4,6 @@ the budget slider, the thinking panel, a server that dies, and back to a local m
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,12 +36,6 @@ def llama_server_bin() -> Path:
     return found
 
 
-@pytest.fixture
-def qwen3_server(llama_server_bin: Path, qwen3_model: ScriptedModel) -> Iterator[LlamaServer]:
-    with LlamaServer(llama_server_bin, qwen3_model.path) as server:
-        yield server
-
-
 def add_server(qtbot: Any, window: MainWindow, url: str) -> None:
     """Settings ▸ Engines ▸ Add server, as a user does it."""
     dialog = window.settings_dialog(engines=True)
@@ -70,44 +63,55 @@ def pick_remote(qtbot: Any, window: MainWindow) -> None:
 
 
 def test_a_chat_with_a_model_on_a_server(
-    qtbot: Any, window: MainWindow, qwen3_server: LlamaServer, qwen3_model: ScriptedModel
+    qtbot: Any,
+    window: MainWindow,
+    llama_server_bin: Path,
+    runaway_model: ScriptedModel,
+    qwen3_model: ScriptedModel,
 ) -> None:
-    add_server(qtbot, window, qwen3_server.url)
-    pick_remote(qtbot, window)
-    assert isinstance(window.bridge.engine, RemoteEngine)
-    assert "· llama.cpp server" in window.picker.button.text()
-    assert "Runs on llama.cpp server at http://127.0.0.1:" in window.picker.button.toolTip()
-    assert window.composer.think.isEnabled() and window.composer.think.isChecked()
-    script = qwen3_model.script
+    with LlamaServer(llama_server_bin, runaway_model.path) as server:
+        add_server(qtbot, window, server.url)
+        pick_remote(qtbot, window)
+        assert isinstance(window.bridge.engine, RemoteEngine)
+        assert "· llama.cpp server" in window.picker.button.text()
+        assert "Runs on llama.cpp server at http://127.0.0.1:" in window.picker.button.toolTip()
+        assert window.composer.think.isEnabled() and window.composer.think.isChecked()
+        script = runaway_model.script
 
-    send(qtbot, window, "Say hello.")  # thinking on: the panel, collapsed once answered
-    reply = replies(window)[-1]
-    assert not reply.thinking.isHidden() and not reply.thinking.expanded
-    assert re.fullmatch(
-        rf"Thought for \d+\.\d s · {len(script.thinking)} tokens", reply.thinking.header.text()
-    )
-    assert reply.answer.toPlainText() == script.answer_text
-    chat = window.controller.chat
-    assert chat is not None and chat.model is not None and chat.model == window.models.path
-    assert chat.model.startswith("remote:")  # the chat remembers its engine and model
+        window.composer.budget.set_value(256)  # the slider: an exact cut, then the answer
+        send(qtbot, window, "Think hard.")
+        (reply,) = replies(window)
+        assert not reply.thinking.isHidden() and not reply.thinking.expanded  # the panel, collapsed
+        header = re.fullmatch(
+            r"Thought for \d+\.\d s · ([\d,]+) tokens · budget reached", reply.thinking.header.text()
+        )
+        assert header, reply.thinking.header.text()
+        first_tokens = int(header.group(1).replace(",", ""))
+        assert 0 < first_tokens <= 256
+        assert reply.answer.toPlainText() == script.answer_text
+        first = reply.message
+        assert first is not None and first.budget_hit and "Considering" not in first.content
+        first_thinking = first.thinking
+        chat = window.controller.chat
+        assert chat is not None and chat.model is not None and chat.model == window.models.path
+        assert chat.model.startswith("remote:")  # the chat remembers its engine and model
 
-    window.composer.budget.set_value(5)  # the slider: an exact cut, then the answer
-    send(qtbot, window, "Again, briefly.")
-    reply = replies(window)[-1]
-    assert re.fullmatch(
-        r"Thought for \d+\.\d s · [1-5] tokens · budget reached", reply.thinking.header.text()
-    )
-    assert reply.answer.toPlainText() == script.answer_text
+        qtbot.mouseClick(reply.continue_button, Qt.MouseButton.LeftButton)  # continue thinking
+        qtbot.waitUntil(lambda: not window.controller.generating, timeout=WAIT_MS)
+        message = reply.message
+        assert message is not None and message.thinking.startswith(first_thinking)
+        assert len(message.thinking) > len(first_thinking)
+        assert reply.answer.toPlainText() == script.answer_text
 
-    qtbot.mouseClick(window.composer.think, Qt.MouseButton.LeftButton)  # the toggle: no thinking
-    send(qtbot, window, "Once more.")
-    reply = replies(window)[-1]
-    assert reply.thinking.isHidden() and reply.answer.toPlainText() == script.answer_text
+        qtbot.mouseClick(window.composer.think, Qt.MouseButton.LeftButton)  # the toggle: no thinking
+        send(qtbot, window, "Now briefly.")
+        reply = replies(window)[-1]
+        assert reply.thinking.isHidden() and reply.answer.toPlainText() == script.answer_text
 
-    # Back to a local model: the engine behind the bridge is swapped, the server's closed.
-    remote_engine = window.bridge.engine
-    load(qtbot, window, qwen3_model)
-    assert isinstance(window.bridge.engine, LocalEngine) and not remote_engine.alive
+        # Back to a local model: the engine behind the bridge is swapped, the server's closed.
+        remote_engine = window.bridge.engine
+        load(qtbot, window, qwen3_model)
+        assert isinstance(window.bridge.engine, LocalEngine) and not remote_engine.alive
 
 
 def test_a_server_that_dies_mid_reply_keeps_the_reply(

@@ -14,7 +14,6 @@ import ipaddress
 import json
 import socket
 import ssl
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -95,22 +94,22 @@ def parse_address(url: str) -> Address:
 
 
 class Response:
-    """One streamed response: its lines, and a close that works from any thread."""
+    """One streamed response: its lines; :meth:`abort` from any thread ends them."""
 
     def __init__(self, conn: http.client.HTTPConnection, raw: http.client.HTTPResponse, where: str) -> None:
         self._conn = conn
         self._raw = raw
         self._where = where
-        self._lock = threading.Lock()
-        self.closed = False
+        self.aborted = False
 
     def lines(self) -> Iterator[bytes]:
         """The body line by line (without line ends); raises RemoteError if the connection breaks."""
         while True:
             try:
                 line = self._raw.readline()
-            except (OSError, http.client.HTTPException, ValueError) as exc:
-                if self.closed:
+            except (OSError, http.client.HTTPException, ValueError, AttributeError) as exc:
+                # (http.client's reader can fail in odd ways once its socket is shut down)
+                if self.aborted:
                     return
                 if isinstance(exc, TimeoutError):
                     raise RemoteError(
@@ -119,20 +118,22 @@ class Response:
                         "What was written is kept; try again.",
                     ) from None
                 raise _broken(self._where) from None
-            if not line:
+            if not line or self.aborted:
                 return
             yield line.rstrip(b"\r\n")
 
-    def close(self) -> None:
-        """End the response now (a cancel): the reading thread sees the end of the stream."""
-        with self._lock:
-            if self.closed:
-                return
-            self.closed = True
+    def abort(self) -> None:
+        """End the response now, from any thread (a cancel): the reading thread sees its end.
+
+        Only the socket is shut down here; the thread reading it closes the connection."""
+        self.aborted = True
         sock = self._conn.sock
         if sock is not None:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
+
+    def close(self) -> None:
+        """Release the connection (by the thread that reads the response)."""
         with contextlib.suppress(OSError):
             self._conn.close()
 
@@ -236,10 +237,12 @@ class HttpClient:
             raise RemoteError("unreachable", f"The host {a.host} was not found. Check the address.") from None
         except TimeoutError:
             conn.close()
+            # A plain-http server never finishes a TLS handshake: it waits for a request line.
+            tls = " and whether the server speaks https:// or plain http://" if a.scheme == "https" else ""
             raise RemoteError(
                 "timeout",
                 f"The server at {where} did not answer within {waited:.0f} s. "
-                "Check the address and the network, or try again when the server is less busy.",
+                f"Check the address, the network{tls}, or try again when the server is less busy.",
             ) from None
         except (OSError, http.client.HTTPException) as exc:
             conn.close()

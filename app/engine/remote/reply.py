@@ -145,7 +145,7 @@ class Line:
             self.cancelled = True
             response = self._response
         if response is not None:
-            response.close()
+            response.abort()
 
     def interrupt(self) -> None:
         """Answer now: stop reading the reasoning; the reply cuts it and asks for the answer."""
@@ -153,7 +153,7 @@ class Line:
             self.answer_now = True
             response = self._response
         if response is not None:
-            response.close()
+            response.abort()
 
     @property
     def stopped(self) -> bool:

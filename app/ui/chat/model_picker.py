@@ -132,7 +132,7 @@ class ModelPicker(QWidget):
             for model in server.models:
                 ref = remote_ref(server.id, model)
                 if ref != self.models.path:
-                    self.menu.addAction(f"⇄ {model}", partial(self.load_requested.emit, ref))
+                    self.menu.addAction(f"⇄ {model_name(model)}", partial(self.load_requested.emit, ref))
         self.menu.addSeparator()
         self.menu.addAction(tr("Connect to a server…"), self.servers_requested.emit)
         if self.models.path:
