@@ -33,9 +33,12 @@ def ponder_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def english(qapp: QApplication) -> str:
-    """The window in English, as the app installs it (its plural forms come from a translation)."""
-    return install_language(qapp, "en")
+def english(qapp: QApplication, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The window in English, as the app installs it (its plural forms come from a translation,
+    which a checkout compiles into PONDER_HOME's cache: a session folder here)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PONDER_HOME", str(tmp_path_factory.mktemp("i18n-home")))
+        return install_language(qapp, "en")
 
 
 @pytest.fixture(scope="session")
