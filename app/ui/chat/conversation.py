@@ -7,6 +7,7 @@ after :meth:`scroll_to_widget` that widget stays at the top while the layout set
 
 from __future__ import annotations
 
+from app.ui.common.i18n import tr
 from app.ui.common.qt import (
     QFrame,
     QHBoxLayout,
@@ -43,7 +44,7 @@ class ConversationView(QScrollArea):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("conversation")
-        self.setAccessibleName("Conversation")
+        self.setAccessibleName(tr("Conversation"))
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

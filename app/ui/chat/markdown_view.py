@@ -13,6 +13,7 @@ from __future__ import annotations
 from app.core.render import RenderUpdate, StreamingRenderer, Theme, document_stylesheet
 from app.ui.chat.rich_view import RichTextView
 from app.ui.chat.streaming_doc import DocumentWriter
+from app.ui.common.i18n import tr
 from app.ui.common.qt import QSizePolicy, QVBoxLayout, QWidget
 
 SEGMENT_CHARS = 6000
@@ -93,7 +94,7 @@ class MarkdownView(QWidget):
         self._writer.apply(update.settled_html, tail)
 
     def _add_segment(self) -> RichTextView:
-        name = self.name if not self.segments else f"{self.name} (continued)"
+        name = self.name if not self.segments else tr("{name} (continued)").format(name=self.name)
         segment = RichTextView(name)
         segment.setObjectName(self.objectName() or "markdown")
         segment.code_source = self.renderer.code

@@ -16,6 +16,7 @@ from app.core.render import Theme
 from app.ui.chat.assistant_view import AssistantMessageView
 from app.ui.chat.conversation import ConversationView
 from app.ui.chat.user_view import UserMessageView
+from app.ui.common.i18n import tr
 from app.ui.common.qt import QObject, QPushButton, QTimer, QWidget, Signal
 
 WINDOW = 24  # entries built when a chat opens, and per step when scrolling up
@@ -91,14 +92,16 @@ class ConversationPresenter(QObject):
         lo, hi = self._range()
         want_earlier = lo > 0 or chat.has_earlier
         if want_earlier and self._earlier is None:
-            self._earlier = self._button("Show earlier messages", "Show earlier messages", self.show_earlier)
+            self._earlier = self._button(
+                tr("Show earlier messages"), tr("Show earlier messages"), self.show_earlier
+            )
             self.view.insert(0, self._earlier)
         elif not want_earlier and self._earlier is not None:
             self.view.remove(self._earlier)
             self._earlier = None
         want_later = hi < len(chat.entries)
         if want_later and self._later is None:
-            self._later = self._button("Show later messages", "Show later messages", self.show_later)
+            self._later = self._button(tr("Show later messages"), tr("Show later messages"), self.show_later)
             self.view.add(self._later)
         elif not want_later and self._later is not None:
             self.view.remove(self._later)
