@@ -245,7 +245,6 @@ class Usage:
     completion_tokens: int | None = None
     reasoning_tokens: int | None = None
     prompt_ms: float | None = None
-    predicted_ms: float | None = None
     predicted_per_s: float | None = None
 
 
@@ -352,7 +351,6 @@ def _llama(obj: dict[str, Any]) -> Chunk:
         cached_tokens=cache_n,
         completion_tokens=_int(t.get("predicted_n")) if "predicted_n" in t else decoded,
         prompt_ms=_float(t.get("prompt_ms")),
-        predicted_ms=_float(t.get("predicted_ms")),
         predicted_per_s=_float(t.get("predicted_per_second")),
     )
     if usage.prompt_tokens is None and prompt_n is not None:
@@ -378,7 +376,6 @@ def _openai_usage(obj: dict[str, Any]) -> Usage | None:
         completion_tokens=_int(u.get("completion_tokens")),
         reasoning_tokens=_int(done_details.get("reasoning_tokens")),
         prompt_ms=_float(t.get("prompt_ms")),
-        predicted_ms=_float(t.get("predicted_ms")),
         predicted_per_s=_float(t.get("predicted_per_second")),
     )
 
@@ -427,7 +424,6 @@ def _ollama(obj: dict[str, Any]) -> Chunk:
         prompt_tokens=_int(obj.get("prompt_eval_count")),
         completion_tokens=eval_count,
         prompt_ms=(_float(obj.get("prompt_eval_duration")) or 0.0) * ns,
-        predicted_ms=eval_ns * ns if eval_ns is not None else None,
         predicted_per_s=eval_count / (eval_ns * 1e-9) if eval_count and eval_ns else None,
     )
     finish = "length" if obj.get("done_reason") == "length" else "stop"

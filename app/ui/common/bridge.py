@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from app.engine.base import Engine
 from app.engine.local.engine import LocalEngine
-from app.engine.protocol import Event
+from app.engine.protocol import Event, ModelLoaded
 from app.engine.remote.engine import RemoteEngine
 from app.engine.remote.servers import ServerList, parse_ref
 from app.engine.turns import EngineTurns
@@ -37,8 +37,17 @@ class EngineBridge(QObject):
         self._closed = False
 
     def _from_engine(self, event: Event) -> None:
+        if isinstance(event, ModelLoaded):
+            self._remember_models(event)
         if not self._closed:
             self.received.emit(event)
+
+    def _remember_models(self, event: ModelLoaded) -> None:
+        """A server's models as it listed them when this one loaded, for the picker (on the
+        engine's thread: a small file write, never on the GUI thread)."""
+        ref, engine = parse_ref(event.path), self.engine
+        if ref is not None and isinstance(engine, RemoteEngine) and engine.info is not None:
+            self.servers.remember_models(ref[0], engine.info.kind.value, engine.info.models)
 
     def engine_for(self, path: str) -> Engine:
         """The engine that runs ``path``, made current; LookupError for a server no longer added."""
