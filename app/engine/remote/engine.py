@@ -207,6 +207,9 @@ class RemoteEngine(Engine):
             "model": target.model,
             "backends": [f"{name} at {self.address.url}"],
             "budget_cut": target.budget_cut,
+            # Continue thinking and Answer now need a raw-prompt endpoint (the window hides them).
+            "can_continue": target.raw,
+            "can_answer_now": target.raw,
             "n_ctx": info.n_ctx,
             "unencrypted": self.address.unencrypted,
         }

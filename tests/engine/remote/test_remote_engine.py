@@ -51,6 +51,7 @@ def test_load_finds_the_server_and_its_model(remote: Make, qwen3_server: LlamaSe
     loaded = engine.load_sync(LoadRequest("default"), timeout=30)
     assert loaded.thinking_support == "hybrid"
     assert loaded.info["server"] == "llama-server" and loaded.info["budget_cut"] == "exact"
+    assert loaded.info["can_continue"] is True and loaded.info["can_answer_now"] is True
     assert loaded.path == f"remote:{engine.server_id}/{loaded.info['model']}"
     info = engine.describe()
     assert info.kind == "remote" and info.model == loaded.path and info.thinking_support == "hybrid"
@@ -273,6 +274,7 @@ def test_the_servers_own_budget_is_the_rough_fallback(
     engine = remote(qwen3_server.url, prefer_raw=False)
     loaded = engine.load_sync(LoadRequest("default"), timeout=30)
     assert loaded.info["budget_cut"] == "rough"
+    assert loaded.info["can_continue"] is False and loaded.info["can_answer_now"] is False
     full, events = ask(engine, thinking=True)
     assert full.thinking == qwen3_model.script.thinking_text.strip()
     assert full.answer == qwen3_model.script.answer_text
