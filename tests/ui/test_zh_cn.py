@@ -13,7 +13,6 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -170,7 +169,7 @@ def no_gpu(monkeypatch: pytest.MonkeyPatch) -> Hardware:
 
 
 def test_first_run_windows_in_chinese(
-    qtbot: Any, chinese: set[str], no_gpu: Hardware, window: MainWindow, tmp_path: Path
+    qtbot: Any, chinese: set[str], no_gpu: Hardware, window: MainWindow, qwen3_model: ScriptedModel
 ) -> None:
     feature = window.models_feature
     qtbot.waitUntil(
@@ -191,6 +190,13 @@ def test_first_run_windows_in_chinese(
     for i in range(models.tabs.count()):
         models.tabs.setCurrentIndex(i)
         assert_chinese(models, chinese)
+    # A model in the library: its card, and the Library tab's header, in Chinese too.
+    failed: list[Exception] = []
+    feature.service.add_file(str(qwen3_model.path), failed.append)
+    qtbot.waitUntil(lambda: bool(models.library.cards()) or bool(failed), timeout=WAIT_MS)
+    assert not failed
+    models.tabs.setCurrentWidget(models.library)
+    assert_chinese(models, chinese | {"scripted"})
     models.close()
 
     chat = window.controller.chat
