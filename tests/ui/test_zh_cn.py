@@ -13,10 +13,12 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from app.core.hub import auth
 from app.core.models.catalog import load_catalog
 from app.core.models.hardware import Hardware
 from app.testkit.scripted_model import ScriptedModel
@@ -36,12 +38,14 @@ from app.ui.common.qt import (
     QPlainTextEdit,
     QProgressBar,
     QSpinBox,
+    Qt,
     QTabWidget,
     QTreeWidget,
     QWidget,
 )
 from app.ui.history.chat_settings import ChatSettingsDialog
 from app.ui.main_window import MainWindow
+from tests.hub.local_hub import LocalHub
 from tests.ui.driver import WAIT_MS, load, replies, send
 
 # Names, units and terms that stay as they are in a Chinese interface.
@@ -215,3 +219,45 @@ def test_a_chat_in_chinese(
     (reply,) = replies(window)
     qtbot.waitUntil(lambda: bool(reply.stats.text()), timeout=WAIT_MS)
     assert_chinese(window, chinese | {"scripted"})  # the model's file name is in the picker
+
+
+@pytest.fixture
+def hub(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, qwen3_model: ScriptedModel) -> Iterator[LocalHub]:
+    """A local Hub with a small repository; no keyring, no saved login."""
+    monkeypatch.setattr(auth, "_default", auth.TokenStore(use_keyring=False))
+    with LocalHub() as server:
+        server.add_file("someone/Tiny-GGUF", "Tiny-Q8_0.gguf", qwen3_model.path.read_bytes())
+        for i in (1, 2, 3):
+            server.add_file("someone/Tiny-GGUF", f"big/Tiny-F16-0000{i}-of-00003.gguf", b"x" * 1000 * i)
+        monkeypatch.setenv("HF_ENDPOINT", server.endpoint)
+        monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+        for name in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_HUB_OFFLINE"):
+            monkeypatch.delenv(name, raising=False)
+        yield server
+
+
+def test_search_and_downloads_in_chinese(
+    qtbot: Any, chinese: set[str], no_gpu: Hardware, hub: LocalHub, window: MainWindow
+) -> None:
+    models = window.models_feature.open_dialog("search")
+    search = models.search
+    search.query.setText("Tiny")
+    search.search()
+    qtbot.waitUntil(lambda: search.results.count() == 1, timeout=WAIT_MS)
+    search.results.setCurrentRow(0)
+    qtbot.waitUntil(lambda: search.files.topLevelItemCount() == 2, timeout=WAIT_MS)
+    assert_chinese(models, chinese | {"Tiny", "someone"})  # the repository's own names
+
+    item = search.files.findItems("Tiny-Q8_0", Qt.MatchFlag.MatchExactly, 0)[0]
+    search.files.setCurrentItem(item)
+    search.download()
+    qtbot.waitUntil(lambda: [c.job.status for c in models.downloads.cards()] == ["done"], timeout=WAIT_MS)
+    models.show_tab("downloads")
+    assert_chinese(models, chinese | {"Tiny", "someone"})
+
+    search.query.setText("nobody/none")  # a failure in the Hub's words, in Chinese
+    search.open_repo("nobody/none")
+    qtbot.waitUntil(lambda: search.status.objectName() == "inlineError", timeout=WAIT_MS)
+    models.show_tab("search")
+    assert_chinese(models, chinese | {"Tiny", "someone", "nobody", "none"})
+    models.close()
