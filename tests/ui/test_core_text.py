@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from app.core.gguf.check import GGUFCheckError, check_gguf_file
+from app.core.gguf.header import GGUFError, read_header
 from app.core.hub.search import translate_hub_error
 from app.core.models.catalog import load_catalog
 from app.core.models.fit import ModelShape, check_fit
@@ -62,6 +65,24 @@ def fits() -> list[str]:
     return found
 
 
+def file_problems(folder: Path) -> list[str]:
+    """What the file checks say about a missing, an empty, a foreign and a cut-off file."""
+    found = []
+    (folder / "empty.gguf").write_bytes(b"")
+    (folder / "text.gguf").write_bytes(b"hello world, not a model")
+    (folder / "cut.gguf").write_bytes(b"GGU")
+    for name in ("missing.gguf", "empty.gguf", "text.gguf", "cut.gguf"):
+        try:
+            read_header(folder / name)
+        except GGUFError as exc:
+            found.append(str(exc))
+        try:
+            check_gguf_file(folder / name)
+        except GGUFCheckError as exc:
+            found.append(str(exc))
+    return found
+
+
 def messages() -> list[str]:
     gpu_box = Hardware(64 * GB, 48 * GB, 8, 16, gpus=(GPUInfo("RTX 4090", 24 * GB, 22 * GB, "cuda"),))
     worker = {"device": "RPC0[192.168.1.7:50052]", "endpoint": "192.168.1.7:50052", "layers": 20}
@@ -92,6 +113,14 @@ def messages() -> list[str]:
 def test_core_messages_read_in_chinese(chinese: None, text: str) -> None:
     shown = from_core(text)
     assert (shown != text or text in SAME) and not english_left(shown), (text, shown)
+
+
+def test_file_problems_read_in_chinese(chinese: None, tmp_path: Path) -> None:
+    problems = file_problems(tmp_path)
+    assert len(problems) == 8
+    for text in problems:
+        shown = from_core(text)
+        assert shown != text and not english_left(shown), (text, shown)
 
 
 def test_english_is_left_as_written(qapp: QApplication) -> None:
