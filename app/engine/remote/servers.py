@@ -7,20 +7,18 @@ stores a remote model as ``remote:<server id>/<model id>`` (model ids may hold s
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import logging
 import threading
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
+from app.core.secrets import SecretStore
 from app.core.store.settings import config_dir, write_atomic
 from app.engine.remote.http import Address, RemoteError, parse_address
 
 SERVERS_FILE = "servers.json"
-KEYRING_SERVICE = "Ponder"
 REF_PREFIX = "remote:"
 log = logging.getLogger(__name__)
 
@@ -59,74 +57,29 @@ class SavedServer:
         return a.host if a.port == default else f"{a.host}:{a.port}"
 
 
-def _keyring() -> Any | None:
-    try:
-        import keyring
-        from keyring.backends import fail
-    except Exception:  # not installed, or broken on this system
-        return None
-    try:
-        if isinstance(keyring.get_keyring(), fail.Keyring):
-            return None
-    except Exception:
-        return None
-    return keyring
-
-
 class ServerKeys:
-    """API keys by server id: the keyring when it works, else memory for this session only."""
+    """API keys by server id, kept like every secret (app.core.secrets): the keyring when it
+    works, else memory for this session only."""
 
     def __init__(self, *, use_keyring: bool = True) -> None:
-        self._use_keyring = use_keyring
-        self._memory: dict[str, str] = {}
-        self._lock = threading.Lock()
+        self._secrets = SecretStore(use_keyring=use_keyring)
 
     def __repr__(self) -> str:
         return f"ServerKeys(persistent={self.persistent})"
 
     @property
     def persistent(self) -> bool:
-        return self._use_keyring and _keyring() is not None
+        return self._secrets.persistent
 
     def get(self, sid: str) -> str | None:
-        with self._lock:
-            if sid in self._memory:
-                return self._memory[sid]
-            kr = _keyring() if self._use_keyring else None
-            if kr is None:
-                return None
-            try:
-                value = kr.get_password(KEYRING_SERVICE, f"server:{sid}")
-            except Exception:
-                return None
-            if value:
-                self._memory[sid] = str(value)
-            return str(value) if value else None
+        return self._secrets.get(f"server:{sid}")
 
     def set(self, sid: str, key: str | None) -> bool:
         """Store (or with an empty key, forget) a key; True when it survives a restart."""
-        key = (key or "").strip()
-        if not key:
-            self.clear(sid)
-            return False
-        with self._lock:
-            self._memory[sid] = key
-            kr = _keyring() if self._use_keyring else None
-            if kr is None:
-                return False
-            try:
-                kr.set_password(KEYRING_SERVICE, f"server:{sid}", key)
-            except Exception:
-                return False
-            return True
+        return self._secrets.set(f"server:{sid}", key)
 
     def clear(self, sid: str) -> None:
-        with self._lock:
-            self._memory.pop(sid, None)
-            kr = _keyring() if self._use_keyring else None
-            if kr is not None:
-                with contextlib.suppress(Exception):  # nothing stored: nothing to clear
-                    kr.delete_password(KEYRING_SERVICE, f"server:{sid}")
+        self._secrets.clear(f"server:{sid}")
 
 
 class ServerList:
