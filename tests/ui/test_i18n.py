@@ -9,8 +9,10 @@ from typing import Any
 
 import pytest
 
+from app.core.chat.messages import Message
 from app.core.store.settings import SettingsFile
 from app.ui.chat.composer import Composer
+from app.ui.chat.user_view import UserMessageView
 from app.ui.common.i18n import compiled_translation, data_size, install_language, number, resolve_language, tr
 from app.ui.common.prefs import Preferences
 from app.ui.common.qt import QApplication, QFont, QInputMethodEvent, QLocale, Qt
@@ -97,3 +99,17 @@ def test_enter_while_an_input_method_composes_does_not_send(qtbot: Any) -> None:
     assert not edit.composing and edit.toPlainText() == "你好"
     qtbot.keyClick(edit, Qt.Key.Key_Return)
     assert sent == ["你好"]
+
+
+def test_enter_while_composing_does_not_save_an_edited_message(qtbot: Any) -> None:
+    view = UserMessageView(Message("user", "原来的问题"))
+    qtbot.addWidget(view)
+    resent: list[str] = []
+    view.resend.connect(resent.append)
+    view.start_editing()
+    _ime(view.editor, "fanyi")
+    qtbot.keyClick(view.editor, Qt.Key.Key_Return)
+    assert resent == [] and not view.edit_box.isHidden()
+    _ime(view.editor, "", commit="翻译")
+    qtbot.keyClick(view.editor, Qt.Key.Key_Return)
+    assert resent == ["翻译"]

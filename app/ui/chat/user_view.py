@@ -12,6 +12,7 @@ from app.ui.common.qt import (
     QFrame,
     QGuiApplication,
     QHBoxLayout,
+    QInputMethodEvent,
     QKeyEvent,
     QLabel,
     QObject,
@@ -56,6 +57,7 @@ class UserMessageView(QWidget):
         self.editor = QPlainTextEdit()
         self.editor.setAccessibleName(tr("Edit message"))
         self.editor.setObjectName("editBox")
+        self._composing = False  # an input method's preedit text is showing in the editor
         self.editor.installEventFilter(self)
         self.save_button = QPushButton(tr("Save and resend"))
         self.save_button.setAccessibleName(tr("Save and resend"))
@@ -154,6 +156,8 @@ class UserMessageView(QWidget):
         self.resend.emit(text)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.editor and isinstance(event, QInputMethodEvent):
+            self._composing = bool(event.preeditString())  # Enter then belongs to the input method
         if (
             watched is self.editor
             and isinstance(event, QKeyEvent)
@@ -161,7 +165,8 @@ class UserMessageView(QWidget):
         ):
             key, mods = event.key(), event.modifiers()
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not mods & Qt.KeyboardModifier.ShiftModifier:
-                self._save()
+                if not self._composing:
+                    self._save()
                 return True
             if key == Qt.Key.Key_Escape:
                 self.stop_editing()
