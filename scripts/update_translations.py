@@ -10,6 +10,7 @@ tests/ui/test_translation_files.py fails while a string is unfinished or gone fr
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -22,7 +23,11 @@ LANGUAGES = {"zh_CN": False, "en": True}
 
 def lupdate_command(language: str, ts_file: Path, *, keep_obsolete: bool = False) -> list[str]:
     """The lupdate run that writes ``ts_file`` for ``language`` (run it in the repository root)."""
-    tool = Path(sys.executable).with_name("pyside6-lupdate")
+    spec = importlib.util.find_spec("PySide6")  # its lupdate ships inside the package
+    assert spec is not None and spec.submodule_search_locations, "PySide6 is not installed"
+    tool = Path(spec.submodule_search_locations[0]) / (
+        "lupdate.exe" if sys.platform == "win32" else "lupdate"
+    )
     files = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / SOURCES).rglob("*.py"))
     command = [str(tool), *files, "-locations", "relative", "-silent"]
     command += ["-source-language", "en", "-target-language", language]

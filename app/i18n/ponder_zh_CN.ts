@@ -1117,7 +1117,7 @@
     </message>
     <message>
         <location line="+4"/>
-        <location filename="../ui/chat/user_view.py" line="+93"/>
+        <location filename="../ui/chat/user_view.py" line="+95"/>
         <source>Not seen by the model: the conversation outgrew its context</source>
         <translation>模型看不到这条消息：对话已超出它的上下文</translation>
     </message>
@@ -1448,7 +1448,7 @@
         <translation>正在等待服务器回复…</translation>
     </message>
     <message>
-        <location filename="../ui/chat/user_view.py" line="-39"/>
+        <location filename="../ui/chat/user_view.py" line="-40"/>
         <source>Your message</source>
         <translation>你的消息</translation>
     </message>
@@ -1458,7 +1458,7 @@
         <translation>编辑消息</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <location line="+1"/>
         <source>Save and resend</source>
         <translation>保存并重新发送</translation>
@@ -1480,7 +1480,7 @@
         <translation>编辑</translation>
     </message>
     <message>
-        <location filename="../ui/common/bridge.py" line="+56"/>
+        <location filename="../ui/common/bridge.py" line="+65"/>
         <source>This model&apos;s server is no longer in Settings ▸ Engines. Add it again.</source>
         <translation>该模型所在的服务器已不在“设置 ▸ 引擎”中。请重新添加。</translation>
     </message>
@@ -3334,7 +3334,7 @@ The model runs on this computer; nothing leaves it.</source>
         <translation>对话内容</translation>
     </message>
     <message>
-        <location filename="../ui/chat/markdown_view.py" line="+231"/>
+        <location filename="../ui/chat/markdown_view.py" line="+235"/>
         <source>{name} (continued)</source>
         <translation>{name}（续）</translation>
     </message>
