@@ -1498,7 +1498,12 @@
         <translation>无法保存设置：{reason}</translation>
     </message>
     <message>
-        <location filename="../ui/common/store_jobs.py" line="+106"/>
+        <location filename="../ui/common/store_jobs.py" line="+57"/>
+        <source>the chat store is closed</source>
+        <translation>对话存储已关闭</translation>
+    </message>
+    <message>
+        <location line="+49"/>
         <source>A change to your chats could not be saved: {reason}</source>
         <translation>无法保存对对话的更改：{reason}</translation>
     </message>

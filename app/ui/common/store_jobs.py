@@ -54,7 +54,7 @@ class StoreJobs(QObject):
         thread. Errors go to ``on_error`` only, not to :attr:`failed`."""
         if self.closed:
             if on_error is not None:
-                on_error(RuntimeError("the chat store is closed"))
+                on_error(RuntimeError(tr("the chat store is closed")))
             return
         self._lane.run(partial(self._with_store, job), on_done, on_error or self._job_failed, name="job")
 
