@@ -34,3 +34,8 @@ for f in resources/style.qss resources/ponder.svg resources/icons/send.svg; do
   [ -f "$bundle/_internal/app/data/$f" ] || { echo "bundle: app/data/$f is missing"; exit 1; }
 done
 echo "bundle data: catalog, icons and stylesheet in place"
+
+# The window's translations (compiled by the spec) and Qt's own Chinese strings.
+[ -f "$bundle/_internal/app/i18n/ponder_zh_CN.qm" ] || { echo "bundle: app/i18n/ponder_zh_CN.qm is missing"; exit 1; }
+find "$bundle/_internal" -name qtbase_zh_CN.qm | grep -q . || { echo "bundle: Qt's qtbase_zh_CN.qm is missing"; exit 1; }
+echo "bundle translations: in place"
