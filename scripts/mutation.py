@@ -76,7 +76,11 @@ MODULES = (
     Module(
         "recovery",
         "app/core/store/chats.py",
-        ("tests/store/test_store_streaming.py", "tests/store/test_store_crash.py"),
+        (
+            "tests/store/test_store_streaming.py",
+            "tests/store/test_store_crash.py",
+            "tests/store/test_store_reply_rows.py",
+        ),
         "streamed replies and their recovery after a crash",
         only=tuple(
             f"*ǁChatStoreǁ{name}__mutmut_*"
