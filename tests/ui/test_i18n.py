@@ -15,7 +15,7 @@ from app.ui.chat.composer import Composer
 from app.ui.chat.user_view import UserMessageView
 from app.ui.common.i18n import compiled_translation, data_size, install_language, number, resolve_language, tr
 from app.ui.common.prefs import Preferences
-from app.ui.common.qt import QApplication, QFont, QInputMethodEvent, QLocale, Qt
+from app.ui.common.qt import QApplication, QFont, QInputMethodEvent, QLabel, QLocale, Qt
 from app.ui.main_window import MainWindow
 
 
@@ -113,3 +113,13 @@ def test_enter_while_composing_does_not_save_an_edited_message(qtbot: Any) -> No
     _ime(view.editor, "", commit="翻译")
     qtbot.keyClick(view.editor, Qt.Key.Key_Return)
     assert resent == ["翻译"]
+
+
+def test_chinese_text_draws_with_or_without_a_cjk_font(qtbot: Any, qapp: QApplication, restore: None) -> None:
+    """The window in Chinese paints (CI machines have no CJK font: Qt then draws boxes)."""
+    install_language(qapp, "zh_CN")
+    label = QLabel("思考预算：8,192 个 token — 翻译成英文")
+    qtbot.addWidget(label)
+    label.show()
+    image = label.grab()
+    assert not image.isNull() and image.width() > 100
