@@ -315,12 +315,32 @@
         <translation>找不到主机 {host}。请检查地址。</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>The server at {where} did not answer within {seconds} s.</source>
+        <translation>{where} 上的服务器在 {seconds} 秒内没有响应。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Check the address, the network, or try again when the server is less busy.</source>
+        <translation>请检查地址和网络，或等服务器空闲时再试。</translation>
+    </message>
+    <message>
         <location line="+2"/>
-        <source>The server at {where} did not answer within {seconds} s. Check the address and the network, or try again when the server is less busy.</source>
-        <translation>{where} 上的服务器在 {seconds} 秒内没有响应。请检查地址和网络，或等服务器空闲时再试。</translation>
+        <source>Check the address, the network and whether the server speaks https:// or plain http://, or try again when the server is less busy.</source>
+        <translation>请检查地址、网络，以及服务器使用的是 https:// 还是普通的 http://，或等服务器空闲时再试。</translation>
     </message>
     <message>
         <location line="+3"/>
+        <source>{url} is not a server address ({reason}).</source>
+        <translation>{url} 不是服务器地址（{reason}）。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{url} is not a server address: use http://host:port or https://host.</source>
+        <translation>{url} 不是服务器地址：请使用 http://host:port 或 https://host 的形式。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Could not talk to {where} ({reason}). Check the address and that the server is running.</source>
         <translation>无法与 {where} 通信（{reason}）。请检查地址，并确认服务器正在运行。</translation>
     </message>

@@ -23,6 +23,7 @@ from app.engine.local.engine import _crash_message
 from app.engine.local.generation import _context_full
 from app.engine.local.offload import spread_note
 from app.engine.local.rpc import SECURITY_WARNING, lost_message, parse_endpoints
+from app.engine.remote.http import RemoteError, parse_address
 from app.ui.common.core_text import TEMPLATES, chat_title, from_core
 from app.ui.common.i18n import install_language
 from app.ui.common.qt import QApplication, QFont
@@ -106,6 +107,10 @@ def messages() -> list[str]:
         with pytest.raises(ValueError) as caught:
             parse_endpoints(bad)
         found.append(str(caught.value))
+    for address in ("ftp://gpu-box", "http://"):
+        with pytest.raises(RemoteError) as refused:
+            parse_address(address)
+        found.append(refused.value.message)
     return found
 
 

@@ -111,10 +111,14 @@ TEMPLATES: tuple[str, ...] = (
     ),
     QT_TR_NOOP("Nothing is listening at {where}. Check the address and that the server is running."),
     QT_TR_NOOP("The host {host} was not found. Check the address."),
+    QT_TR_NOOP("The server at {where} did not answer within {seconds} s."),
+    QT_TR_NOOP("Check the address, the network, or try again when the server is less busy."),
     QT_TR_NOOP(
-        "The server at {where} did not answer within {seconds} s. Check the address and the network, or try "
+        "Check the address, the network and whether the server speaks https:// or plain http://, or try "
         "again when the server is less busy."
     ),
+    QT_TR_NOOP("{url} is not a server address ({reason})."),
+    QT_TR_NOOP("{url} is not a server address: use http://host:port or https://host."),
     QT_TR_NOOP("Could not talk to {where} ({reason}). Check the address and that the server is running."),
     QT_TR_NOOP("The server at {where} refused the API key (401). Check the key."),
     QT_TR_NOOP(
