@@ -701,6 +701,11 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>{name} ({count} parts)</source>
+        <translation>{name}（{count} 个分卷）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Unexpected error: {reason}</source>
         <translation>意外错误：{reason}</translation>
     </message>
@@ -3359,7 +3364,7 @@ The model runs on this computer; nothing leaves it.</source>
         <translation>对话内容</translation>
     </message>
     <message>
-        <location filename="../ui/chat/markdown_view.py" line="+235"/>
+        <location filename="../ui/chat/markdown_view.py" line="+232"/>
         <source>{name} (continued)</source>
         <translation>{name}（续）</translation>
     </message>

@@ -222,6 +222,7 @@ TEMPLATES: tuple[str, ...] = (
     QT_TR_NOOP("{file} is not in {repo}."),
     QT_TR_NOOP("{what} is no longer in {repo}; the catalog needs an update."),
     QT_TR_NOOP("{name} in {repo} is missing some of its parts on the Hub."),
+    QT_TR_NOOP("{name} ({count} parts)"),
     QT_TR_NOOP("Unexpected error: {reason}"),
     QT_TR_NOOP("{path} already exists and is not the file on the Hub ({size} instead of {expected})."),
     QT_TR_NOOP("Remove it to download it again."),
