@@ -10,6 +10,7 @@ from .highlight import CodeBlock, highlight_spans
 from .incremental import RenderUpdate, StreamingRenderer
 from .latex import latex_to_unicode
 from .markdown import RenderResult, render_markdown
+from .parts import RenderedParts, render_parts
 from .sanitize import copy_index, escape_html, is_renderable_link, is_safe_link, verify_html
 from .theme import DARK, LIGHT, Theme, document_stylesheet, resolve_theme
 
@@ -19,6 +20,7 @@ __all__ = [
     "CodeBlock",
     "RenderResult",
     "RenderUpdate",
+    "RenderedParts",
     "StreamingRenderer",
     "Theme",
     "copy_index",
@@ -29,6 +31,7 @@ __all__ = [
     "is_safe_link",
     "latex_to_unicode",
     "render_markdown",
+    "render_parts",
     "resolve_theme",
     "verify_html",
 ]

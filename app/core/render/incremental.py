@@ -22,6 +22,7 @@ from markdown_it.token import Token
 
 from .highlight import ChunkedHighlighter, CodeBlock, code_block_html, display_code, language_of
 from .markdown import env_code_blocks, env_lexed_chars, new_env, parser, render_tokens
+from .parts import RenderedParts
 from .settle import line_starts, settle_point, top_blocks
 from .theme import Theme, resolve_theme
 
@@ -139,6 +140,17 @@ class StreamingRenderer:
         return self._finished
 
     # --- feeding ----------------------------------------------------------------------
+
+    def adopt(self, rendered: RenderedParts) -> None:
+        """Take over a whole message rendered elsewhere (:func:`.parts.render_parts`, perhaps on
+        another thread): the state is as if ``rendered.text`` had streamed in and finished."""
+        if rendered.theme != self.theme.name:
+            raise ValueError(f"rendered with {rendered.theme}, this renderer uses {self.theme.name}")
+        self.reset()
+        self._text = rendered.text
+        self._settled = list(rendered.parts)
+        self._settled_blocks = list(rendered.code_blocks)
+        self._finished = True
 
     def update(self, text: str) -> RenderUpdate:
         """Render ``text``, the whole message so far (normally the previous text extended)."""
