@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -146,6 +147,14 @@ class ReplyLog(Protocol):
     def rewrite(self, message: Message) -> None: ...
 
 
+@dataclass(frozen=True)
+class EarlierPage:
+    """Older entries of a chat, read away from the thread that shows them."""
+
+    entries: list[Entry]  # oldest first
+    add: Callable[[], bool]  # puts them into the chat (on its thread); False if that moved on
+
+
 class ChatRepository(Protocol):
     """Where chats live. Calls return at once; a persistent version writes in the background."""
 
@@ -166,6 +175,11 @@ class ChatRepository(Protocol):
     def select_version(self, chat_id: str, reply: Reply) -> None: ...
     def load_earlier(self, chat_id: str, limit: int | None = None) -> list[Entry]:
         """Load older entries into the chat (all with ``limit`` None); return them, oldest first."""
+        ...
+
+    def read_earlier(self, chat_id: str, limit: int = 50) -> Callable[[], EarlierPage] | None:
+        """The next older page as a read that may run on any thread (None: nothing is left
+        to read); the page it returns is added to the chat on the chat's own thread."""
         ...
 
     def reply_log(self, chat_id: str, message: Message) -> ReplyLog | None:
@@ -221,6 +235,9 @@ class MemoryChats:
 
     def load_earlier(self, chat_id: str, limit: int | None = None) -> list[Entry]:
         return []  # everything is in memory
+
+    def read_earlier(self, chat_id: str, limit: int = 50) -> Callable[[], EarlierPage] | None:
+        return None
 
     def reply_log(self, chat_id: str, message: Message) -> ReplyLog | None:
         return None

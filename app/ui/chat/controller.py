@@ -71,7 +71,7 @@ class ChatController(QObject):
         presenter.delete.connect(self.delete)
         presenter.resend.connect(self.edit_and_resend)
         presenter.version_switched.connect(self._version_switched)
-        presenter.load_earlier = lambda chat: self.repo.load_earlier(chat.id)
+        presenter.pager = repo
 
     @property
     def generating(self) -> bool:

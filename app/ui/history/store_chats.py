@@ -19,10 +19,20 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from app.core.chat.chats import Chat, ChatRepository, Entry, MemoryChats, Reply, ReplyLog, sort_key
+from app.core.chat.chats import (
+    Chat,
+    ChatRepository,
+    EarlierPage,
+    Entry,
+    MemoryChats,
+    Reply,
+    ReplyLog,
+    sort_key,
+)
 from app.core.chat.messages import Message
 from app.core.chat.titles import DEFAULT_TITLE
 from app.core.store import ChatStore, SchemaTooNewError, SearchHit, search
+from app.core.store.db import connect
 from app.core.store.records import to_chat, to_row
 from app.core.store.turns import PAGE_SIZE, begin_version, load_page, restart_reply, set_versions
 from app.core.store.turns import truncate_from as store_truncate
@@ -226,6 +236,39 @@ class StoreChats(QObject):
         if chat is None or self._cursors.get(chat_id, 0) is None:
             return []
         return self._load(chat, -1 if limit is None else limit)
+
+    def read_earlier(self, chat_id: str, limit: int = PAGE_SIZE) -> Callable[[], EarlierPage] | None:
+        """The next older page, read on another thread with a connection of its own (the
+        window's reader belongs to the GUI thread); adding it checks that no other load
+        came first."""
+        chat = self._chats.get(chat_id)
+        if chat is None or chat_id not in self._cursors:
+            return None
+        cursor = self._cursors[chat_id]
+        if cursor is None:
+            return None
+        path = self.path
+
+        def read() -> EarlierPage:
+            conn = connect(path, migrate_to=None)
+            try:
+                conn.execute("PRAGMA query_only = ON")
+                page = load_page(conn, chat_id, limit, cursor)
+            finally:
+                conn.close()
+            entries = [t.entry() for t in page.turns]
+
+            def add() -> bool:
+                if self._cursors.get(chat_id) != cursor or self._chats.get(chat_id) is not chat:
+                    return False
+                chat.entries[:0] = entries
+                self._cursors[chat_id] = page.oldest_seq if page.more else None
+                chat.has_earlier = page.more
+                return True
+
+            return EarlierPage(entries, add)
+
+        return read
 
     def load_until(self, chat_id: str, message_id: str) -> Entry | None:
         """Load older pages until the entry holding ``message_id`` is in memory."""
