@@ -1,31 +1,54 @@
-"""The scrolling column of messages; follows the newest text unless the user scrolled up.
+"""The scrolling column of messages, built only where the user looks.
 
-Two short-lived anchors keep the view steady while widgets are added out of sight: after
-:meth:`keep_bottom` (older messages go in above) the distance to the bottom is kept, and
-after :meth:`scroll_to_widget` that widget stays at the top while the layout settles.
+A chat of thousands of messages is a list of :class:`Row`: each knows its height (measured
+once built, estimated before) and has a widget only while it is on screen or near it.
+Scrolling moves the built widgets and builds the rows that come into view; rows far away give
+their widgets back to the :class:`RowSource` (which recycles them). A chat opens, or jumps to
+a row, with its first screen whole; after that, GUI-thread work comes in slices of
+``SLICE_S``: rows a scroll reveals that did not fit in one are built on the next turn of the
+event loop, and rows near the screen are built ahead while the window is idle.
+
+Heights change all the time (a row is measured, a panel opens, a reply streams) and the view
+keeps what the user reads still: it follows the end while the user is there, holds the very
+top after Home, and otherwise holds the first row on screen whose height was already known,
+so corrections above it happen out of sight.
 """
 
 from __future__ import annotations
 
+import bisect
+import math
+import time
+from itertools import accumulate
+from typing import Protocol
+
 from app.ui.common.i18n import tr
 from app.ui.common.qt import (
+    QAbstractScrollArea,
+    QApplication,
+    QEvent,
     QFrame,
     QHBoxLayout,
+    QKeyEvent,
     QLabel,
-    QPoint,
-    QScrollArea,
-    QSizePolicy,
+    QRect,
+    QResizeEvent,
     Qt,
     QTimer,
-    QVBoxLayout,
     QWidget,
     Signal,
 )
 
 FOLLOW_SLACK = 24  # pixels from the bottom that still count as "at the end"
 MAX_WIDTH = 860  # a readable line length; the column centres in wide windows
-ANCHOR_MS = 700  # how long an anchor holds while new widgets settle
 TOP_MARGIN = 24  # space above a message scrolled to
+PAD_X, PAD_TOP, PAD_BOTTOM = 24, 16, 16
+SPACING = 18  # between two rows
+LINE_STEP = 24  # pixels per arrow key / wheel line
+SLICE_S = 0.006  # GUI-thread time for building rows in one turn of the event loop
+AHEAD = 1.0  # screens above and below the view that are built while idle
+KEEP = 2.0  # screens beyond which built rows are given back
+PREFETCH = 3.0  # screens from the first (last) row at which near_top (near_bottom) fires
 
 
 def centred(widget: QWidget) -> QHBoxLayout:
@@ -38,134 +61,466 @@ def centred(widget: QWidget) -> QHBoxLayout:
     return row
 
 
-class ConversationView(QScrollArea):
-    top_reached = Signal()  # the user scrolled to the very top
+class Row:
+    """One item of the column (what it shows is the source's business); ``widget`` while built."""
+
+    __slots__ = ("height", "item", "keep", "measured", "widget")
+
+    def __init__(self, item: object) -> None:
+        self.item = item
+        self.height = 0
+        self.measured = False  # the height is the widget's, not an estimate
+        self.widget: QWidget | None = None
+        self.keep = False  # never given back while set (a reply streams into its widget)
+
+
+class RowSource(Protocol):
+    def build_row(self, row: Row) -> QWidget:
+        """A widget showing ``row`` (new or recycled); the view parents and places it."""
+        ...
+
+    def release_row(self, row: Row, widget: QWidget) -> None:
+        """``row`` went far out of view; its widget (already hidden) is the source's again."""
+        ...
+
+    def estimate_row(self, row: Row, width: int) -> int:
+        """A guess at the height of ``row`` at ``width`` before it is built."""
+        ...
+
+
+def settle(widget: QWidget) -> None:
+    """Lay ``widget`` out now, innermost layouts first. Qt would do it over the next few turns
+    of the event loop, one level per turn; the row's height is measured right away."""
+    for child in reversed(widget.findChildren(QWidget)):
+        layout = child.layout()
+        if layout is not None and child.isVisibleTo(widget):
+            layout.activate()
+    layout = widget.layout()
+    if layout is not None:
+        layout.activate()
+
+
+def measure(widget: QWidget, width: int) -> int:
+    if widget.hasHeightForWidth():
+        height = widget.heightForWidth(width)
+        if height >= 0:
+            return height
+    return widget.sizeHint().height()
+
+
+class ConversationView(QAbstractScrollArea):
+    near_top = Signal()  # the view is within a few screens of the first row
+    near_bottom = Signal()  # ... of the last row
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("conversation")
         self.setAccessibleName(tr("Conversation"))
-        self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.container = QWidget()
-        self.container.setObjectName("conversationContent")
-        outer = QVBoxLayout(self.container)
-        outer.setContentsMargins(24, 16, 24, 16)
-        self.column = QWidget()
-        self.column.setMaximumWidth(MAX_WIDTH)
-        self.column.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
-        self.items = QVBoxLayout(self.column)
-        self.items.setContentsMargins(0, 0, 0, 0)
-        self.items.setSpacing(18)
-        outer.addLayout(centred(self.column))
-        outer.addStretch(1)
-        self.placeholder = QLabel()
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # Page Up/Down, Home/End
+        self.viewport().setObjectName("conversationContent")
+        self.source: RowSource | None = None
+        self.rows: list[Row] = []
+        self._index: dict[Row, int] = {}
+        self._live: dict[Row, None] = {}  # rows with a widget
+        self._tops: list[int] = [PAD_TOP]  # top of each row, then the end
+        self._total = 0
+        self._dirty = False
+        self.following = True  # at the end: stay there as rows grow
+        self._at_top = False  # after Home: stay at the top as older rows arrive
+        self._adjusting = False  # the view moves itself: not the user scrolling
+        self._placed = 0  # the scroll value the built widgets are placed for
+        self._upward = False  # the user last scrolled towards older rows
+        self._building = False
+        self._remeasure_due = False
+        self._work = QTimer(self)
+        self._work.setSingleShot(True)
+        self._work.setInterval(0)
+        self._work.timeout.connect(self._idle)
+        self.verticalScrollBar().setSingleStep(LINE_STEP)
+        self.placeholder = QLabel(self.viewport())
         self.placeholder.setObjectName("placeholder")
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setWordWrap(True)
-        outer.insertWidget(0, self.placeholder)
-        self.setWidget(self.container)
-        self.following = True
-        self._from_bottom: int | None = None  # keep_bottom's anchor
-        self._anchor: QWidget | None = None  # scroll_to_widget's anchor
-        self._anchor_timer = QTimer(self)
-        self._anchor_timer.setSingleShot(True)
-        self._anchor_timer.setInterval(ANCHOR_MS)
-        self._anchor_timer.timeout.connect(self._drop_anchors)
-        bar = self.verticalScrollBar()
-        bar.rangeChanged.connect(self._range_changed)
-        bar.valueChanged.connect(self._value_changed)
         self.set_placeholder("")
 
+    # -- what is shown --------------------------------------------------------------------
     def set_placeholder(self, text: str) -> None:
         self.placeholder.setText(text)
-        self.placeholder.setVisible(bool(text) and self.items.count() == 0)
-
-    def add(self, widget: QWidget) -> None:
-        self.items.addWidget(widget)
-        self.placeholder.hide()
-
-    def insert(self, index: int, widget: QWidget) -> None:
-        self.items.insertWidget(index, widget)
-        self.placeholder.hide()
-
-    def remove(self, widget: QWidget) -> None:
-        if widget is self._anchor:
-            self._anchor = None
-        self.items.removeWidget(widget)
-        widget.hide()
-        widget.deleteLater()
-
-    def index_of(self, widget: QWidget) -> int:
-        return self.items.indexOf(widget)
+        self._sync_placeholder()
 
     def widgets(self) -> list[QWidget]:
-        out: list[QWidget] = []
-        for i in range(self.items.count()):
-            item = self.items.itemAt(i)
-            w = item.widget() if item is not None else None
-            if w is not None:
-                out.append(w)
-        return out
+        """The built widgets, in row order."""
+        return [row.widget for row in self.rows if row.widget is not None]
+
+    def set_rows(self, rows: list[Row], *, at_end: bool = True) -> None:
+        """Show ``rows`` instead of the current ones, from the end (or the top)."""
+        for row in list(self._live):
+            self._release(row)
+        self.rows = list(rows)
+        width = self.column()[1]
+        for row in self.rows:
+            self._estimate(row, width)
+        self._reindex()
+        self.following, self._at_top = at_end, False
+        self._sync_placeholder()
+        self._relayout(None)
+        self._fill(math.inf)  # a chat opens whole on its first paint
 
     def clear(self) -> None:
-        for w in self.widgets():
-            self.remove(w)
-        self.following = True
-        self.placeholder.setVisible(bool(self.placeholder.text()))
+        self.set_rows([])
 
-    # -- following the end -------------------------------------------------------------
+    def insert_rows(self, index: int, rows: list[Row]) -> None:
+        """Add ``rows`` before row ``index``; what is on screen stays where it is."""
+        anchor = self._anchor(index)
+        width = self.column()[1]
+        for row in rows:
+            self._estimate(row, width)
+        self.rows[index:index] = rows
+        self._reindex()
+        self._sync_placeholder()
+        self._relayout(anchor)
+
+    def remove_row(self, row: Row) -> None:
+        if row not in self._index:
+            return
+        anchor = self._anchor()
+        if anchor is not None and anchor[0] is row:
+            anchor = None if self.following else self._neighbour_anchor(row)
+        if row.widget is not None:
+            self._release(row)
+        del self.rows[self._index[row]]
+        self._reindex()
+        self._sync_placeholder()
+        self._relayout(anchor)
+
+    def ensure_built(self, row: Row) -> QWidget:
+        """``row``'s widget, built now if it was not."""
+        if row.widget is None:
+            self._build(row)
+        assert row.widget is not None
+        return row.widget
+
+    def set_keep(self, row: Row, keep: bool) -> None:
+        row.keep = keep
+
+    def row_changed(self, row: Row) -> None:
+        """What ``row`` shows changed while it was not built: guess its height again."""
+        if row.widget is None and row in self._index:
+            anchor = self._anchor()
+            row.measured = False
+            self._estimate(row, self.column()[1])
+            self._dirty = True
+            self._relayout(anchor)
+
+    def column(self) -> tuple[int, int]:
+        """x and width of the column of rows in the viewport."""
+        width_available = self.viewport().width()
+        width = max(120, min(MAX_WIDTH, width_available - 2 * PAD_X))
+        return (width_available - width) // 2, width
+
+    def top_of(self, row: Row) -> int:
+        self._layout_rows()
+        return self._tops[self._index[row]]
+
+    # -- moving -----------------------------------------------------------------------------
     def scroll_to_end(self) -> None:
-        self._drop_anchors()
-        self.following = True
-        bar = self.verticalScrollBar()
-        bar.setValue(bar.maximum())
+        self.following, self._at_top = True, False
+        self._relayout(None)
+        self._fill(math.inf)
 
-    def keep_bottom(self) -> None:
-        """Widgets are about to go in above the view: keep what is shown in place."""
-        bar = self.verticalScrollBar()
-        self._anchor = None
-        self._from_bottom = bar.maximum() - bar.value()
-        self._anchor_timer.start()
+    def scroll_to_top(self) -> None:
+        """To the first row, and stay there while older rows arrive (Home)."""
+        self.following, self._at_top = False, True
+        self._relayout(None)
+        self._fill(math.inf)
 
-    def scroll_to_widget(self, widget: QWidget) -> None:
-        """Bring ``widget`` to the top of the view and keep it there while the layout settles."""
-        self.following = False
-        self._from_bottom = None
-        self._anchor = widget
-        self._anchor_timer.start()
-        self._apply_anchor()
+    def scroll_to_row(self, row: Row, margin: int = TOP_MARGIN) -> None:
+        """Bring ``row`` to the top of the view; it stays there while heights settle."""
+        self.following, self._at_top = False, False
+        self.ensure_built(row)
+        self._set_value(self.top_of(row) - margin)
+        self._place()
+        self._fill(math.inf)
+        self._schedule()
 
-    def _apply_anchor(self) -> None:
-        bar = self.verticalScrollBar()
-        if self._anchor is not None:
-            y = self._anchor.mapTo(self.container, QPoint(0, 0)).y()
-            bar.setValue(max(0, y - TOP_MARGIN))
-        elif self._from_bottom is not None:
-            bar.setValue(bar.maximum() - self._from_bottom)
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Home:
+            self.scroll_to_top()
+        elif event.key() == Qt.Key.Key_End:
+            self.scroll_to_end()
+        else:
+            super().keyPressEvent(event)  # Page Up/Down and the arrows move the scroll bar
+            return
+        event.accept()
 
-    def _drop_anchors(self) -> None:
-        self._anchor = None
-        self._from_bottom = None
-        self._anchor_timer.stop()
-
-    def anchored(self) -> bool:
-        return self._anchor is not None or self._from_bottom is not None
-
-    def _range_changed(self, _minimum: int, maximum: int) -> None:
-        if self.anchored():
-            self._apply_anchor()
-        elif self.following:
-            self.verticalScrollBar().setValue(maximum)
-
-    def _value_changed(self, value: int) -> None:
+    def scrollContentsBy(self, dx: int, dy: int) -> None:
+        if self._adjusting:
+            return  # the view placed everything itself
+        value = self._value()
+        self._upward = value < self._placed
         bar = self.verticalScrollBar()
         self.following = value >= bar.maximum() - FOLLOW_SLACK
-        if value == 0 and bar.maximum() > 0 and not self.anchored():
-            QTimer.singleShot(0, self, self._emit_top)
+        if value > 0:
+            self._at_top = False
+        self._place()
+        self._fill(time.perf_counter() + SLICE_S)
+        self._schedule()
 
-    def _emit_top(self) -> None:
-        if self.verticalScrollBar().value() == 0 and not self.anchored():
-            self.top_reached.emit()
+    # -- heights ----------------------------------------------------------------------------
+    def _estimate(self, row: Row, width: int) -> None:
+        if not row.measured and self.source is not None:
+            row.height = max(1, self.source.estimate_row(row, width))
+
+    def _reindex(self) -> None:
+        self._index = {row: i for i, row in enumerate(self.rows)}
+        self._dirty = True
+
+    def _layout_rows(self) -> None:
+        if not self._dirty:
+            return
+        self._tops = list(accumulate((row.height + SPACING for row in self.rows), initial=PAD_TOP))
+        self._total = self._tops[-1] - SPACING + PAD_BOTTOM if self.rows else 0
+        self._dirty = False
+
+    def _value(self) -> int:
+        return self.verticalScrollBar().value()
+
+    def _visible(self, above: int = 0, below: int = 0) -> tuple[int, int]:
+        """The rows [first, last) that reach into the view widened by ``above`` and ``below``."""
+        self._layout_rows()
+        value = self._value()
+        top, bottom = value - above, value + self.viewport().height() + below
+        first = max(0, bisect.bisect_right(self._tops, top) - 1)
+        if first < len(self.rows) and self._tops[first] + self.rows[first].height <= top:
+            first += 1
+        last = min(len(self.rows), bisect.bisect_left(self._tops, bottom, lo=first))
+        return first, last
+
+    def _anchor(self, at: int = 0) -> tuple[Row, int] | None:
+        """The row to hold in place across a change, and the view's offset from its top;
+        None when the view follows the end or holds the top. Rows from ``at`` on are
+        preferred: rows inserted there push those down, not the ones above."""
+        if self.following or self._at_top or not self.rows:
+            return None
+        first, last = self._visible()
+        value = self._value()
+        start = max(first, min(at, last - 1))
+        for i in range(start, last):
+            if self.rows[i].measured:
+                return self.rows[i], value - self._tops[i]
+        i = min(start, len(self.rows) - 1)
+        return self.rows[i], value - self._tops[i]
+
+    def _neighbour_anchor(self, row: Row) -> tuple[Row, int] | None:
+        i = self._index[row]
+        for j in (i + 1, i - 1):
+            if 0 <= j < len(self.rows):
+                return self.rows[j], self._value() - self._tops[j]
+        return None
+
+    def _set_value(self, value: int) -> None:
+        bar = self.verticalScrollBar()
+        self._adjusting = True
+        try:
+            bar.setValue(max(0, min(bar.maximum(), value)))
+        finally:
+            self._adjusting = False
+
+    def _relayout(self, anchor: tuple[Row, int] | None) -> None:
+        """Heights or rows changed: range, scroll value (the anchor held), placement."""
+        self._layout_rows()
+        bar = self.verticalScrollBar()
+        page = self.viewport().height()
+        self._adjusting = True
+        try:
+            bar.setPageStep(max(1, page))
+            bar.setRange(0, max(0, self._total - page))
+        finally:
+            self._adjusting = False
+        if self.following:
+            self._set_value(bar.maximum())
+        elif self._at_top:
+            self._set_value(0)
+        elif anchor is not None and anchor[0] in self._index:
+            self._set_value(self._tops[self._index[anchor[0]]] + anchor[1])
+        self._place()
+        self._schedule()
+
+    def _place(self) -> None:
+        """Put the built widgets where their rows are. A move of the whole view scrolls the
+        viewport's pixels with its children, so only what changed is painted again."""
+        value = self._value()
+        if value != self._placed:
+            self.viewport().scroll(0, self._placed - value)
+            self._placed = value
+        x, width = self.column()
+        for row in self._live:
+            widget = row.widget
+            assert widget is not None
+            rect = QRect(x, self._tops[self._index[row]] - value, width, max(1, row.height))
+            if widget.geometry() != rect:
+                widget.setGeometry(rect)
+
+    def _remeasure(self) -> None:
+        """Built rows may have changed height (text grew, a panel opened): measure them."""
+        if self._building:
+            self._remeasure_due = True
+            return
+        self._remeasure_due = False
+        self._layout_rows()
+        anchor = self._anchor()
+        width = self.column()[1]
+        changed = False
+        for row in self._live:
+            assert row.widget is not None
+            height = measure(row.widget, width)
+            if height != row.height:
+                row.height, changed = height, True
+            row.measured = True
+        if changed:
+            self._dirty = True
+            self._relayout(anchor)
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.LayoutRequest:  # sent by a text that grew (settle_layouts)
+            self._remeasure()
+        return handled
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:  # a built row's size hint changed
+            self._remeasure()
+        return super().viewportEvent(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        anchor = self._anchor()
+        self._relayout(anchor)
+        self._remeasure()
+        self._sync_placeholder()
+
+    # -- building and giving back -----------------------------------------------------------
+    def _build(self, row: Row) -> None:
+        assert self.source is not None
+        self._layout_rows()
+        anchor = self._anchor()
+        self._building = True
+        try:
+            widget = self.source.build_row(row)
+            viewport = self.viewport()
+            if widget.parentWidget() is not viewport:
+                widget.setParent(viewport)
+            row.widget = widget
+            self._live[row] = None
+            self._stack(row)
+            x, width = self.column()
+            top = self._tops[self._index[row]] - self._value()
+            widget.setGeometry(x, top, width, max(1, row.height))
+            widget.show()
+            settle(widget)
+            height = measure(widget, width)
+        finally:
+            self._building = False
+        if height != row.height or not row.measured:
+            row.height, row.measured = height, True
+            self._dirty = True
+            self._relayout(anchor)
+        if self._remeasure_due:
+            self._remeasure()
+
+    def _stack(self, row: Row) -> None:
+        """Keep the built widgets in row order among the viewport's children (the order
+        screen readers read them in)."""
+        i = self._index[row]
+        later = [r for r in self._live if self._index[r] > i]
+        assert row.widget is not None
+        if later:
+            nearest = min(later, key=self._index.__getitem__)
+            assert nearest.widget is not None
+            row.widget.stackUnder(nearest.widget)
+        else:
+            row.widget.raise_()
+
+    def _release(self, row: Row) -> None:
+        widget = row.widget
+        assert widget is not None and self.source is not None
+        row.widget = None
+        del self._live[row]
+        widget.hide()
+        self.source.release_row(row, widget)
+
+    def _next_unbuilt(self, around: int) -> Row | None:
+        """The next row to build: those in view first, then those ``around`` pixels from it,
+        nearest first and towards where the user is going."""
+        first, last = self._visible()
+        in_view = range(first, last)
+        order = reversed(in_view) if self.following or self._upward else in_view
+        for i in order:
+            if self.rows[i].widget is None:
+                return self.rows[i]
+        if not around:
+            return None
+        lo, hi = self._visible(around, around)
+        above = range(first - 1, lo - 1, -1)
+        below = range(last, hi)
+        for span in (above, below) if self._upward or self.following else (below, above):
+            for i in span:
+                if self.rows[i].widget is None:
+                    return self.rows[i]
+        return None
+
+    def _fill(self, deadline: float, around: int = 0, *, at_least_one: bool = True) -> bool:
+        """Build rows until ``deadline`` (the first one even past it, unless told otherwise);
+        True when none is left to build."""
+        if self.source is None:
+            return True
+        started = not at_least_one
+        while (row := self._next_unbuilt(around)) is not None:
+            if started and time.perf_counter() >= deadline:
+                return False
+            self._build(row)
+            started = True
+        return True
+
+    def _release_far(self) -> None:
+        page = self.viewport().height()
+        lo, hi = self._visible(int(KEEP * page), int(KEEP * page))
+        focus = QApplication.focusWidget()
+        for row in list(self._live):
+            i = self._index[row]
+            if row.keep or lo <= i < hi:
+                continue
+            widget = row.widget
+            assert widget is not None
+            if focus is not None and widget.isAncestorOf(focus):
+                continue  # the user is in it (editing, selecting)
+            self._release(row)
+
+    def _schedule(self) -> None:
+        if not self._work.isActive():
+            self._work.start()
+
+    def _idle(self) -> None:
+        """One slice of background work: rows in view, rows far away, rows near the view."""
+        deadline = time.perf_counter() + SLICE_S
+        page = self.viewport().height()
+        self._release_far()
+        if not self._fill(deadline) or not self._fill(deadline, int(AHEAD * page), at_least_one=False):
+            self._work.start()
+            return
+        if not self.rows:
+            return
+        value = self._value()
+        if value < PREFETCH * page:
+            self.near_top.emit()
+        if self._total - value - page < PREFETCH * page:
+            self.near_bottom.emit()
+
+    def _sync_placeholder(self) -> None:
+        label = self.placeholder
+        label.setVisible(bool(label.text()) and not self.rows)
+        if label.isVisible():
+            width = self.viewport().width()
+            label.setGeometry(0, 0, width, max(label.heightForWidth(width), label.sizeHint().height()))

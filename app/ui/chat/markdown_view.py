@@ -1,4 +1,4 @@
-"""Streaming Markdown shown as a column of rich-text segments.
+"""Markdown shown as a column of rich-text segments, built a slice at a time.
 
 Qt re-scans every frame of a QTextDocument (each table and code block is one) whenever a
 frame is inserted or removed, so editing the end of one ever-growing document costs more
@@ -6,17 +6,38 @@ the longer it is. Instead, once a segment holds ``SEGMENT_CHARS`` characters, se
 continues in a new segment below it: each repaint touches only the last, bounded segment,
 and the cost of streaming stays flat however long the message grows. Segments split only
 between settled blocks, so each block is rendered exactly as in one document.
+
+Long texts are shown in slices: what does not fit in one slice of GUI-thread time
+(``SLICE_S``) follows on later turns of the event loop, below what is already shown, and
+waits while the view is hidden (a collapsed reasoning panel). Rendering a piece and putting
+it into the documents are two steps; a streamed piece that took long to render goes into
+the documents on the next turn, so that one turn never does both. A finished text rendered
+ahead of time (:mod:`app.ui.chat.render_cache`) costs only its documents.
 """
 
 from __future__ import annotations
 
-from app.core.render import RenderUpdate, StreamingRenderer, Theme, document_stylesheet
+import math
+import time
+
+from app.core.render import (
+    RenderedParts,
+    RenderUpdate,
+    StreamingRenderer,
+    Theme,
+    document_stylesheet,
+    render_parts,
+)
+from app.ui.chat.render_cache import CACHE
 from app.ui.chat.rich_view import RichTextView
-from app.ui.chat.streaming_doc import DocumentWriter
+from app.ui.chat.streaming_doc import DocumentWriter, set_html
 from app.ui.common.i18n import tr
-from app.ui.common.qt import QSizePolicy, QVBoxLayout, QWidget
+from app.ui.common.qt import QEvent, QSizePolicy, QTimer, QVBoxLayout, QWidget
 
 SEGMENT_CHARS = 6000
+SYNC_CHARS = 3000  # source characters rendered in one step; a longer text takes several
+SLICE_S = 0.006  # GUI-thread time one turn of the event loop gives to showing text
+APPEND_S = 0.002  # after rendering a streamed piece this long, its document waits a turn
 
 
 class MarkdownView(QWidget):
@@ -32,13 +53,34 @@ class MarkdownView(QWidget):
         self.theme = theme
         self.renderer = StreamingRenderer(theme)
         self.text = ""
-        self._finished = False
+        self._fed = 0  # characters of ``text`` given to the renderer so far
+        self._final = False  # no more text comes: finish once all is fed
+        self._finished = False  # the renderer has finished
+        self._queued: list[str] = []  # segments of a text rendered ahead, not shown yet
+        self._update: RenderUpdate | None = None  # rendered, not in the documents yet
+        self._fresh = True  # the first segment is empty and waiting
+        self._shown_once = False
+        self._slicer = QTimer(self)
+        self._slicer.setSingleShot(True)
+        self._slicer.setInterval(0)
+        self._slicer.timeout.connect(self._slice)
         self.segments: list[RichTextView] = []
         self._writer = DocumentWriter(self._add_segment().document())
 
     @property
     def finished(self) -> bool:
+        """The text is complete (some of it may still be on its way in)."""
         return self._finished
+
+    @property
+    def pending(self) -> bool:
+        """Some of the text is not shown yet (it follows in slices)."""
+        return (
+            bool(self._queued)
+            or self._update is not None
+            or self._fed < len(self.text)
+            or (self._final and not self._finished)
+        )
 
     # -- text --------------------------------------------------------------------------
     def append(self, delta: str) -> None:
@@ -49,24 +91,37 @@ class MarkdownView(QWidget):
             self.set_text(self.text + delta, final=False)
             return
         self.text += delta
-        self._apply(self.renderer.update(self.text))
+        self._feed(APPEND_S)
 
     def set_text(self, text: str, *, final: bool = True) -> None:
         """Show ``text`` from scratch (a version switch, a budget cut, a theme change)."""
+        self._slicer.stop()
+        self._queued = []
+        self._update = None
         self.renderer.reset()
         self._reset_segments()
         self.text = text
-        self._finished = False
-        if text:
-            self._apply(self.renderer.update(text))
+        self._fed = 0
+        self._final = self._finished = False
         if final:
-            self.finish()
+            rendered = CACHE.get(text, self.theme)
+            if rendered is None and len(text) <= SYNC_CHARS:
+                rendered = render_parts(text, self.theme)
+                CACHE.put(rendered)
+            if rendered is not None:
+                self._show_rendered(rendered)
+                return
+            self._final = True
+        self._feed()
 
     def finish(self) -> None:
-        """The text is complete: settle the tail."""
-        if not self._finished:
-            self._apply(self.renderer.finish(), final=True)
-            self._finished = True
+        """The text is complete: settle the tail, now unless much is still to come."""
+        self._final = True
+        if self._queued or len(self.text) - self._fed > SYNC_CHARS:
+            self._feed()
+        else:
+            self._slicer.stop()
+            self._run(math.inf)  # the little that is left: the text is whole on return
 
     def set_theme(self, theme: Theme) -> None:
         self.theme = theme
@@ -74,13 +129,92 @@ class MarkdownView(QWidget):
         for segment in self.segments:
             segment.code_source = self.renderer.code
             segment.document().setDefaultStyleSheet(document_stylesheet(theme))
-        self.set_text(self.text, final=self._finished)
+        self.set_text(self.text, final=self._final or self._finished)
 
     def toPlainText(self) -> str:
         return "\n".join(s.toPlainText() for s in self.segments)
 
     def code(self, index: int) -> str | None:
         return self.renderer.code(index)
+
+    # -- slices ------------------------------------------------------------------------
+    def _feed(self, budget: float = SLICE_S) -> None:
+        """Work on the text now for ``budget`` seconds; the rest follows in slices. A streamed
+        piece may stop after rendering; otherwise something new is shown before stopping."""
+        self._slicer.stop()
+        self._run(time.perf_counter() + budget, show=budget >= SLICE_S)
+
+    def _slice(self) -> None:
+        if self._shown_once and not self.isVisible():
+            return  # hidden (a collapsed panel, a recycled view): showEvent goes on
+        self._run(time.perf_counter() + SLICE_S, show=True)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show:
+            self._shown_once = True
+            if self.pending and not self._slicer.isActive():
+                self._slicer.start()
+        return super().event(event)
+
+    def _run(self, deadline: float, *, show: bool = False) -> None:
+        """Do steps until ``deadline`` (at least one, and with ``show`` at least until the
+        documents changed); what is left waits for the next turn."""
+        while self._step():
+            if time.perf_counter() >= deadline and not (show and self._update is not None):
+                if self.pending:
+                    self._slicer.start()
+                return
+        self._slicer.stop()
+
+    def _step(self) -> bool:
+        if self._queued:
+            html = self._queued.pop(0)
+            segment = self.segments[0] if self._fresh else self._add_segment()
+            self._fresh = False
+            set_html(segment.document(), html)
+            return True
+        if self._update is not None:
+            update, self._update = self._update, None
+            self._apply(update)
+            return True
+        if self._fed < len(self.text):
+            end = self._cut(self._fed)
+            self._update = self.renderer.update(self.text if end == len(self.text) else self.text[:end])
+            self._fed = end
+            return True
+        if self._final and not self._finished:
+            self._apply(self.renderer.finish(), final=True)
+            self._finished = True
+            return True
+        return False
+
+    def _cut(self, start: int) -> int:
+        """Where the next step's text ends: all of it if short, else at a paragraph end."""
+        if len(self.text) - start <= SYNC_CHARS:
+            return len(self.text)
+        lo, hi = start + SYNC_CHARS // 2, start + 2 * SYNC_CHARS
+        for mark in ("\n\n", "\n"):
+            at = self.text.find(mark, lo, hi)
+            if at >= 0:
+                return at + len(mark)
+        return start + SYNC_CHARS
+
+    def _show_rendered(self, rendered: RenderedParts) -> None:
+        """A finished text rendered ahead: one segment now, the others in the next slices."""
+        self.renderer.adopt(rendered)
+        self._fed = len(self.text)
+        self._final = self._finished = True
+        group: list[str] = []
+        size = 0
+        for html, chars in zip(rendered.parts, rendered.sizes, strict=True):
+            if group and size + chars > SEGMENT_CHARS:
+                self._queued.append("".join(group).strip())
+                group, size = [], 0
+            group.append(html)
+            size += chars
+        if group:
+            self._queued.append("".join(group).strip())
+        self._feed()
 
     # -- segments ----------------------------------------------------------------------
     def _apply(self, update: RenderUpdate, *, final: bool = False) -> None:
@@ -91,6 +225,7 @@ class MarkdownView(QWidget):
             # The current segment is full: what settles now starts the next one.
             self._writer.apply("", "")
             self._writer = DocumentWriter(self._add_segment().document())
+        self._fresh = False
         self._writer.apply(update.settled_html, tail)
 
     def _add_segment(self) -> RichTextView:
@@ -111,6 +246,7 @@ class MarkdownView(QWidget):
             segment.deleteLater()
         self._writer = DocumentWriter(self.segments[0].document())
         self._writer.clear()
+        self._fresh = True
 
     def setObjectName(self, name: str) -> None:
         super().setObjectName(name)

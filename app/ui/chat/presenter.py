@@ -1,28 +1,56 @@
-"""Shows a chat in the conversation view: one widget per entry, kept in step with the data.
+"""Shows a chat in the conversation view: a row per entry, widgets only where the user looks.
 
-Only a window of entries has widgets: the newest ``WINDOW`` when a chat opens, more as the
-user scrolls up (or presses "Show earlier messages"), which also loads older entries from
-the store when the chat holds no more in memory. Opening a search result shows a window
-around that message instead, with "Show later messages" below it.
+Every loaded entry is a :class:`~app.ui.chat.conversation.Row` of the view; the view asks
+for a widget when a row comes near the screen (:meth:`build_row`) and gives it back when the
+row is far away (:meth:`release_row`). Reply views given back are kept for reuse: filling an
+old one costs the GUI thread far less than making a new one. Answers are rendered ahead on a
+background thread (:mod:`app.ui.chat.render_cache`), so a row coming into view only fills
+its documents.
+
+Older entries are read from the store before the user reaches them: when the view comes
+within a few screens of the first row, the next page is read and rendered off the GUI thread
+(one :class:`~app.ui.common.tasks.Tasks` helper) and its rows go in above without moving
+what is on screen. Opening a search result shows a window of entries around that message
+instead, with "Show earlier messages" and "Show later messages" at its ends (they also
+extend by themselves as the user scrolls towards them).
 """
 
 from __future__ import annotations
 
+import logging
+import math
 from collections.abc import Callable
+from typing import Protocol, TypeVar
 
-from app.core.chat.chats import Chat, Entry, Reply
+from app.core.chat.chats import Chat, EarlierPage, Entry, Reply
 from app.core.chat.messages import Message
-from app.core.render import Theme
+from app.core.render import RenderedParts, Theme
 from app.ui.chat.assistant_view import AssistantMessageView
-from app.ui.chat.conversation import ConversationView
+from app.ui.chat.conversation import ConversationView, Row
+from app.ui.chat.render_cache import CACHE, PRERENDER_MAX_CHARS, prerender, wanted
 from app.ui.chat.user_view import UserMessageView
 from app.ui.common.i18n import tr
 from app.ui.common.qt import QObject, QPushButton, QTimer, QWidget, Signal
+from app.ui.common.tasks import Task, Tasks
 
-WINDOW = 24  # entries built when a chat opens, and per step when scrolling up
+log = logging.getLogger(__name__)
+V = TypeVar("V", bound=QWidget)
+
+WINDOW = 24  # entries around a search result
+PAGE = 50  # entries read from the store at a time
 FLASH_MS = 1600  # how long a message opened from a search stays highlighted
+WARM_AFTER_MS = 300  # spare views are made this long after the window starts
+POOL = 16  # message views of each kind kept for reuse
+WARM = 8  # views of each kind made ahead while the window is idle (rows given back refill them)
+RENDER_AHEAD = 60  # answers of an opened chat rendered ahead, newest first
+EARLIER, LATER = "earlier", "later"  # the items of the two button rows
 
-Loader = Callable[[Chat], list[Entry]]
+
+class Pager(Protocol):
+    """Where older entries come from (the window's chat repository)."""
+
+    def load_earlier(self, chat_id: str, limit: int | None = None) -> list[Entry]: ...
+    def read_earlier(self, chat_id: str, limit: int = PAGE) -> Callable[[], EarlierPage] | None: ...
 
 
 class ConversationPresenter(QObject):
@@ -38,133 +66,337 @@ class ConversationPresenter(QObject):
         self.view = view
         self.theme = theme
         self.chat: Chat | None = None
-        self.load_earlier: Loader | None = None  # older entries from the store
-        self._widgets: dict[int, QWidget] = {}  # id(entry) -> widget
-        self._shown: list[Entry] = []  # the entries with widgets, in chat order
-        self._earlier: QPushButton | None = None
-        self._later: QPushButton | None = None
+        self.pager: Pager | None = None
         self.busy = False
-        view.top_reached.connect(self._top_reached)
+        self.tasks = Tasks(self, name="conversation")
+        self._rows: dict[int, Row] = {}  # id(entry) -> its row
+        self._row_of: dict[QWidget, Row] = {}  # built widget -> its row
+        self._replies: list[AssistantMessageView] = []  # spare views, hidden, ready for reuse
+        self._users: list[UserMessageView] = []
+        self._earlier: Row | None = None
+        self._later: Row | None = None
+        self._kept: Row | None = None  # the row a reply streams into
+        self._hidden: set[int] = set()  # ids of the entries the model no longer sees
+        self._expanded: set[int] = set()  # ids of the replies whose reasoning is open
+        self._fetch: Task[tuple[EarlierPage, list[RenderedParts]]] | None = None
+        self._metrics: tuple[int, int] | None = None  # line height, average character width
+        self._warmer = QTimer(self)
+        self._warmer.setSingleShot(True)
+        self._warmer.setInterval(0)
+        self._warmer.timeout.connect(self._warm)
+        view.source = self
+        view.near_top.connect(self._near_top)
+        view.near_bottom.connect(self._near_bottom)
+        QTimer.singleShot(WARM_AFTER_MS, self, self._warm)
 
     # -- whole chats ---------------------------------------------------------------------
     def show(self, chat: Chat | None, around: Entry | None = None) -> None:
-        """Show ``chat``'s newest entries, or a window around ``around``."""
-        self.view.clear()
-        self._widgets.clear()
-        self._shown = []
-        self._earlier = self._later = None
+        """Show ``chat`` from its newest entry, or a window around ``around``."""
+        self._cancel_fetch()
+        self._rows.clear()
+        self._hidden.clear()
+        self._expanded.clear()
+        self._earlier = self._later = self._kept = None
         self.chat = chat
         if chat is None:
+            self.view.set_rows([])
             return
         entries = chat.entries
         if around is None:
-            lo, hi = max(0, len(entries) - WINDOW), len(entries)
+            lo, hi = 0, len(entries)
         else:
             i = chat.index_of(around)
             lo, hi = max(0, i - WINDOW // 2), min(len(entries), i + WINDOW // 2 + 1)
-        for entry in entries[lo:hi]:
-            self.view.add(self._build(entry))
-            self._shown.append(entry)
-        self._sync_buttons()
-        self.refresh_actions()
-        if around is None:
-            self.view.scroll_to_end()
+        rows = [self._row(e) for e in entries[lo:hi]]
+        if lo > 0 or chat.has_earlier:
+            self._earlier = _edge(EARLIER)
+            rows.insert(0, self._earlier)
+        if hi < len(entries):
+            self._later = _edge(LATER)
+            rows.append(self._later)
+        self.view.set_rows(rows, at_end=around is None)
+        for edge in (self._earlier, self._later):
+            if edge is not None:
+                self.view.ensure_built(edge)
+        near = entries[lo:hi] if around is not None else entries[::-1][:RENDER_AHEAD]
+        self._render_ahead(near)
+
+    @property
+    def _shown(self) -> list[Entry]:
+        """The entries that have rows, in chat order."""
+        return [row.item for row in self.view.rows if isinstance(row.item, Message | Reply)]
+
+    def _row(self, entry: Entry) -> Row:
+        row = Row(entry)
+        self._rows[id(entry)] = row
+        return row
 
     def _range(self) -> tuple[int, int]:
+        """[first, last) indexes in the chat of the entries that have rows."""
         chat = self.chat
         if chat is None:
             return 0, 0
-        if not self._shown:
+        shown = [row.item for row in self.view.rows if not isinstance(row.item, str)]
+        if not shown:
             return len(chat.entries), len(chat.entries)
-        return chat.index_of(self._shown[0]), chat.index_of(self._shown[-1]) + 1
+        return chat.index_of(shown[0]), chat.index_of(shown[-1]) + 1  # type: ignore[arg-type]
 
-    def _button(self, text: str, name: str, slot: Callable[[], object]) -> QPushButton:
-        button = QPushButton(text)
-        button.setObjectName("earlierButton")
-        button.setAccessibleName(name)
-        button.clicked.connect(lambda _checked=False: slot())
-        return button
-
-    def _sync_buttons(self) -> None:
+    def _sync_edges(self) -> None:
+        """The button rows at the ends: there while entries lie beyond them."""
         chat = self.chat
         if chat is None:
             return
         lo, hi = self._range()
-        want_earlier = lo > 0 or chat.has_earlier
-        if want_earlier and self._earlier is None:
-            self._earlier = self._button(
-                tr("Show earlier messages"), tr("Show earlier messages"), self.show_earlier
-            )
-            self.view.insert(0, self._earlier)
-        elif not want_earlier and self._earlier is not None:
-            self.view.remove(self._earlier)
-            self._earlier = None
-        want_later = hi < len(chat.entries)
-        if want_later and self._later is None:
-            self._later = self._button(tr("Show later messages"), tr("Show later messages"), self.show_later)
-            self.view.add(self._later)
-        elif not want_later and self._later is not None:
-            self.view.remove(self._later)
-            self._later = None
+        if (lo > 0 or chat.has_earlier) != (self._earlier is not None):
+            if self._earlier is None:
+                self._earlier = _edge(EARLIER)
+                self.view.insert_rows(0, [self._earlier])
+                self.view.ensure_built(self._earlier)
+            else:
+                self.view.remove_row(self._earlier)
+                self._earlier = None
+        if (hi < len(chat.entries)) != (self._later is not None):
+            if self._later is None:
+                self._later = _edge(LATER)
+                self.view.insert_rows(len(self.view.rows), [self._later])
+                self.view.ensure_built(self._later)
+            else:
+                self.view.remove_row(self._later)
+                self._later = None
 
     def has_earlier(self) -> bool:
         return self._earlier is not None
 
     def show_earlier(self) -> int:
-        """Build the ``WINDOW`` entries before the first one shown; return how many."""
+        """Show the entries before the first one shown (reading a page from the store if none
+        is in memory) and scroll to the first of them; return how many."""
         chat = self.chat
         if chat is None:
             return 0
         lo, _hi = self._range()
-        if lo < WINDOW and chat.has_earlier and self.load_earlier is not None:
-            self.load_earlier(chat)  # too few older entries in memory: read the next page
+        if lo == 0 and chat.has_earlier and self.pager is not None:
+            self._cancel_fetch()
+            self.pager.load_earlier(chat.id, PAGE)
             lo, _hi = self._range()
-        start = max(0, lo - WINDOW)
-        if start == lo:
-            self._sync_buttons()
-            return 0
-        self.view.keep_bottom()
-        offset = 1 if self._earlier is not None else 0
-        for i, entry in enumerate(chat.entries[start:lo]):
-            self.view.insert(offset + i, self._build(entry))
-        self._shown[:0] = chat.entries[start:lo]
-        self._sync_buttons()
-        self.refresh_actions()
-        return lo - start
+        rows = self._grow_top(0, lo)
+        if rows:
+            self.view.scroll_to_row(rows[0])
+        return len(rows)
 
     def show_later(self) -> int:
+        """Show every entry after the last one shown; return how many."""
         chat = self.chat
         if chat is None:
             return 0
         _lo, hi = self._range()
-        stop = min(len(chat.entries), hi + WINDOW)
-        for entry in chat.entries[hi:stop]:
-            self._add_last(self._build(entry))
-            self._shown.append(entry)
-        self._sync_buttons()
-        self.refresh_actions()
-        return stop - hi
+        rows = [self._row(e) for e in chat.entries[hi:]]
+        if rows:
+            at = len(self.view.rows) - (1 if self._later is not None else 0)
+            self.view.insert_rows(at, rows)
+            self._sync_edges()
+        return len(rows)
 
-    def _top_reached(self) -> None:
-        if self._earlier is not None:
-            self.show_earlier()
+    def _grow_top(self, start: int, stop: int) -> list[Row]:
+        """Rows for the entries [start, stop) above the first row; the view stays put."""
+        chat = self.chat
+        if chat is None or start >= stop:
+            self._sync_edges()
+            return []
+        rows = [self._row(e) for e in chat.entries[start:stop]]
+        self.view.insert_rows(1 if self._earlier is not None else 0, rows)
+        self._sync_edges()
+        return rows
 
-    def _add_last(self, widget: QWidget) -> None:
-        if self._later is None:
-            self.view.add(widget)
+    def _near_top(self) -> None:
+        """The user nears the first row: more rows from memory, else the next page."""
+        chat = self.chat
+        if chat is None or self._earlier is None:
+            return
+        lo, _hi = self._range()
+        if lo > 0:
+            entries = chat.entries[max(0, lo - 4 * PAGE) : lo]
+            self._grow_top(max(0, lo - 4 * PAGE), lo)
+            self._render_ahead(entries[::-1])
+        elif chat.has_earlier:
+            self._fetch_earlier(chat)
+
+    def _near_bottom(self) -> None:
+        if self._later is not None:
+            self.show_later()
+
+    # -- reading ahead --------------------------------------------------------------------
+    def _fetch_earlier(self, chat: Chat) -> None:
+        """Read the next older page and render its answers off the GUI thread."""
+        if self._fetch is not None or self.pager is None:
+            return
+        read = self.pager.read_earlier(chat.id, PAGE)
+        if read is None:
+            return
+        theme = self.theme()
+
+        def work() -> tuple[EarlierPage, list[RenderedParts]]:
+            page = read()
+            answers = [e.message.content for e in page.entries if isinstance(e, Reply)]
+            return page, prerender([a for a in answers if 0 < len(a) <= PRERENDER_MAX_CHARS], theme)
+
+        def done(result: tuple[EarlierPage, list[RenderedParts]]) -> None:
+            self._fetch = None
+            page, rendered = result
+            for item in rendered:
+                CACHE.put(item)
+            if self.chat is chat:
+                page.add()
+                self._near_top()
+
+        def failed(exc: Exception) -> None:
+            self._fetch = None
+            log.warning("could not read older messages: %r", exc)
+
+        self._fetch = self.tasks.run(work, done, failed, owner=self.view, name="earlier-page")
+
+    def _cancel_fetch(self) -> None:
+        if self._fetch is not None:
+            self._fetch.cancel()
+            self._fetch = None
+
+    def _render_ahead(self, entries: list[Entry]) -> None:
+        """Render the answers of ``entries`` (nearest first) off the GUI thread."""
+        theme = self.theme()
+        texts = wanted((e.message.content for e in entries if isinstance(e, Reply)), theme)
+        if texts:
+            self.tasks.run(lambda: prerender(texts, theme), _keep, owner=self.view, name="render-ahead")
+
+    # -- rows (the view's RowSource) ------------------------------------------------------
+    def build_row(self, row: Row) -> QWidget:
+        item = row.item
+        widget: QWidget
+        if item == EARLIER:
+            widget = self._button(tr("Show earlier messages"), self.show_earlier)
+        elif item == LATER:
+            widget = self._button(tr("Show later messages"), self.show_later)
+        elif isinstance(item, Reply):
+            view = self._replies.pop() if self._replies else self._new_reply_view()
+            view.show_message(item.message, item.index + 1, len(item.versions))
+            self._row_of[view] = row
+            if id(item) in self._expanded and item.message.thinking:
+                view.thinking.set_expanded(True)
+            view.set_out_of_view(id(item) in self._hidden)
+            self._refresh_row(view, item)
+            return view
         else:
-            self.view.insert(self.view.index_of(self._later), widget)
+            assert isinstance(item, Message)
+            user = self._users.pop() if self._users else self._new_user_view(item)
+            if user.message is not item:
+                _show_user_message(user, item)
+            user.set_out_of_view(id(item) in self._hidden)
+            user.set_busy(self.busy)
+            widget = user
+        self._row_of[widget] = row
+        return widget
+
+    def release_row(self, row: Row, widget: QWidget) -> None:
+        self._row_of.pop(widget, None)
+        if isinstance(widget, AssistantMessageView) and len(self._replies) < POOL:
+            _unflash(widget)
+            self._replies.append(widget)
+        elif isinstance(widget, UserMessageView) and len(self._users) < POOL:
+            _unflash(widget.bubble)
+            widget.stop_editing()
+            self._users.append(widget)
+        else:
+            widget.deleteLater()
+
+    def _warm(self) -> None:
+        """Make one spare view of a kind that has too few (a slice of idle time each)."""
+        if len(self._replies) < WARM:
+            self._replies.append(self._spare(self._new_reply_view()))
+        elif len(self._users) < WARM:
+            self._users.append(self._spare(self._new_user_view(Message("user", ""))))
+        else:
+            return
+        self._warmer.start()
+
+    def _spare(self, view: V) -> V:
+        """Shown once out of sight: the style sheet's cost and the first layout at the
+        column's width are paid now, not when a row needs the view."""
+        x, width = self.view.column()
+        view.setParent(self.view.viewport())
+        view.setGeometry(x, -10 * self.view.viewport().height() - 1000, width, 200)
+        view.show()
+        view.hide()
+        return view
+
+    def estimate_row(self, row: Row, width: int) -> int:
+        item = row.item
+        if isinstance(item, str):
+            return 34
+        if isinstance(item, Reply):
+            message = item.message
+            chrome = 34 + (40 if message.thinking else 0)  # the footer, the reasoning's header
+            return chrome + self._text_height(message.content, width)
+        assert isinstance(item, Message)
+        return 48 + self._text_height(item.content, int(width * 0.78) - 28)  # bubble and actions
+
+    def _text_height(self, text: str, width: int) -> int:
+        if self._metrics is None:
+            metrics = self.view.fontMetrics()
+            self._metrics = metrics.lineSpacing(), max(1, metrics.averageCharWidth())
+        line, char = self._metrics
+        per_line = max(20, width // char)
+        lines = sum(math.ceil(len(part) / per_line) if part else 0.5 for part in text.split("\n"))
+        return int(lines * line) + 8
+
+    def _new_reply_view(self) -> AssistantMessageView:
+        view = AssistantMessageView(self.theme())
+        view.regenerate.connect(
+            lambda thinking, v=view: self._for(v, lambda r: self.regenerate.emit(r, thinking))
+        )
+        view.continue_thinking.connect(lambda v=view: self._for(v, self.continue_thinking.emit))
+        view.continue_answer.connect(lambda v=view: self._for(v, self.continue_answer.emit))
+        view.delete.connect(lambda v=view: self._for(v, self.delete.emit))
+        view.switch_version.connect(lambda step, v=view: self._for(v, lambda r: self.switch(r, step)))
+        view.thinking.expanded_changed.connect(lambda on, v=view: self._expanded_changed(v, on))
+        return view
+
+    def _new_user_view(self, message: Message) -> UserMessageView:
+        view = UserMessageView(message)
+        view.resend.connect(lambda text, v=view: self._for_user(v, lambda m: self.resend.emit(m, text)))
+        view.delete.connect(lambda v=view: self._for_user(v, self.delete.emit))
+        return view
+
+    def _button(self, text: str, slot: Callable[[], object]) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName("earlierButton")
+        button.setAccessibleName(text)
+        button.clicked.connect(lambda _checked=False: slot())
+        return button
+
+    def _for(self, view: QWidget, action: Callable[[Reply], object]) -> None:
+        row = self._row_of.get(view)
+        if row is not None and isinstance(row.item, Reply):
+            action(row.item)
+
+    def _for_user(self, view: QWidget, action: Callable[[Message], object]) -> None:
+        row = self._row_of.get(view)
+        if row is not None and isinstance(row.item, Message):
+            action(row.item)
+
+    def _expanded_changed(self, view: QWidget, expanded: bool) -> None:
+        row = self._row_of.get(view)
+        if row is not None:
+            (self._expanded.add if expanded else self._expanded.discard)(id(row.item))
 
     def view_for(self, entry: Entry) -> QWidget | None:
-        return self._widgets.get(id(entry))
+        row = self._rows.get(id(entry))
+        return row.widget if row is not None else None
 
     def assistant_view(self, reply: Reply) -> AssistantMessageView | None:
-        w = self._widgets.get(id(reply))
-        return w if isinstance(w, AssistantMessageView) else None
+        widget = self.view_for(reply)
+        return widget if isinstance(widget, AssistantMessageView) else None
 
     # -- going to one message -------------------------------------------------------------
     def reveal(self, entry: Entry, message_id: str) -> None:
-        """Scroll to ``entry`` (building widgets around it if needed) and flash it."""
+        """Scroll to ``entry`` (showing the entries around it if needed) and flash it."""
         chat = self.chat
         if chat is None:
             return
@@ -174,68 +406,55 @@ class ConversationPresenter(QObject):
                 entry.index = index
                 self.refresh_reply(entry)
                 self.version_switched.emit(entry)
-        if self.view_for(entry) is None:
+        if id(entry) not in self._rows:
             self.show(chat, around=entry)
-        widget = self.view_for(entry)
+        row = self._rows.get(id(entry))
+        if row is None:
+            return
+        self.view.scroll_to_row(row)
+        widget = row.widget
         if widget is None:
             return
-        self.view.scroll_to_widget(widget)
         target = widget.bubble if isinstance(widget, UserMessageView) else widget
         target.setProperty("flash", True)
         _repolish(target)
 
         def unflash() -> None:
-            if self.view_for(entry) is widget:
+            if row.widget is widget:
                 target.setProperty("flash", False)
                 _repolish(target)
 
         QTimer.singleShot(FLASH_MS, target, unflash)
 
     # -- entries -------------------------------------------------------------------------
-    def _build(self, entry: Entry) -> QWidget:
-        widget: QWidget
-        if isinstance(entry, Reply):
-            a = AssistantMessageView(self.theme())
-            a.show_message(entry.message, entry.index + 1, len(entry.versions))
-            a.regenerate.connect(lambda thinking, r=entry: self.regenerate.emit(r, thinking))
-            a.continue_thinking.connect(lambda r=entry: self.continue_thinking.emit(r))
-            a.continue_answer.connect(lambda r=entry: self.continue_answer.emit(r))
-            a.delete.connect(lambda r=entry: self.delete.emit(r))
-            a.switch_version.connect(lambda step, r=entry: self.switch(r, step))
-            widget = a
-        else:
-            u = UserMessageView(entry)
-            u.resend.connect(lambda text, m=entry: self.resend.emit(m, text))
-            u.delete.connect(lambda m=entry: self.delete.emit(m))
-            widget = u
-        self._widgets[id(entry)] = widget
-        return widget
-
     def append(self, entry: Entry) -> QWidget:
         chat = self.chat
         if chat is not None and self._later is not None:
             self.show(chat)  # a window in the past: jump back to the end first
-            existing = self.view_for(entry)
-            if existing is not None:
-                return existing
-        widget = self._build(entry)
-        self._add_last(widget)
-        self._shown.append(entry)
-        self.refresh_actions()
+        row = self._rows.get(id(entry))
+        if row is None:
+            row = self._row(entry)
+            self.view.insert_rows(len(self.view.rows), [row])
         self.view.scroll_to_end()
+        widget = self.view.ensure_built(row)
+        self.refresh_actions()
         return widget
 
     def remove(self, entry: Entry) -> None:
-        widget = self._widgets.pop(id(entry), None)
-        if widget is not None:
-            self.view.remove(widget)
-        self._shown = [e for e in self._shown if e is not entry]
+        row = self._rows.pop(id(entry), None)
+        if row is not None:
+            if row is self._kept:
+                self._kept = None
+            self.view.remove_row(row)
         self.refresh_actions()
 
     def refresh_reply(self, reply: Reply) -> None:
+        row = self._rows.get(id(reply))
         view = self.assistant_view(reply)
         if view is not None:
             view.show_message(reply.message, reply.index + 1, len(reply.versions))
+        elif row is not None:
+            self.view.row_changed(row)
         self.refresh_actions()
 
     def switch(self, reply: Reply, step: int) -> None:
@@ -249,44 +468,84 @@ class ConversationPresenter(QObject):
 
     def refresh_actions(self) -> None:
         """Only the last reply offers Regenerate and Continue; nothing changes while busy."""
+        for widget, row in list(self._row_of.items()):
+            if isinstance(row.item, Message | Reply):
+                self._refresh_row(widget, row.item)
+
+    def _refresh_row(self, widget: QWidget, entry: Entry) -> None:
         chat = self.chat
         if chat is None:
             return
-        last = chat.entries[-1] if chat.entries else None
-        for entry in self._shown:
-            widget = self._widgets.get(id(entry))
-            if isinstance(widget, AssistantMessageView) and isinstance(entry, Reply):
-                is_last = entry is last
-                widget.regen_button.setVisible(is_last)
-                widget.regen_button.setEnabled(not self.busy)
-                widget.set_can_continue(is_last and not self.busy)
-                widget.delete_button.setEnabled(not self.busy)
-                widget.set_versions(entry.index + 1, len(entry.versions))
-                if self.busy:
-                    widget.prev_button.setEnabled(False)
-                    widget.next_button.setEnabled(False)
-            elif isinstance(widget, UserMessageView) and isinstance(entry, Message):
-                widget.set_busy(self.busy)
+        if isinstance(widget, AssistantMessageView) and isinstance(entry, Reply):
+            is_last = bool(chat.entries) and entry is chat.entries[-1]
+            widget.regen_button.setVisible(is_last)
+            widget.regen_button.setEnabled(not self.busy)
+            widget.set_can_continue(is_last and not self.busy)
+            widget.delete_button.setEnabled(not self.busy)
+            widget.set_versions(entry.index + 1, len(entry.versions))
+            if self.busy:
+                widget.prev_button.setEnabled(False)
+                widget.next_button.setEnabled(False)
+        elif isinstance(widget, UserMessageView):
+            widget.set_busy(self.busy)
 
     def mark_out_of_view(self, count: int) -> None:
         """The first ``count`` entries of the chat no longer reach the model: say so on each."""
         chat = self.chat
         if chat is None:
             return
-        for i, entry in enumerate(chat.entries):
-            widget = self._widgets.get(id(entry))
+        self._hidden = {id(entry) for entry in chat.entries[:count]}
+        for widget, row in self._row_of.items():
             if isinstance(widget, AssistantMessageView | UserMessageView):
-                widget.set_out_of_view(i < count)
+                widget.set_out_of_view(id(row.item) in self._hidden)
 
     def set_busy(self, busy: bool) -> None:
+        """While a reply streams, the last row keeps its widget (the stream writes into it)."""
         self.busy = busy
+        if self._kept is not None:
+            self.view.set_keep(self._kept, False)
+            self._kept = None
+        chat = self.chat
+        if busy and chat is not None and chat.entries:
+            self._kept = self._rows.get(id(chat.entries[-1]))
+            if self._kept is not None:
+                self.view.set_keep(self._kept, True)
         self.refresh_actions()
 
     def set_theme(self) -> None:
         theme = self.theme()
-        for widget in self._widgets.values():
+        for view in self._replies:
+            view.deleteLater()
+        self._replies.clear()
+        for widget in self._row_of:
             if isinstance(widget, AssistantMessageView):
                 widget.set_theme(theme)
+
+
+def _edge(item: str) -> Row:
+    """A button row at an end of the window ("Show earlier messages"): small, always built,
+    so that the keyboard can always reach it."""
+    row = Row(item)
+    row.keep = True
+    return row
+
+
+def _keep(rendered: list[RenderedParts]) -> None:
+    for item in rendered:
+        CACHE.put(item)
+
+
+def _show_user_message(view: UserMessageView, message: Message) -> None:
+    """A recycled view shows another message (its size is worked out again when shown)."""
+    view.message = message
+    view.label.setText(message.content)
+    view.resize(1, 1)
+
+
+def _unflash(widget: QWidget) -> None:
+    if widget.property("flash"):
+        widget.setProperty("flash", False)
+        _repolish(widget)
 
 
 def _repolish(widget: QWidget) -> None:

@@ -3,7 +3,9 @@
 Deltas are appended to the message at once (so nothing is lost if the engine dies), to the
 reply's :class:`~app.core.chat.chats.ReplyLog` (which saves them to disk in batches), and to a
 pending buffer that a single-shot timer pushes to the view at most every ``REPAINT_MS``:
-however fast tokens arrive, the view repaints about 25 times a second.
+however fast tokens arrive, the view repaints about 25 times a second. When a repaint takes
+long (a busy machine: llama.cpp on every core), the next waits longer, so that repainting
+never takes more than about a sixth of the GUI thread's time.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from app.ui.common.i18n import number, tr
 from app.ui.common.qt import QObject, QTimer, Signal
 
 REPAINT_MS = 40
+SLOWEST_REPAINT_MS = 200  # the longest wait between two repaints on a busy machine
+REPAINT_SHARE = 6  # wait this many times as long as a repaint took
 
 
 class ReplyStream(QObject):
@@ -67,7 +71,8 @@ class ReplyStream(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(REPAINT_MS)
-        self._timer.timeout.connect(self.flush)
+        self._timer.timeout.connect(self._repaint)
+        self._cost_ms = 0.0  # a running average of a repaint's wall time
 
     # -- events ------------------------------------------------------------------------
     def handle(self, event: Event) -> None:
@@ -138,6 +143,14 @@ class ReplyStream(QObject):
     def _schedule(self) -> None:
         if not self._timer.isActive():
             self._timer.start()
+
+    def _repaint(self) -> None:
+        started = time.perf_counter()
+        self.flush()
+        cost = (time.perf_counter() - started) * 1000
+        self._cost_ms += 0.3 * (cost - self._cost_ms)
+        wait = min(SLOWEST_REPAINT_MS, max(REPAINT_MS, int(self._cost_ms * REPAINT_SHARE)))
+        self._timer.setInterval(wait)
 
     def flush(self) -> None:
         """Push what arrived since the last repaint to the view."""

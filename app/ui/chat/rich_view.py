@@ -19,6 +19,8 @@ from app.ui.common.qt import (
     QEvent,
     QFrame,
     QGuiApplication,
+    QKeyEvent,
+    QResizeEvent,
     QSizeF,
     QSizePolicy,
     Qt,
@@ -110,5 +112,27 @@ class RichTextView(QTextBrowser):
             self.setFixedHeight(height)
             settle_layouts(self)
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            # Qt lays a document out lazily, a timer tick at a time; the conversation
+            # measures this view now, so its height must be whole now.
+            self.document().size()
+
     def wheelEvent(self, event: QWheelEvent) -> None:
         event.ignore()  # let the conversation scroll
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if scrolls_conversation(event):
+            event.ignore()  # the conversation around it scrolls, as with the wheel
+            return
+        super().keyPressEvent(event)
+
+
+def scrolls_conversation(event: QKeyEvent) -> bool:
+    """Page Up/Down, and Ctrl+Home/End, move through the conversation wherever the focus is in it."""
+    key = event.key()
+    if key in (Qt.Key.Key_PageUp, Qt.Key.Key_PageDown):
+        return True
+    ctrl = event.modifiers() & Qt.KeyboardModifier.ControlModifier
+    return bool(ctrl) and key in (Qt.Key.Key_Home, Qt.Key.Key_End)

@@ -59,9 +59,7 @@ class DocumentWriter:
         html = html.strip()
         if self._anchor is None:
             # Nothing settled yet, so the document holds nothing else: setHtml is exact.
-            margin = self.doc.documentMargin()
-            self.doc.setHtml(html)
-            self.doc.setDocumentMargin(margin)
+            set_html(self.doc, html)
             return
         cursor.movePosition(QTextCursor.MoveOperation.End)
         at = cursor.position()
@@ -73,6 +71,15 @@ class DocumentWriter:
         if guard.selectedText() == _ZWSP:
             guard.removeSelectedText()
         before.restore(guard)
+
+
+def set_html(doc: QTextDocument, html: str) -> None:
+    """Replace the document's content, laid out now: Qt would lay a new document out lazily,
+    over later timer ticks, and a view measured meanwhile would get a height too short."""
+    margin = doc.documentMargin()
+    doc.setHtml(html)
+    doc.setDocumentMargin(margin)
+    doc.size()
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,8 @@ def done_header(seconds: float, tokens: int, budget_hit: bool, cut_reason: str |
 class ThinkingPanel(QFrame):
     """A header button ("Thinking… N tokens" / "Thought for …") over the reasoning text.
 
-    While collapsed, streamed text is only kept, not rendered; expanding catches up.
+    While collapsed, streamed text is only kept, not rendered; expanding catches up, and a
+    long reasoning comes in slices below its first screen (see :class:`MarkdownView`).
     """
 
     expanded_changed = Signal(bool)
@@ -93,8 +94,6 @@ class ThinkingPanel(QFrame):
         """Replace the reasoning (a budget cut, a finished reply, another version)."""
         self.text = text
         self._final = final
-        if self.body.text and not text.startswith(self.body.text):
-            self.body.set_text("", final=False)
         if self.expanded:
             self._catch_up()
 
@@ -108,10 +107,10 @@ class ThinkingPanel(QFrame):
 
     def _catch_up(self) -> None:
         doc = self.body
-        if doc.finished and doc.text != self.text:
-            doc.set_text(self.text, final=self._final)
-            return
-        if len(self.text) > len(doc.text):
+        if doc.text != self.text:
+            if not doc.text or doc.finished or not self.text.startswith(doc.text):
+                doc.set_text(self.text, final=self._final)  # from the start (its first screen at once)
+                return
             doc.append(self.text[len(doc.text) :])
         if self._final:
             doc.finish()

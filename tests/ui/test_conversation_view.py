@@ -1,0 +1,247 @@
+"""The conversation view builds only what the user looks at: long chats, keys, recycling,
+long reasoning, themes. A real window on a real SQLite file, offscreen."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from app.core.chat.chats import Reply
+from app.core.chat.messages import Message
+from app.core.store import ChatStore
+from app.core.store.settings import Settings
+from app.ui.chat.assistant_view import AssistantMessageView
+from app.ui.chat.user_view import UserMessageView
+from app.ui.common.qt import QGuiApplication, QPoint, Qt, QWidget
+from app.ui.history.store_chats import StoreChats
+from app.ui.main_window import MainWindow
+from tests.ui.driver import replies, user_messages
+
+MakeWindow = Callable[[], MainWindow]
+SENTENCE = "The cache keeps keys and values so that each step only attends to one new position. "
+
+
+def answer(i: int) -> str:
+    """Answers of varied length and shape, so that estimated heights are often wrong."""
+    paragraphs = [f"Answer {i}. " + SENTENCE * (1 + i % 5)]
+    if i % 3 == 0:
+        paragraphs.append("\n".join(f"- point {k} of answer {i}" for k in range(1 + i % 4)))
+    if i % 4 == 1:
+        paragraphs.append(f"```python\nx = {i}\nprint(x)\n```")
+    return "\n\n".join(paragraphs)
+
+
+def seed(exchanges: int, thinking: Callable[[int], str] = lambda i: f"reasoning {i}") -> str:
+    with ChatStore(Settings().database_path()) as store:
+        chat = store.create_chat("Long")
+        with store.transaction():
+            for i in range(exchanges):
+                store.add_message(chat.id, Message("user", f"question {i}: " + SENTENCE * (i % 3)))
+                store.add_message(
+                    chat.id, Message("assistant", answer(i), thinking=thinking(i), finish_reason="stop")
+                )
+        return chat.id
+
+
+def open_chat(window: MainWindow, chat_id: str) -> None:
+    """As a click on the chat in the list does (which also leaves the first-run welcome)."""
+    window.sidebar.selected.emit(chat_id)
+
+
+def top_widget(window: MainWindow) -> QWidget | None:
+    """The message widget at the top of the conversation's viewport."""
+    viewport = window.conversation.viewport()
+    for y in range(0, viewport.height(), 8):
+        widget = viewport.childAt(viewport.width() // 2, y)
+        while widget is not None and not isinstance(widget, AssistantMessageView | UserMessageView):
+            widget = widget.parentWidget()
+        if widget is not None:
+            return widget
+    return None
+
+
+def page(qtbot: Any, window: MainWindow, key: Qt.Key, wait_ms: int = 15) -> None:
+    qtbot.keyClick(window.conversation, key)
+    qtbot.wait(wait_ms)
+
+
+def at_top(window: MainWindow) -> bool:
+    return window.conversation.verticalScrollBar().value() == 0 and not window.presenter.has_earlier()
+
+
+def test_a_long_chat_builds_only_what_is_near_the_view(
+    qtbot: Any, make_window: MakeWindow, monkeypatch: Any
+) -> None:
+    chat_id = seed(300)
+    readers: list[str] = []
+    real_read = StoreChats.read_earlier
+
+    def read_earlier(self: StoreChats, chat: str, limit: int = 50) -> Any:
+        read = real_read(self, chat, limit)
+        if read is None:
+            return None
+
+        def recorded() -> Any:
+            readers.append(threading.current_thread().name)
+            return read()
+
+        return recorded
+
+    monkeypatch.setattr(StoreChats, "read_earlier", read_earlier)
+    window = make_window()
+    open_chat(window, chat_id)
+    chat = window.controller.chat
+    assert chat is not None and chat.has_earlier
+    assert len(window.presenter._shown) == len(chat.entries)  # every loaded entry is a row...
+    assert 0 < len(window.conversation.widgets()) <= 10  # ...few have widgets
+    most = 0
+    for _ in range(600):
+        if at_top(window):
+            break
+        page(qtbot, window, Qt.Key.Key_PageUp)
+        most = max(most, len(window.conversation.widgets()))
+    qtbot.waitUntil(lambda: at_top(window), timeout=10_000)
+    assert not chat.has_earlier and len(chat.entries) == 600
+    assert most <= 40, most  # rows far away gave their widgets back
+    qtbot.waitUntil(lambda: bool(user_messages(window)), timeout=5000)
+    assert user_messages(window)[0].message.content.startswith("question 0:")
+    assert readers and all(name != threading.main_thread().name for name in readers)
+
+
+def test_what_the_user_reads_does_not_move_while_heights_are_corrected(
+    qtbot: Any, make_window: MakeWindow
+) -> None:
+    chat_id = seed(120)
+    window = make_window()
+    open_chat(window, chat_id)
+    viewport = window.conversation.viewport()
+    for _ in range(25):  # well into rows that were only estimated
+        page(qtbot, window, Qt.Key.Key_PageUp, wait_ms=0)
+        widget = top_widget(window)
+        assert widget is not None
+        before = widget.mapTo(viewport, QPoint(0, 0)).y()
+        qtbot.wait(60)  # rows above and below are built and measured meanwhile
+        assert widget.isVisible() and abs(widget.mapTo(viewport, QPoint(0, 0)).y() - before) <= 1
+
+
+def test_keys_page_through_the_conversation(qtbot: Any, make_window: MakeWindow) -> None:
+    chat_id = seed(80)
+    window = make_window()
+    open_chat(window, chat_id)
+    view = window.conversation
+    bar = view.verticalScrollBar()
+    assert bar.value() == bar.maximum() and view.following
+    page(qtbot, window, Qt.Key.Key_PageUp)
+    assert bar.maximum() - bar.value() >= view.viewport().height() - 1 and not view.following
+    page(qtbot, window, Qt.Key.Key_PageDown)
+    assert bar.value() == bar.maximum()
+    qtbot.keyClick(view, Qt.Key.Key_Home)  # the very first message, older pages included
+    qtbot.waitUntil(lambda: at_top(window), timeout=10_000)
+    chat = window.controller.chat
+    assert chat is not None and len(chat.entries) == 160
+    qtbot.waitUntil(lambda: bool(user_messages(window)), timeout=5000)
+    first = top_widget(window)
+    assert isinstance(first, UserMessageView) and first.message is chat.entries[0]
+    qtbot.keyClick(view, Qt.Key.Key_End)
+    assert bar.value() == bar.maximum() and view.following
+    # In a message's text, Page Up still moves the conversation (as the wheel does).
+    text = replies(window)[-1].answer.segments[0]
+    text.setFocus()
+    value = bar.value()
+    qtbot.keyClick(text, Qt.Key.Key_PageUp)
+    assert bar.value() < value
+
+
+def test_recycled_views_act_for_the_message_they_show_now(qtbot: Any, make_window: MakeWindow) -> None:
+    chat_id = seed(60)
+    window = make_window()
+    open_chat(window, chat_id)
+    chat = window.controller.chat
+    assert chat is not None
+    for _ in range(30):
+        page(qtbot, window, Qt.Key.Key_PageUp)
+    qtbot.wait(200)
+    deleted: list[object] = []
+    window.presenter.delete.connect(deleted.append)
+    shown = [w for w in replies(window) if w.isVisible() and w.geometry().bottom() > 0]
+    assert shown
+    reply_view = shown[0]
+    reply = next(e for e in chat.entries if isinstance(e, Reply) and e.message is reply_view.message)
+    assert window.presenter.view_for(reply) is reply_view
+    reply_view.copy_button.click()
+    assert QGuiApplication.clipboard().text() == reply.message.content
+    reply_view.delete_button.click()
+    assert deleted == [reply]
+    # Built widgets are the viewport's children in chat order: what a screen reader reads.
+    children = [w for w in window.conversation.viewport().children() if w in window.conversation.widgets()]
+    assert children == window.conversation.widgets()
+    names = {w.accessibleName() for w in reply_view.findChildren(QWidget)}
+    assert {"Thinking", "Show thinking", "Answer", "Reply statistics"} <= names
+
+
+def test_a_streaming_reply_keeps_its_widget_far_out_of_view(qtbot: Any, make_window: MakeWindow) -> None:
+    chat_id = seed(60)
+    window = make_window()
+    open_chat(window, chat_id)
+    chat = window.controller.chat
+    assert chat is not None
+    last = chat.entries[-1]
+    streaming = window.presenter.view_for(last)
+    assert streaming is not None
+    window.presenter.set_busy(True)  # as while a reply streams into it
+    qtbot.keyClick(window.conversation, Qt.Key.Key_Home)
+    qtbot.waitUntil(lambda: at_top(window), timeout=10_000)
+    qtbot.wait(300)
+    assert window.presenter.view_for(last) is streaming
+    window.presenter.set_busy(False)
+    page(qtbot, window, Qt.Key.Key_PageDown, wait_ms=300)
+    assert window.presenter.view_for(last) is None  # given back once the reply is done
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"\w+", text)
+
+
+def test_a_long_reasoning_opens_in_slices_and_costs_nothing_while_closed(
+    qtbot: Any, make_window: MakeWindow
+) -> None:
+    long = "\n\n".join(f"Step {i}: " + SENTENCE * 4 for i in range(500))  # about 175,000 characters
+    chat_id = seed(3, thinking=lambda i: long if i == 2 else "short")
+    window = make_window()
+    open_chat(window, chat_id)
+    view = replies(window)[-1]
+    panel = view.thinking
+    assert not panel.expanded and panel.body.text == ""  # nothing rendered while closed
+    qtbot.mouseClick(panel.header, Qt.MouseButton.LeftButton)
+    first = panel.body.toPlainText()
+    assert first.startswith("Step 0:") and len(first) < len(long) // 4  # the first screen at once
+    qtbot.waitUntil(lambda: not panel.body.pending, timeout=20_000)
+    assert words(panel.body.toPlainText()) == words(long)
+    assert len(panel.body.segments) > 10
+    qtbot.mouseClick(panel.header, Qt.MouseButton.LeftButton)  # closed again: appends only wait
+    panel.append("\n\nOne more thought.")
+    assert panel.body.text == long and panel.text.endswith("One more thought.")
+
+
+def test_rows_built_after_a_theme_switch_use_the_new_theme(
+    qtbot: Any, make_window: MakeWindow, ponder_home: Path
+) -> None:
+    chat_id = seed(60)
+    window = make_window()
+    open_chat(window, chat_id)
+    theme = window.theme
+    try:
+        theme.preference = "dark"
+        theme.apply()
+        assert all(v.answer.renderer.theme.name == "dark" for v in replies(window))
+        for _ in range(20):
+            page(qtbot, window, Qt.Key.Key_PageUp)
+        qtbot.wait(200)
+        assert replies(window) and all(v.answer.renderer.theme.name == "dark" for v in replies(window))
+    finally:
+        theme.preference = "light"
+        theme.apply()
+    assert all(v.answer.renderer.theme.name == "light" for v in replies(window))
