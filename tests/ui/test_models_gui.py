@@ -517,7 +517,7 @@ def test_choosing_a_stored_chat_leaves_the_welcome(qtbot: Any, window: MainWindo
 def modest_machine(monkeypatch: pytest.MonkeyPatch) -> Hardware:
     """8 GB free, 4 cores, no GPU: the welcome's pick is known before the window opens."""
     hw = Hardware(ram_total=16 * 10**9, ram_available=8 * 10**9, cpu_physical=4, cpu_logical=8)
-    monkeypatch.setattr("app.ui.library.service.probe_hardware", lambda: (hw, False))
+    monkeypatch.setattr("app.ui.library.service.probe_hardware", lambda *_workers: (hw, False))
     return hw
 
 

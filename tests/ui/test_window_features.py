@@ -7,6 +7,7 @@ from typing import Any
 from app.core.render import DARK
 from app.core.chat.sampling import NO_THINKING_DEFAULTS, THINKING_DEFAULTS
 from app.core.store.settings import ModelLoad
+from app.engine.local.engine import LocalEngine
 from app.testkit.scripted_model import ScriptedModel
 from app.ui.main_window import MainWindow
 from app.ui.common.model_state import ModelState
@@ -111,7 +112,9 @@ def test_sending_while_the_engine_is_down_offers_a_reload(
     qtbot: Any, window: MainWindow, qwen3_model: ScriptedModel
 ) -> None:
     load(qtbot, window, qwen3_model)
-    window.bridge.engine.kill()
+    engine = window.bridge.engine
+    assert isinstance(engine, LocalEngine)
+    engine.kill()
     qtbot.waitUntil(lambda: window.models.state is ModelState.CRASHED, timeout=WAIT_MS)
     window.banner.dismiss()
     window.composer.edit.setPlainText("Hello?")
