@@ -66,7 +66,12 @@ MODULES = (
     ),
     Module("prompt", "app/core/chat/prompt.py", ("tests/core/test_prompt.py",), "prompt rendering"),
     Module("download", "app/core/hub/download.py", ("tests/hub/test_hub_download.py",), "verified downloads"),
-    Module("partial", "app/core/hub/partial.py", ("tests/hub/test_hub_download.py",), "partial files"),
+    Module(
+        "partial",
+        "app/core/hub/partial.py",
+        ("tests/hub/test_hub_download.py", "tests/hub/test_hub_partial.py"),
+        "partial files",
+    ),
     Module(
         "writer",
         "app/core/store/writer.py",
