@@ -3359,17 +3359,17 @@ The model runs on this computer; nothing leaves it.</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../ui/chat/conversation.py" line="+106"/>
+        <location filename="../ui/chat/conversation.py" line="+118"/>
         <source>Conversation</source>
         <translation>对话内容</translation>
     </message>
     <message>
-        <location filename="../ui/chat/markdown_view.py" line="+232"/>
+        <location filename="../ui/chat/markdown_view.py" line="+233"/>
         <source>{name} (continued)</source>
         <translation>{name}（续）</translation>
     </message>
     <message>
-        <location filename="../ui/chat/presenter.py" line="+274"/>
+        <location filename="../ui/chat/presenter.py" line="+275"/>
         <source>Show earlier messages</source>
         <translation>显示更早的消息</translation>
     </message>
