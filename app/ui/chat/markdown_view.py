@@ -35,7 +35,8 @@ from app.ui.common.i18n import tr
 from app.ui.common.qt import QEvent, QSizePolicy, QTimer, QVBoxLayout, QWidget
 
 SEGMENT_CHARS = 6000
-SYNC_CHARS = 3000  # source characters rendered in one step; a longer text takes several
+SYNC_CHARS = 3000  # a finished text this short is rendered at once
+STEP_CHARS = 1500  # source characters rendered in one step of a longer text
 SLICE_S = 0.006  # GUI-thread time one turn of the event loop gives to showing text
 APPEND_S = 0.002  # after rendering a streamed piece this long, its document waits a turn
 
@@ -190,14 +191,14 @@ class MarkdownView(QWidget):
 
     def _cut(self, start: int) -> int:
         """Where the next step's text ends: all of it if short, else at a paragraph end."""
-        if len(self.text) - start <= SYNC_CHARS:
+        if len(self.text) - start <= STEP_CHARS:
             return len(self.text)
-        lo, hi = start + SYNC_CHARS // 2, start + 2 * SYNC_CHARS
+        lo, hi = start + STEP_CHARS // 2, start + 2 * STEP_CHARS
         for mark in ("\n\n", "\n"):
             at = self.text.find(mark, lo, hi)
             if at >= 0:
                 return at + len(mark)
-        return start + SYNC_CHARS
+        return start + STEP_CHARS
 
     def _show_rendered(self, rendered: RenderedParts) -> None:
         """A finished text rendered ahead: one segment now, the others in the next slices."""

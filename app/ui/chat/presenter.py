@@ -73,6 +73,7 @@ class ConversationPresenter(QObject):
         self._row_of: dict[QWidget, Row] = {}  # built widget -> its row
         self._replies: list[AssistantMessageView] = []  # spare views, hidden, ready for reuse
         self._users: list[UserMessageView] = []
+        self._unshown: QWidget | None = None  # a spare made in the last slice, not shown yet
         self._earlier: Row | None = None
         self._later: Row | None = None
         self._kept: Row | None = None  # the row a reply streams into
@@ -307,23 +308,27 @@ class ConversationPresenter(QObject):
             widget.deleteLater()
 
     def _warm(self) -> None:
-        """Make one spare view of a kind that has too few (a slice of idle time each)."""
-        if len(self._replies) < WARM:
-            self._replies.append(self._spare(self._new_reply_view()))
+        """One slice of idle time: make a spare view, or show a new one once out of sight
+        (the style sheet's cost and the first layout at the column's width, paid now)."""
+        view = self._unshown
+        self._unshown = None
+        if view is not None and (view in self._replies or view in self._users):  # not taken meanwhile
+            x, width = self.view.column()
+            view.setGeometry(x, -10 * self.view.viewport().height() - 1000, width, 200)
+            view.show()
+            view.hide()
+        elif len(self._replies) < WARM:
+            self._unshown = self._spare(self._new_reply_view(), self._replies)
         elif len(self._users) < WARM:
-            self._users.append(self._spare(self._new_user_view(Message("user", ""))))
+            self._unshown = self._spare(self._new_user_view(Message("user", "")), self._users)
         else:
             return
         self._warmer.start()
 
-    def _spare(self, view: V) -> V:
-        """Shown once out of sight: the style sheet's cost and the first layout at the
-        column's width are paid now, not when a row needs the view."""
-        x, width = self.view.column()
+    def _spare(self, view: V, pool: list[V]) -> V:
         view.setParent(self.view.viewport())
-        view.setGeometry(x, -10 * self.view.viewport().height() - 1000, width, 200)
-        view.show()
         view.hide()
+        pool.append(view)
         return view
 
     def estimate_row(self, row: Row, width: int) -> int:
