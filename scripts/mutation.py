@@ -75,7 +75,11 @@ MODULES = (
     Module(
         "writer",
         "app/core/store/writer.py",
-        ("tests/store/test_store_streaming.py", "tests/store/test_store_crash.py"),
+        (
+            "tests/store/test_store_streaming.py",
+            "tests/store/test_store_crash.py",
+            "tests/store/test_store_writer_edges.py",
+        ),
         "the store's writer thread and reply batching",
     ),
     Module(
