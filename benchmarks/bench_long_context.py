@@ -126,7 +126,7 @@ def main() -> None:
     )
     parser.add_argument("--depths", default="4096,16384,32768,65536,131072")
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 2)
-    parser.add_argument("--repeat", type=int, default=1, help="engine runs per depth (medians)")
+    parser.add_argument("--repeat", type=int, default=2, help="runs of each per depth, alternating (medians)")
     args = parser.parse_args()
 
     from app.core.models.fit import ModelShape, check_fit
@@ -146,13 +146,20 @@ def main() -> None:
           f"{'tg bench':>9} {'ratio':>6} | {'memory':>8} {'estimate':>8} {'ratio':>6}")  # fmt: skip
     for depth in (int(d) for d in args.depths.split(",")):
         kv = "f16" if depth <= 32768 else "q8_0"
-        runs = [engine_run(path, depth, kv, args.threads, rng) for _ in range(args.repeat)]
+        # Alternate the two, so that both see the same machine (it is shared and noisy).
+        runs, refs = [], []
+        for _ in range(args.repeat):
+            runs.append(engine_run(path, depth, kv, args.threads, rng))
+            refs.append(llama_bench(exe, path, depth, kv, args.threads))
         ours = Figures(
             statistics.median(r[0].prompt_tok_s for r in runs),
             statistics.median(r[0].decode_tok_s for r in runs),
         )
+        ref = Figures(
+            statistics.median(r.prompt_tok_s for r in refs),
+            statistics.median(r.decode_tok_s for r in refs),
+        )
         rss, n_ctx = int(statistics.median(r[1] for r in runs)), runs[0][2]
-        ref = llama_bench(exe, path, depth, kv, args.threads)
         estimate = check_fit(shape, path.stat().st_size, n_ctx, hw, kv_cache=kv).estimate.total
         print(
             f"{depth:>7} {kv:>5} | {ours.prompt_tok_s:9.1f} {ref.prompt_tok_s:9.1f} "
