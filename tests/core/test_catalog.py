@@ -6,8 +6,8 @@ from pathlib import PurePosixPath
 
 import pytest
 
-from app.core.models.catalog import CatalogError, load_catalog, parse_catalog
 from app.core.gguf.split import logical_name, parse_split_name
+from app.core.models.catalog import CatalogError, load_catalog, parse_catalog
 
 # Qwen3 config.json figures: layers, query heads, KV heads, head dim, hidden size.
 ARCH = {

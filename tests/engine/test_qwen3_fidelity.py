@@ -334,7 +334,8 @@ def test_continue_thinking_keeps_a_line_end_inside_the_last_kept_token(
     assert first.budget_hit and first.thinking == "The user wants Y."
     events: list[object] = []
     more = engine.generate_sync(
-        GenerateRequest(HELLO, thinking=True, budget=6, resume_thinking=first.thinking), on_event=events.append
+        GenerateRequest(HELLO, thinking=True, budget=6, resume_thinking=first.thinking),
+        on_event=events.append,
     )
     assert more.thinking.startswith("The user wants Y.\nSecond, verify it."), more.thinking
     streamed = "".join(e.text for e in events if isinstance(e, TextDelta) and e.kind == "thinking")

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from app.core.models.catalog import load_catalog, parse_catalog
 from app.core.hub.errors import AuthRequiredError, NetworkError, NotFoundError
 from app.core.hub.plan import plan_catalog, plan_hub_model, plan_repo_file
 from app.core.hub.search import (
@@ -17,6 +16,7 @@ from app.core.hub.search import (
     quant_from_name,
     search_gguf_repos,
 )
+from app.core.models.catalog import load_catalog, parse_catalog
 from tests.hub.local_hub import LocalHub
 
 SPLIT = [f"Q4_K_M/Qwen3-235B-A22B-Q4_K_M-{i:05d}-of-00003.gguf" for i in (1, 2, 3)]

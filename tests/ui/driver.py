@@ -7,9 +7,9 @@ from typing import Any
 
 from app.testkit.scripted_model import ScriptedModel
 from app.ui.chat.assistant_view import AssistantMessageView
-from app.ui.main_window import MainWindow
-from app.ui.common.qt import Qt, QWidget
 from app.ui.chat.user_view import UserMessageView
+from app.ui.common.qt import Qt, QWidget
+from app.ui.main_window import MainWindow
 
 WAIT_MS = 60_000
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from app.testkit.scripted_model import ScriptedModel
-from app.ui.main_window import MainWindow
 from app.ui.common.qt import QKeySequence, Qt, QWidget
+from app.ui.main_window import MainWindow
 from tests.ui.driver import load, named, replies, send
 
 FIXED_NAMES = ("Message", "Send", "Think", "Thinking budget", "Model", "Chats")

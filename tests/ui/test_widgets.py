@@ -9,7 +9,14 @@ from typing import Any
 import pytest
 
 from app.core.render import LIGHT, render_markdown
-from app.ui.chat.budget_slider import LAST_STEP, UNLIMITED_STEP, BudgetSlider, budget_at, budget_label, step_for
+from app.ui.chat.budget_slider import (
+    LAST_STEP,
+    UNLIMITED_STEP,
+    BudgetSlider,
+    budget_at,
+    budget_label,
+    step_for,
+)
 from app.ui.chat.composer import Composer
 from app.ui.chat.markdown_view import SEGMENT_CHARS, MarkdownView
 from app.ui.common.qt import Qt, QTextCursor, QTextDocument

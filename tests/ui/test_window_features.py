@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.core.render import DARK
 from app.core.chat.sampling import NO_THINKING_DEFAULTS, THINKING_DEFAULTS
+from app.core.render import DARK
 from app.core.store.settings import ModelLoad
 from app.engine.local.engine import LocalEngine
 from app.testkit.scripted_model import ScriptedModel
-from app.ui.main_window import MainWindow
 from app.ui.common.model_state import ModelState
 from app.ui.common.prefs import Preferences
 from app.ui.common.qt import QDropEvent, QMimeData, QPoint, Qt, QUrl
+from app.ui.main_window import MainWindow
 from app.ui.settings.dialog import SettingsDialog
 from tests.ui.driver import WAIT_MS, load, replies, send
 

@@ -19,11 +19,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.core.models.catalog import Catalog, CatalogError, load_catalog
 from app.core.gguf.header import GGUFError
 from app.core.gguf.model import GGUFModel, read_model
 from app.core.gguf.split import logical_name, parse_split_name, split_parts
 from app.core.hub.partial import discard_partial, part_path
+from app.core.models.catalog import Catalog, CatalogError, load_catalog
 from app.core.store.settings import load_settings
 
 __all__ = [
