@@ -162,3 +162,30 @@ def qt_warnings_fail() -> Iterator[list[str]]:
     yield caught
     qInstallMessageHandler(previous)
     assert not caught, f"Qt warnings: {caught}"
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[dict[tuple[str, str], str]]:
+    """The keyring in memory for one test (the OS credential store cannot run here); yields what
+    it holds, by (service, name)."""
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    stored: dict[tuple[str, str], str] = {}
+
+    class MemoryKeyring(KeyringBackend):
+        priority = 1
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return stored.get((service, username))
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            stored[(service, username)] = password
+
+        def delete_password(self, service: str, username: str) -> None:
+            stored.pop((service, username), None)
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    yield stored
+    keyring.set_keyring(previous)

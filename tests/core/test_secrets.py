@@ -2,54 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import keyring
-import pytest
-from keyring.backend import KeyringBackend
 from keyring.backends import fail
 
 from app.core.secrets import SERVICE, SecretStore, mask_secret
 
 
-class MemoryKeyring(KeyringBackend):
-    """A keyring backend in memory: the OS credential store cannot run here."""
-
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.store.pop((service, username), None)
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
-
-
-def test_secrets_are_kept_apart_by_name(memory_keyring: MemoryKeyring) -> None:
+def test_secrets_are_kept_apart_by_name(memory_keyring: dict[tuple[str, str], str]) -> None:
     store = SecretStore()
     assert store.persistent
     assert store.set("server:a", " key-a ") and store.set("server:b", "key-b")
-    assert memory_keyring.store == {(SERVICE, "server:a"): "key-a", (SERVICE, "server:b"): "key-b"}
+    assert memory_keyring == {(SERVICE, "server:a"): "key-a", (SERVICE, "server:b"): "key-b"}
     assert SecretStore().get("server:a") == "key-a"  # a new session finds it
     store.clear("server:a")
     assert SecretStore().get("server:a") is None and SecretStore().get("server:b") == "key-b"
     assert not store.set("server:b", "")  # an empty secret forgets the name
-    assert memory_keyring.store == {}
+    assert memory_keyring == {}
 
 
 def test_without_a_working_keyring_secrets_live_in_memory() -> None:

@@ -2,54 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 keyring = pytest.importorskip("keyring")
-from keyring.backend import KeyringBackend  # noqa: E402
 from keyring.backends import fail  # noqa: E402
 
 from app.core.hub.auth import SERVICE, USERNAME, TokenStore, mask_token  # noqa: E402
 
 
-class MemoryKeyring(KeyringBackend):
-    """A keyring backend in memory: the OS credential store cannot run here."""
-
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.store.pop((service, username), None)
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
-
-
-def test_token_in_the_keyring(memory_keyring: MemoryKeyring) -> None:
+def test_token_in_the_keyring(memory_keyring: dict[tuple[str, str], str]) -> None:
     store = TokenStore()
     assert store.persistent and store.get() is None
     assert store.set("  hf_abcdefghijklmnop  ") is True
-    assert memory_keyring.store[(SERVICE, USERNAME)] == "hf_abcdefghijklmnop"
+    assert memory_keyring[(SERVICE, USERNAME)] == "hf_abcdefghijklmnop"
     assert TokenStore().get() == "hf_abcdefghijklmnop"  # a new session finds it
     assert "hf_abc" not in repr(store)
     store.clear()
-    assert memory_keyring.store == {} and TokenStore().get() is None
+    assert memory_keyring == {} and TokenStore().get() is None
 
 
 def test_without_a_keyring_backend_it_stays_in_memory() -> None:
