@@ -185,7 +185,7 @@ def test_a_load_while_a_reply_runs_ends_the_reply(
 @pytest.fixture(scope="module")
 def heavy_model(models: Path) -> ScriptedModel:
     """Wide enough that evaluating a 4,000-token prompt takes seconds on a small CPU."""
-    return write_scripted_model(models / "heavy.gguf", Script(), extra_width=2000, context_length=8192)
+    return write_scripted_model(models / "heavy.gguf", Script(), extra_width=4000, context_length=8192)
 
 
 def test_stop_during_a_long_prompt_evaluation(engine: LocalEngine, heavy_model: ScriptedModel) -> None:
@@ -195,8 +195,7 @@ def test_stop_during_a_long_prompt_evaluation(engine: LocalEngine, heavy_model: 
     stopped_at = 0.0
     finished: ReplyFinished | None = None
     for event in engine.events(timeout=300):
-        if isinstance(event, PromptProgress):
-            time.sleep(0.3)  # well inside the first batch of 512 tokens
+        if isinstance(event, PromptProgress):  # the prompt's evaluation begins: Stop now
             stopped_at = time.monotonic()
             engine.cancel()
         if isinstance(event, ReplyFinished):

@@ -18,14 +18,15 @@ from tests.ui.driver import WAIT_MS, load, replies, send
 def heavy_model(tmp_path_factory: pytest.TempPathFactory) -> ScriptedModel:
     """Wide enough that a 2,000-token prompt takes more than a second to evaluate on a small CPU."""
     folder = tmp_path_factory.mktemp("heavy-window")
-    return write_scripted_model(folder / "heavy.gguf", Script(), extra_width=2000, context_length=8192)
+    return write_scripted_model(folder / "heavy.gguf", Script(), extra_width=4000, context_length=8192)
 
 
 def test_stop_during_a_long_prompt(qtbot: Any, window: MainWindow, heavy_model: ScriptedModel) -> None:
     load(qtbot, window, heavy_model)
     send(qtbot, window, "word " * 370, wait=False)  # 1,850 tokens: the tests' context is 2,048
     (reply,) = replies(window)
-    time.sleep(0.3)  # the engine is inside the prompt's first batch of 512 tokens
+    # The engine says it reads the prompt (a long one): Stop lands inside its evaluation.
+    qtbot.waitUntil(lambda: any(c.isdigit() for c in reply.status.text()), timeout=WAIT_MS)
     assert window.controller.generating and reply.message is not None and not reply.message.thinking
     stopped = time.monotonic()
     qtbot.mouseClick(window.composer.send_button, Qt.MouseButton.LeftButton)
