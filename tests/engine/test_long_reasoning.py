@@ -9,11 +9,10 @@ import threading
 
 import pytest
 
-from app.core.chat.budget import WRAP_UP
+from app.core.chat.budget import WRAP_UP, answer_reserve
 from app.core.chat.messages import PromptMessage
 from app.engine.base import EngineFailure
 from app.engine.local.engine import LocalEngine
-from app.engine.local.generation import answer_reserve
 from app.engine.protocol import GenerateRequest, LoadRequest, ReplyStarted, TextDelta, ThinkingCut
 from app.testkit.scripted_model import Script, ScriptedModel, write_scripted_model
 

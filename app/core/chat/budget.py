@@ -32,6 +32,18 @@ _WORD_JOINERS = "'’-"
 # Bytes of text looked at before a candidate cut: the last few characters decide.
 _TAIL_BYTES = 32
 
+# The answer's share of the context while the model reasons (issue #10): the larger of this
+# and 15% of the context, unless the user sets it.
+ANSWER_RESERVE_MIN = 1024
+
+
+def answer_reserve(n_ctx: int, room: int, requested: int | None = None) -> int:
+    """Context tokens kept for the answer while the model reasons: ``requested``, or the larger
+    of 1,024 and 15% of the context; never more than half of the ``room`` the prompt leaves, so
+    the reasoning always gets the other half."""
+    wanted = requested if requested is not None else max(ANSWER_RESERVE_MIN, n_ctx * 15 // 100)
+    return max(0, min(wanted, room // 2))
+
 
 class _Boundary(enum.IntEnum):
     """How good a cut is; the best one in the look-back window wins, the nearest among equals."""

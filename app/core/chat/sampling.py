@@ -50,3 +50,11 @@ class ModeSampling:
         return ModeSampling(
             self.thinking.with_overrides(**overrides), self.no_thinking.with_overrides(**overrides)
         )
+
+
+def sampling_for(chosen: ModeSampling | Sampling | None, thinking: bool) -> Sampling:
+    """The sampling a reply uses in the mode it really runs in: the chosen settings for that
+    mode, or Qwen's defaults for it when nothing was chosen."""
+    if isinstance(chosen, ModeSampling):
+        return chosen.for_mode(thinking)
+    return chosen or defaults_for(thinking)

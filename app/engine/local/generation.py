@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from app.core.chat.budget import WRAP_UP, choose_cut
+from app.core.chat.budget import WRAP_UP, answer_reserve, choose_cut
 from app.core.chat.messages import ReplyStats
 from app.core.chat.prompt import (
     ThinkingSupport,
@@ -19,7 +19,7 @@ from app.core.chat.prompt import (
     prompt_opens_thinking,
     render_prompt_parts,
 )
-from app.core.chat.sampling import ModeSampling, Sampling, defaults_for
+from app.core.chat.sampling import sampling_for
 from app.core.chat.thinking import Phase, ThinkingParser
 from app.engine.local.llama_session import LlamaSession, Sampler
 from app.engine.protocol import (
@@ -36,7 +36,6 @@ from app.engine.protocol import (
 # Answer text is handed to the emitter at most this often (the emitter coalesces anyway).
 ANSWER_BATCH_S = 0.03
 # The answer's share of the context while the model reasons: at least this many tokens.
-ANSWER_RESERVE_MIN = 1024
 # A conversation leaves at least this much of the context for the reply, or it does not fit.
 MIN_REPLY_ROOM = 64
 
@@ -132,7 +131,7 @@ class ReplyGenerator:
         if len(context) >= s.n_ctx - 1:
             emit(_context_full(len(context), s.n_ctx, req.request_id))
             return
-        sampling = _sampling_for(req.sampling, thinking)
+        sampling = sampling_for(req.sampling, thinking)
         budget = req.budget if (thinking and req.budget is not None and req.budget > 0) else None
         room = s.n_ctx - len(context)
         if req.max_tokens:
@@ -354,14 +353,6 @@ class ReplyGenerator:
         )
 
 
-def answer_reserve(n_ctx: int, room: int, requested: int | None = None) -> int:
-    """Context tokens kept for the answer while the model reasons: ``requested``, or the larger
-    of 1,024 and 15% of the context; never more than half of the ``room`` the prompt leaves, so
-    the reasoning always gets the other half."""
-    wanted = requested if requested is not None else max(ANSWER_RESERVE_MIN, n_ctx * 15 // 100)
-    return max(0, min(wanted, room // 2))
-
-
 def _context_full(tokens: int, n_ctx: int, request_id: int) -> EngineError:
     return EngineError(
         "context_full",
@@ -370,12 +361,6 @@ def _context_full(tokens: int, n_ctx: int, request_id: int) -> EngineError:
         request_id,
         detail=f"{tokens} {n_ctx}",
     )
-
-
-def _sampling_for(chosen: ModeSampling | Sampling | None, thinking: bool) -> Sampling:
-    if isinstance(chosen, ModeSampling):
-        return chosen.for_mode(thinking)
-    return chosen or defaults_for(thinking)
 
 
 @dataclass

@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 
-from app.core.chat.budget import WRAP_UP, choose_cut
+from app.core.chat.budget import WRAP_UP, answer_reserve, choose_cut
 from app.core.chat.messages import ReplyStats
 from app.core.chat.prompt import (
     PromptError,
@@ -29,7 +29,7 @@ from app.core.chat.prompt import (
     prompt_opens_thinking,
     render_prompt_parts,
 )
-from app.core.chat.sampling import ModeSampling, Sampling, defaults_for
+from app.core.chat.sampling import Sampling, sampling_for
 from app.core.chat.thinking import OPEN_TAG, Phase, ThinkingParser
 from app.engine.protocol import (
     EngineError,
@@ -58,10 +58,6 @@ from app.engine.remote.shapes import (
 )
 
 Emit = Callable[[Event], None]
-# Context kept for the answer while the model reasons: the larger of this and 15% of the
-# context, never more than half of what the prompt leaves (as in the local engine).
-ANSWER_RESERVE = 1024
-
 # A server that went away is the window's "crash": the reply is kept as interrupted, and
 # "Reload model" connects again.
 _ERROR_KINDS = {
@@ -308,7 +304,7 @@ class RemoteReply:
             parser = ThinkingParser.resuming()
         else:
             parser = ThinkingParser(starts_in_thinking=opened)
-        sampling = _sampling_for(req.sampling, thinking)
+        sampling = sampling_for(req.sampling, thinking)
         budget = req.budget if (thinking and req.budget is not None and req.budget > 0) else None
         self.emit(ReplyStarted(thinking, budget, sampling, req.request_id, n_ctx=t.n_ctx or 0))
         turn = _Turn(req, prompt, head, prefix, prior_thinking, prior_count, budget, parser, t0)
@@ -402,10 +398,7 @@ class RemoteReply:
         n_ctx, prompt = self.target.n_ctx, turn.prompt_tokens
         if not n_ctx or prompt is None:
             return None
-        wanted = turn.req.answer_reserve
-        reserve = min(
-            max(ANSWER_RESERVE, n_ctx * 15 // 100) if wanted is None else wanted, (n_ctx - prompt) // 2
-        )
+        reserve = answer_reserve(n_ctx, n_ctx - prompt, turn.req.answer_reserve)
         return n_ctx - reserve - prompt - turn.generated
 
     def _full(self, turn: _Turn) -> bool:
@@ -553,7 +546,7 @@ class RemoteReply:
             return
         t0 = time.perf_counter()
         thinking = effective_thinking(req.messages, req.thinking, req.budget, t.support)
-        sampling = _sampling_for(req.sampling, thinking)
+        sampling = sampling_for(req.sampling, thinking)
         asked = req.budget if (thinking and req.budget is not None and req.budget > 0) else None
         budget = asked if t.budget_cut != NONE else None  # a server with no budget cannot keep one
         self.emit(ReplyStarted(thinking, budget, sampling, req.request_id))
@@ -636,9 +629,3 @@ def _stream_error(exc: StreamError, where: str) -> RemoteError:
             "Start a new chat, delete old messages, or restart the server with a larger context.",
         )
     return RemoteError("server", f"The server at {where} stopped the reply: {' '.join(text.split())[:200]}")
-
-
-def _sampling_for(chosen: ModeSampling | Sampling | None, thinking: bool) -> Sampling:
-    if isinstance(chosen, ModeSampling):
-        return chosen.for_mode(thinking)
-    return chosen or defaults_for(thinking)
