@@ -39,18 +39,21 @@ def test_qwen3_8b_q4_k_m_by_hand() -> None:
     # KV: 2 (K and V) * 36 layers * 8 KV heads * 128 head dim * 8192 tokens * 2 bytes (f16)
     #   = 2 * 36 = 72; * 8 = 576; * 128 = 73,728; * 8192 = 603,979,776; * 2 = 1,207,959,552
     assert est.kv_cache == 1_207_959_552
-    # Compute: 300 MiB (314,572,800) + 8192 * 4096 * 4 (134,217,728) = 448,790,528
-    assert est.compute == 448_790_528
-    # Total: 5,030,000,000 + 1,207,959,552 + 448,790,528 = 6,686,750,080
-    assert est.total == 6_686_750_080
+    # Runtime: 100 MiB (104,857,600) + 4096 * 512 * 4 * 12 (100,663,296) = 205,520,896
+    assert est.compute == 205_520_896
+    # Total: 5,030,000,000 + 1,207,959,552 + 205,520,896 = 6,443,480,448
+    assert est.total == 6_443_480_448
+    # On a GPU: 300 MiB (314,572,800) + 100,663,296 = 415,236,096 of compute buffer,
+    # 5,030,000,000 + 1,207,959,552 + 415,236,096 = 6,653,195,648
+    assert (est.device_compute, est.device_total) == (415_236_096, 6_653_195_648)
 
     est = estimate_memory(shape, weights, 32768)
     # KV at 32k is 4 times the 8k figure: 4 * 1,207,959,552 = 4,831,838,208
     assert est.kv_cache == 4_831_838_208
-    # Compute: 314,572,800 + 32768 * 4096 * 4 (536,870,912) = 851,443,712
-    assert est.compute == 851_443_712
-    # Total: 5,030,000,000 + 4,831,838,208 + 851,443,712 = 10,713,281,920
-    assert est.total == 10_713_281_920
+    # Runtime does not grow with the context (flash attention): still 205,520,896
+    assert est.compute == 205_520_896
+    # Total: 5,030,000,000 + 4,831,838,208 + 205,520,896 = 10,067,359,104
+    assert est.total == 10_067_359_104
 
 
 def test_qwen3_30b_a3b_q4_k_m_by_hand() -> None:
@@ -63,16 +66,16 @@ def test_qwen3_30b_a3b_q4_k_m_by_hand() -> None:
     # KV: 2 * 48 layers * 4 KV heads * 128 * 8192 * 2
     #   = 96; * 4 = 384; * 128 = 49,152; * 8192 = 402,653,184; * 2 = 805,306,368
     assert est.kv_cache == 805_306_368
-    # Compute: 314,572,800 + 8192 * 2048 * 4 (67,108,864) = 381,681,664
-    assert est.compute == 381_681_664
-    # Total: 18,600,000,000 + 805,306,368 + 381,681,664 = 19,786,988,032
-    assert est.total == 19_786_988_032
+    # Runtime: 104,857,600 + 2048 * 512 * 4 * 12 (50,331,648) = 155,189,248
+    assert est.compute == 155_189_248
+    # Total: 18,600,000,000 + 805,306,368 + 155,189,248 = 19,560,495,616
+    assert est.total == 19_560_495_616
 
     est = estimate_memory(shape, weights, 32768)
-    # KV: 4 * 805,306,368 = 3,221,225,472; compute: 314,572,800 + 268,435,456 = 583,008,256
-    assert (est.kv_cache, est.compute) == (3_221_225_472, 583_008_256)
-    # Total: 18,600,000,000 + 3,221,225,472 + 583,008,256 = 22,404,233,728
-    assert est.total == 22_404_233_728
+    # KV: 4 * 805,306,368 = 3,221,225,472; runtime unchanged: 155,189,248
+    assert (est.kv_cache, est.compute) == (3_221_225_472, 155_189_248)
+    # Total: 18,600,000,000 + 3,221,225,472 + 155,189,248 = 21,976,414,720
+    assert est.total == 21_976_414_720
     # Per token the MoE reads about 3.3B of its 30.53B parameters.
     assert abs(shape.active_fraction - 3.3 / 30.53) < 1e-9
 
@@ -80,13 +83,13 @@ def test_qwen3_30b_a3b_q4_k_m_by_hand() -> None:
 def test_auto_gpu_layers_by_hand() -> None:
     # Qwen3-8B Q4_K_M at 8k: one layer = 5,030,000,000 // 37 = 135,945,945 bytes of weights
     # (36 layers + embeddings/output as one more), KV per layer = 1,207,959,552 / 36 = 33,554,432,
-    # so a layer costs 169,500,377; the compute overhead is 448,790,528.
-    layer, kv, overhead = 135_945_945, 33_554_432, 448_790_528
+    # so a layer costs 169,500,377; the GPU's compute buffer is 415,236,096.
+    layer, kv, overhead = 135_945_945, 33_554_432, 415_236_096
     est = estimate_memory(ModelShape.from_catalog(load_catalog().get("qwen3-8b")), 5_030_000_000, 8192)
-    assert (est.layer_weights, est.layer_kv, est.compute) == (layer, kv, overhead)
-    # 6 GiB = 6,442,450,944; minus overhead = 5,993,660,416; / 169,500,377 = 35.36 -> 35
+    assert (est.layer_weights, est.layer_kv, est.device_compute) == (layer, kv, overhead)
+    # 6 GiB = 6,442,450,944; minus overhead = 6,027,214,848; / 169,500,377 = 35.56 -> 35
     assert auto_gpu_layers(6 * GIB, layer, kv, overhead) == 35
-    # 4 GiB = 4,294,967,296; minus overhead = 3,846,176,768; / 169,500,377 = 22.69 -> 22
+    # 4 GiB = 4,294,967,296; minus overhead = 3,879,731,200; / 169,500,377 = 22.89 -> 22
     assert auto_gpu_layers(4 * GIB, layer, kv, overhead) == 22
     # 24 GiB holds more than the 36 layers there are.
     assert auto_gpu_layers(24 * GIB, layer, kv, overhead, n_layers=36) == 36
@@ -99,12 +102,12 @@ def test_verdicts_for_qwen3_8b() -> None:
     model = load_catalog().get("qwen3-8b")
     shape, weights = ModelShape.from_catalog(model), model.quant("Q4_K_M").size
 
-    fit = check_fit(shape, weights, 8192, machine(32, 8))  # 6.69 GB <= 0.9 * 8 GiB = 7.73 GB
+    fit = check_fit(shape, weights, 8192, machine(32, 8))  # 6.65 GB on the GPU <= 0.9 * 8 GiB = 7.73 GB
     assert fit.verdict is Verdict.GPU and fit.gpu_layers == -1 and fit.cpu_active_bytes == 0
     assert "Fits in GPU memory" in fit.message
 
     fit = check_fit(shape, weights, 8192, machine(32, 6))  # 0.9 * 6 GiB = 5,798,205,849 planned
-    # (5,798,205,849 - 448,790,528) // 169,500,377 = 31 layers
+    # (5,798,205,849 - 415,236,096) // 169,500,377 = 31.76 -> 31 layers
     assert fit.verdict is Verdict.PARTIAL and fit.gpu_layers == 31
     assert "31 of 36 layers" in fit.message
     assert fit.cpu_active_bytes == 5_030_000_000 - 31 * 135_945_945
@@ -117,14 +120,14 @@ def test_verdicts_for_qwen3_8b() -> None:
 
     fit = check_fit(shape, weights, 8192, machine(4))
     assert fit.verdict is Verdict.TOO_BIG and not fit.fits
-    assert "needs about 6.7 GB" in fit.message
+    assert "needs about 6.4 GB" in fit.message  # 6,443,480,448 bytes in RAM
 
 
 def test_unified_memory_is_all_or_nothing() -> None:
     model = load_catalog().get("qwen3-8b")
     shape, weights = ModelShape.from_catalog(model), model.quant("Q4_K_M").size
     assert check_fit(shape, weights, 8192, machine(16, 10.6, unified=True)).verdict is Verdict.GPU
-    fit = check_fit(shape, weights, 32768, machine(16, 10.6, unified=True))  # 10.7 GB: no partial offload
+    fit = check_fit(shape, weights, 32768, machine(16, 10.6, unified=True))  # 10.28 GB > 10.24
     assert fit.verdict is Verdict.CPU
 
 
@@ -177,3 +180,16 @@ def test_no_suggestion_below_q3_k_m_a_slow_model_is_badged_slow() -> None:
     eight = catalog.get("qwen3-8b")
     slow = check_fit(ModelShape.from_catalog(eight), eight.quant("Q4_K_M").size, 8192, laptop)
     assert slow.verdict is Verdict.CPU and slow.badge == "CPU, slow on this computer"
+
+
+def test_the_runtime_part_does_not_grow_with_the_context_and_a_gpu_reserves_more() -> None:
+    """Flash attention keeps llama.cpp's scratch off the context length (measured: 124 MiB at 4K,
+    129 MiB at 128K beside weights and cache on Qwen3-0.6B's shape); the cache alone grows."""
+    shape = ModelShape.from_catalog(load_catalog().get("qwen3-0.6b"))
+    short, long = estimate_memory(shape, 600 * MIB, 4096), estimate_memory(shape, 600 * MIB, 131072)
+    assert short.compute == long.compute == 100 * MIB + 1024 * 512 * 4 * 12  # 124 MiB
+    assert long.kv_cache == 32 * short.kv_cache
+    # A GPU holds llama.cpp's whole compute buffer (300 MiB, mostly a batch's logits) in place of
+    # the process's 100 MiB.
+    assert long.device_compute - long.compute == 200 * MIB
+    assert long.device_total - long.total == 200 * MIB

@@ -4,10 +4,15 @@ The estimate, in bytes, for a model file of ``W`` bytes at a context of ``n_ctx`
 
 * weights: ``W`` (llama.cpp maps the file as it is; the quant is already in the size);
 * KV cache: ``2 * n_layers * n_kv_heads * head_dim * n_ctx * 2`` (keys and values, f16);
-* compute and runtime: ``300 MiB + n_ctx * n_embd * 4`` -- a fixed part (backend
-  context, scratch and logits buffers, the process itself) plus one f32 activation
-  row per context position, which is how llama.cpp's compute buffers grow with the
-  context. It is a rule of thumb meant to err a little on the high side.
+* runtime: ``100 MiB + 512 * n_embd * 4 * 12`` in RAM -- the engine process (Python,
+  llama.cpp's libraries) and the f32 activations of one 512-token batch, the part of
+  llama.cpp's compute buffer a CPU really writes. Measured on Qwen3-0.6B's shape
+  (``benchmarks/bench_long_context.py``): 124 MiB beside weights and cache at 4K, 129 MiB
+  at 128K, f16 and q8_0 alike -- flash attention keeps the attention's scratch off the
+  context length, so no term grows with it;
+* on a GPU, the whole compute buffer llama.cpp reserves for a 512-token batch instead:
+  ``300 MiB`` (mostly the logits, 151,936 x 512 f32 for Qwen3's vocabulary) plus the same
+  activations. A device allocates it whole; the CPU only touches the rows it computes.
 
 Layers are offloaded to a GPU whole: one layer is about ``W / (n_layers + 1)`` (the
 embeddings and output head count as one more layer) plus its share of the KV cache.
@@ -30,8 +35,9 @@ from app.core.models.hardware import Hardware
 from app.core.units import human_size
 
 __all__ = [
-    "COMPUTE_FIXED",
+    "DEVICE_COMPUTE",
     "HEADROOM",
+    "RUNTIME",
     "Fit",
     "MemoryEstimate",
     "ModelShape",
@@ -48,8 +54,9 @@ __all__ = [
 
 MIB = 1024 * 1024
 GIB = 1024 * MIB
-COMPUTE_FIXED = 300 * MIB
-COMPUTE_BYTES_PER_CTX_EMBD = 4  # one f32 activation per context position and embedding dim
+RUNTIME = 100 * MIB  # the engine process: Python and llama.cpp's libraries
+BATCH_ACTIVATION_BYTES = 512 * 4 * 12  # per embedding dim: a 512-token batch's f32 activations
+DEVICE_COMPUTE = 300 * MIB  # a GPU's reserved compute buffer (logits for a whole batch)
 KV_BYTES_F16 = 2
 HEADROOM = 0.9  # plan for at most 90% of the free memory
 # A recommended model leaves the rest of the machine usable: what it needs in RAM stays
@@ -137,13 +144,20 @@ class ModelShape:
 class MemoryEstimate:
     weights: int
     kv_cache: int
-    compute: int
+    compute: int  # in RAM: the engine process and a batch's activations
     n_ctx: int
     n_layers: int
+    device_compute: int = 0  # on a GPU: the compute buffer llama.cpp reserves there
 
     @property
     def total(self) -> int:
+        """Bytes of RAM when the model runs on the CPU."""
         return self.weights + self.kv_cache + self.compute
+
+    @property
+    def device_total(self) -> int:
+        """Bytes of GPU memory when the whole model is offloaded."""
+        return self.weights + self.kv_cache + self.device_compute
 
     @property
     def layer_weights(self) -> int:
@@ -172,8 +186,14 @@ def kv_cache_bytes(shape: ModelShape, n_ctx: int, bytes_per_elem: float = KV_BYT
     return int(2 * shape.n_layers * shape.n_kv_heads * shape.head_dim * n_ctx * bytes_per_elem)
 
 
-def compute_bytes(shape: ModelShape, n_ctx: int) -> int:
-    return COMPUTE_FIXED + n_ctx * shape.n_embd * COMPUTE_BYTES_PER_CTX_EMBD
+def compute_bytes(shape: ModelShape) -> int:
+    """RAM beside the weights and the cache: the process and one batch's activations."""
+    return RUNTIME + shape.n_embd * BATCH_ACTIVATION_BYTES
+
+
+def device_compute_bytes(shape: ModelShape) -> int:
+    """GPU memory beside the offloaded weights and cache: llama.cpp's compute buffer."""
+    return DEVICE_COMPUTE + shape.n_embd * BATCH_ACTIVATION_BYTES
 
 
 def estimate_memory(
@@ -182,9 +202,10 @@ def estimate_memory(
     return MemoryEstimate(
         weights=weights_bytes,
         kv_cache=kv_cache_bytes(shape, n_ctx, kv_bytes_per_elem),
-        compute=compute_bytes(shape, n_ctx),
+        compute=compute_bytes(shape),
         n_ctx=n_ctx,
         n_layers=shape.n_layers,
+        device_compute=device_compute_bytes(shape),
     )
 
 
@@ -259,21 +280,21 @@ def check_fit(
     frac = shape.active_fraction
 
     remote = hardware.remote_computers
-    if vram_budget and total <= vram_budget:
+    if vram_budget and est.device_total <= vram_budget:
         where = _offload_place(hardware)
         return Fit(
             Verdict.GPU, est, -1,
-            f"Fits in {where}: needs {_gb(total)} of {_gb(hardware.vram_free)} free.",
-            ram_needed=0, vram_needed=total, cpu_active_bytes=0, remote=remote,
+            f"Fits in {where}: needs {_gb(est.device_total)} of {_gb(hardware.vram_free)} free.",
+            ram_needed=0, vram_needed=est.device_total, cpu_active_bytes=0, remote=remote,
         )  # fmt: skip
     if vram_budget and not hardware.unified_memory:
         layers = auto_gpu_layers(
-            vram_budget, est.layer_weights, est.layer_kv, est.compute, n_layers=shape.n_layers
+            vram_budget, est.layer_weights, est.layer_kv, est.device_compute, n_layers=shape.n_layers
         )
         if layers > 0:
-            on_gpu = layers * (est.layer_weights + est.layer_kv) + est.compute
+            on_gpu = layers * (est.layer_weights + est.layer_kv) + est.device_compute
             cpu_weights = est.weights - layers * est.layer_weights
-            ram_needed = cpu_weights + (shape.n_layers - layers) * est.layer_kv + COMPUTE_FIXED
+            ram_needed = cpu_weights + (shape.n_layers - layers) * est.layer_kv + est.compute
             if ram_needed <= ram_budget:
                 where = f"in {_offload_place(hardware)}" if remote else "on the GPU"
                 return Fit(
