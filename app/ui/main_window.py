@@ -257,7 +257,7 @@ class MainWindow(QMainWindow):
         self.composer.set_thinking(chat.think)
         self.composer.budget.set_value(chat.budget)
         self.composer.blockSignals(False)
-        self._refresh_sidebar(chat.id)
+        self.sidebar.select(chat.id)  # opening changes no title or order: no rebuild
         self._update_title()
         self.focus_composer()
 

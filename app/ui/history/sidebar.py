@@ -19,6 +19,7 @@ from app.ui.common.qt import (
     QContextMenuEvent,
     QFrame,
     QHBoxLayout,
+    QIcon,
     QKeyEvent,
     QLabel,
     QLineEdit,
@@ -162,32 +163,66 @@ class Sidebar(QFrame):
         layout.addWidget(self.empty)
         layout.addWidget(self.results_box, 2)
         self._updating = False
+        self._ids: list[str] = []
+        self._pin_icon = QIcon()
 
     def set_chats(self, chats: list[Chat], current: str | None) -> None:
-        """Rebuild the list (newest first) and select ``current``."""
+        """Show ``chats`` (newest first) and select ``current``.
+
+        The items are updated in place when the same chats are listed in the same order (a
+        title or a pin changed): rebuilding a list of a thousand chats costs the GUI thread
+        more than a frame.
+        """
         self._updating = True
         self.list.blockSignals(True)
+        self._pin_icon = icon("pin", text_color())  # in the theme's colour of the moment
         try:
-            self.list.clear()
-            pin = icon("pin", text_color())
-            for chat in chats:
-                title = chat_title(chat.title)
-                item = QListWidgetItem(title)
-                item.setData(ID_ROLE, chat.id)
-                item.setData(PINNED_ROLE, chat.pinned)
-                item.setToolTip(tr("{title} (pinned)").format(title=title) if chat.pinned else title)
-                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
-                if chat.pinned:
-                    item.setIcon(pin)
-                self.list.addItem(item)
-                if chat.id == current:
-                    self.list.setCurrentItem(item)
+            if [c.id for c in chats] == self._ids:
+                for i, chat in enumerate(chats):
+                    self._show_chat(self.list.item(i), chat)
+            else:
+                self.list.clear()
+                self._ids = [c.id for c in chats]
+                for chat in chats:
+                    item = QListWidgetItem()
+                    item.setData(ID_ROLE, chat.id)
+                    item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
+                    self._show_chat(item, chat)
+                    self.list.addItem(item)
+            self._select_row(current)
         finally:
             self.list.blockSignals(False)
             self._updating = False
         self._filter(self.search.text())
         if self.results_box.isVisible():
             self._search_timer.start()  # titles or chats changed: refresh the hits
+
+    def select(self, chat_id: str) -> None:
+        """Mark ``chat_id`` as the open chat without announcing it (it is already open)."""
+        self.list.blockSignals(True)
+        try:
+            self._select_row(chat_id)
+        finally:
+            self.list.blockSignals(False)
+
+    def _select_row(self, chat_id: str | None) -> None:
+        try:
+            row = self._ids.index(chat_id) if chat_id is not None else -1
+        except ValueError:
+            row = -1
+        if row >= 0:
+            self.list.setCurrentRow(row)
+        else:
+            self.list.setCurrentRow(-1)
+
+    def _show_chat(self, item: QListWidgetItem, chat: Chat) -> None:
+        title = chat_title(chat.title)
+        if item.text() == title and item.data(PINNED_ROLE) == chat.pinned:
+            return
+        item.setText(title)
+        item.setData(PINNED_ROLE, chat.pinned)
+        item.setToolTip(tr("{title} (pinned)").format(title=title) if chat.pinned else title)
+        item.setIcon(self._pin_icon if chat.pinned else QIcon())
 
     def focus_search(self) -> None:
         self.search.setFocus()
