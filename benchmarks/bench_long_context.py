@@ -79,7 +79,7 @@ def kv_for(depth: int) -> str:
     return "f16" if depth <= 32768 else "q8_0"
 
 
-def engine_memory(path: Path, depth: int, threads: int, rng: random.Random) -> tuple[int, int]:
+def engine_memory(path: Path, depth: int, threads: int, rng: random.Random, kv: str) -> tuple[int, int]:
     """The engine process's resident memory with a context for ``depth`` after a short prompt
     (the cache is allocated and cleared whole at load): (bytes, context size)."""
     import psutil
@@ -91,7 +91,10 @@ def engine_memory(path: Path, depth: int, threads: int, rng: random.Random) -> t
     try:
         loaded = engine.load_sync(
             LoadRequest(
-                str(path), n_ctx=depth + PROMPT + GENERATE + 64, kv_cache=kv_for(depth), n_threads=threads
+                str(path),
+                n_ctx=depth + PROMPT + GENERATE + 64,
+                kv_cache=kv_for(depth) if kv == "auto" else kv,
+                n_threads=threads,
             )
         )
         engine.generate_sync(
@@ -169,6 +172,10 @@ def main() -> None:
     every = "4096,16384,32768,65536,131072"
     parser.add_argument("--depths", default=every, help="depths for the speed table")
     parser.add_argument("--memory-depths", default=every, help="depths for the memory table ('' for none)")
+    parser.add_argument(
+        "--kv", default="auto", choices=("auto", "f16", "q8_0", "q4_0"),
+        help="KV cache type (auto: f16 to 32K, q8_0 beyond, as Auto chooses)",
+    )  # fmt: skip
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--repeat", type=int, default=2, help="runs of each per depth, alternating (medians)")
     args = parser.parse_args()
@@ -188,8 +195,8 @@ def main() -> None:
     if memory_depths:
         print(f"{'context':>7} {'kv':>5} | {'memory':>8} {'estimate':>8} {'ratio':>6}")
     for depth in memory_depths:
-        rss, n_ctx = engine_memory(path, depth, args.threads, rng)
-        kv = kv_for(depth)
+        rss, n_ctx = engine_memory(path, depth, args.threads, rng, args.kv)
+        kv = kv_for(depth) if args.kv == "auto" else args.kv
         estimate = check_fit(shape, path.stat().st_size, n_ctx, hw, kv_cache=kv).estimate.total
         print(
             f"{n_ctx:>7} {kv:>5} | {rss / 2**20:7.0f}M {estimate / 2**20:7.0f}M {rss / estimate:6.3f}",
@@ -204,7 +211,7 @@ def main() -> None:
     print(f"{'depth':>7} {'kv':>5} | {'pp engine':>9} {'pp bench':>9} {'ratio':>6} | {'tg engine':>9} "
           f"{'tg bench':>9} {'ratio':>6}")  # fmt: skip
     for depth in depths:
-        kv = kv_for(depth)
+        kv = kv_for(depth) if args.kv == "auto" else args.kv
         # Alternate the two, so that both see the same machine (it is shared and noisy).
         runs, refs = [], []
         for _ in range(args.repeat):
