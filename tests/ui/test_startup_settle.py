@@ -1,0 +1,35 @@
+"""What the window does once it is up: startup objects leave the garbage collector's way, the
+GIL is handed over within a millisecond, the renderer is warm."""
+
+from __future__ import annotations
+
+import gc
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from app.ui.common.tasks import Tasks
+from app.ui.common.warmup import GIL_SWITCH_S, settle_startup
+
+
+@pytest.fixture
+def restored() -> Iterator[None]:
+    interval = sys.getswitchinterval()
+    yield
+    gc.unfreeze()
+    sys.setswitchinterval(interval)
+
+
+def test_settling_hands_the_gil_over_sooner_and_freezes_startup_objects(qtbot: Any, restored: None) -> None:
+    sys.setswitchinterval(0.005)  # Python's default
+    gc.unfreeze()
+    tasks = Tasks(name="startup-test")
+    try:
+        warm = settle_startup(tasks)
+        assert sys.getswitchinterval() == pytest.approx(GIL_SWITCH_S) and GIL_SWITCH_S <= 0.001
+        assert gc.get_freeze_count() > 0
+        assert warm.wait(60)
+    finally:
+        tasks.shutdown()
