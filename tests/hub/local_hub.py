@@ -15,6 +15,12 @@ Faults can be injected per file: a status for the next N requests, a connection
 dropped after N bytes, a stall after N bytes (until released). It counts the body
 bytes it sends per file, so a test can prove that no byte was fetched twice.
 
+Some servers are less helpful than the Hub, and a switch plays each of them: one that
+never says how big a file is (``hide_sizes``), one that does not name the commit
+(``omit_commit``), one that ignores ranges (``ignore_range``), one whose ranged answers
+carry a wrong or missing ``Content-Range`` (``range_header``), and a file whose listed
+size is not its real one (``published_size``).
+
 Use it as a context manager; ``hub.endpoint`` goes into ``HF_ENDPOINT``.
 """
 
@@ -25,7 +31,9 @@ import hashlib
 import json
 import socket
 import threading
+import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import PurePosixPath
@@ -43,6 +51,7 @@ class RepoFileSpec:
     data: bytes
     lfs: bool = True
     published_sha256: str | None = None  # what the Hub claims (to test a mismatch)
+    published_size: int | None = None  # the X-Linked-Size it claims (to test a mismatch)
 
     @property
     def sha256(self) -> str:
@@ -86,6 +95,10 @@ class LocalHub:
         self.cdn_host = cdn_host
         self.omit_sizes_in_info = False  # model info without sizes: clients must use the tree
         self.ignore_range = False  # answer 200 with the whole file to a Range request
+        self.hide_sizes = False  # no X-Linked-Size, no Content-Length: bodies end when the connection closes
+        self.omit_commit = False  # no X-Repo-Commit on resolve answers
+        # The Content-Range of a 206 from (start, last byte, size); None: leave it out.
+        self.range_header: Callable[[int, int, int], str | None] = lambda a, b, n: f"bytes {a}-{b}/{n}"
         self._faults: dict[str, list[_Fault]] = {}
         self._stalls: list[threading.Event] = []
         self._connections: set[socket.socket] = set()
@@ -97,9 +110,16 @@ class LocalHub:
 
     # ---- content -------------------------------------------------------------------
     def add_file(
-        self, repo: str, path: str, data: bytes, *, lfs: bool = True, published_sha256: str | None = None
+        self,
+        repo: str,
+        path: str,
+        data: bytes,
+        *,
+        lfs: bool = True,
+        published_sha256: str | None = None,
+        published_size: int | None = None,
     ) -> RepoFileSpec:
-        spec = RepoFileSpec(path, data, lfs, published_sha256)
+        spec = RepoFileSpec(path, data, lfs, published_sha256, published_size)
         self.repos.setdefault(repo, _Repo()).files[path] = spec
         return spec
 
@@ -260,6 +280,9 @@ class _Handler(BaseHTTPRequestHandler):
                 "range": self.headers.get("Range"),
                 "authorization": self.headers.get("Authorization"),
                 "host": self.headers.get("Host"),
+                "accept-encoding": self.headers.get("Accept-Encoding"),
+                "user-agent": self.headers.get("User-Agent"),
+                "time": time.monotonic(),
             }
         )
 
@@ -404,6 +427,8 @@ class _Handler(BaseHTTPRequestHandler):
         if spec is None:
             return self._error(404, "EntryNotFound", f"{path} does not exist on main")
         headers = {"X-Repo-Commit": repo.commit, "Accept-Ranges": "bytes"}
+        if self.hub.omit_commit:
+            del headers["X-Repo-Commit"]
         if spec.lfs:
             location = (
                 f"http://{self.hub.cdn_host}:{self.hub.port}/cdn/{spec.sha256}/"
@@ -412,11 +437,15 @@ class _Handler(BaseHTTPRequestHandler):
             headers.update(
                 {
                     "Location": location,
-                    "X-Linked-Size": str(len(spec.data)),
+                    "X-Linked-Size": str(
+                        spec.published_size if spec.published_size is not None else len(spec.data)
+                    ),
                     "X-Linked-Etag": f'"{spec.sha256}"',
                     "ETag": f'"{spec.git_oid}"',
                 }
             )
+            if self.hub.hide_sizes:
+                del headers["X-Linked-Size"]
             return self._send(302, b"", headers)
         headers["ETag"] = f'"{spec.git_oid}"'
         self._body(spec, headers)
@@ -439,11 +468,17 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._send(416, b"", {"Content-Range": f"bytes */{size}"})
             data = spec.data[start : end + 1]
             status = 206
-            headers = {**headers, "Content-Range": f"bytes {start}-{start + len(data) - 1}/{size}"}
+            content_range = self.hub.range_header(start, start + len(data) - 1, size)
+            if content_range is not None:
+                headers = {**headers, "Content-Range": content_range}
         self.send_response(status)
         for k, v in headers.items():
             self.send_header(k, v)
-        self.send_header("Content-Length", str(len(data)))
+        if self.hub.hide_sizes:
+            self.send_header("Connection", "close")
+            self.close_connection = True
+        else:
+            self.send_header("Content-Length", str(len(data)))
         self.send_header("Content-Type", "application/octet-stream")
         self.end_headers()
         if self.command == "HEAD":
