@@ -320,8 +320,6 @@ class Downloader:
                         break
                     raise NetworkError(f"The connection closed early while downloading {self._what(rf)}.")
                 except RangeNotSatisfiable:
-                    if size is not None and pf.offset == size:
-                        break
                     pf.restart()  # the server's file is shorter than ours: start over
                     failures += 1
                     if failures > self.retry.attempts:
