@@ -65,7 +65,17 @@ MODULES = (
         "where a budget cuts the reasoning",
     ),
     Module("prompt", "app/core/chat/prompt.py", ("tests/core/test_prompt.py",), "prompt rendering"),
-    Module("download", "app/core/hub/download.py", ("tests/hub/test_hub_download.py",), "verified downloads"),
+    Module(
+        "download",
+        "app/core/hub/download.py",
+        (
+            "tests/hub/test_hub_download.py",
+            "tests/hub/test_hub_download_behaviour.py",
+            "tests/hub/test_hub_queue.py",
+            "tests/hub/test_hub_library.py",
+        ),
+        "verified downloads",
+    ),
     Module(
         "partial",
         "app/core/hub/partial.py",
