@@ -7,7 +7,8 @@ signal to the GUI thread, the controller, the reply stream with its repaint time
 real message widgets. A real scripted model is loaded first so that the window is in the
 state it is in when a model answers; only ``generate`` is replaced, so the engine stays
 quiet while the synthetic events flow. Meanwhile another process keeps every core busy, as
-llama.cpp does on a laptop CPU (``--no-load``: a quiet machine).
+llama.cpp does on a laptop CPU, at the priority the window gives its engine
+(``--load-priority normal``: another program's; ``--no-load``: a quiet machine).
 
 A 5 ms heartbeat on the GUI thread (benchmarks/gui_block.py) gives, per scenario, the longest
 time the window could not answer:
@@ -288,6 +289,11 @@ def main() -> int:
     parser.add_argument("--thinking-tokens", type=int, default=25_000)
     parser.add_argument("--expand-tokens", type=int, default=30_000)
     parser.add_argument("--no-load", action="store_true", help="no CPU pressure while streaming")
+    parser.add_argument(
+        "--load-priority", choices=("engine", "normal"), default="engine",
+        help="the busy process runs at the engine's priority (llama.cpp behind the window) or at "
+        "the normal one (another program)",
+    )  # fmt: skip
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
 
@@ -335,8 +341,9 @@ def main() -> int:
     done = threading.Event()
     feeder = threading.Thread(target=feed, args=(window, thinking, answer, args.rate, done), name="feeder")
     seconds = (len(thinking) + len(answer)) / args.rate
-    load = "on a quiet machine" if args.no_load else f"while another process keeps {cores()} cores busy"
-    with cpu_pressure(0 if args.no_load else seconds + 5):
+    hog = "llama.cpp's stand-in" if args.load_priority == "engine" else "another program"
+    load = "on a quiet machine" if args.no_load else f"while {hog} keeps {cores()} cores busy"
+    with cpu_pressure(0 if args.no_load else seconds + 5, background=args.load_priority == "engine"):
         run_for(300)  # the busy child gets going
         beat.mark()
         t0 = time.perf_counter()

@@ -17,6 +17,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from PySide6.QtCore import QEventLoop  # a benchmark's own loop; the app never needs one
 
@@ -26,8 +27,13 @@ BEAT_MS = 5
 
 # One child process, one thread per core: hashing a large buffer releases the GIL, so the
 # threads keep every core busy, as llama.cpp does while it generates. It stops by itself.
+# With "background" it first takes the priority the window gives its engine
+# (app/engine/local/priority.py), as the llama.cpp it stands for would.
 BUSY_CHILD = """
 import hashlib, os, sys, threading, time
+if sys.argv[2] == "background":
+    from app.engine.local.priority import run_in_background
+    run_in_background()
 end = time.monotonic() + float(sys.argv[1])
 buf = os.urandom(1 << 20)
 def spin():
@@ -120,9 +126,13 @@ def later(action: Callable[[], object]) -> None:
 
 
 @contextmanager
-def cpu_pressure(seconds: float) -> Iterator[subprocess.Popen[bytes]]:
-    """Every core busy in another process for at most ``seconds`` (it stops by itself)."""
-    child = subprocess.Popen([sys.executable, "-c", BUSY_CHILD, str(seconds)])
+def cpu_pressure(seconds: float, *, background: bool = True) -> Iterator[subprocess.Popen[bytes]]:
+    """Every core busy in another process for at most ``seconds`` (it stops by itself): by
+    default at the priority of Ponder's engine; ``background=False``: another program's."""
+    root = str(Path(__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+    mode = "background" if background else "normal"
+    child = subprocess.Popen([sys.executable, "-c", BUSY_CHILD, str(seconds), mode], env=env)
     try:
         yield child
     finally:

@@ -35,8 +35,11 @@ __all__ = ["EngineFailure", "LocalEngine"]
 class LocalEngine(Engine):
     """llama.cpp in a spawned child process; a crash of the child becomes an event."""
 
-    def __init__(self, on_event: Callable[[Event], None] | None = None) -> None:
+    def __init__(self, on_event: Callable[[Event], None] | None = None, *, background: bool = False) -> None:
+        """``background``: run llama.cpp below the caller's CPU priority, so that a window in
+        front of it stays smooth while it uses every core."""
         super().__init__(on_event)
+        self.background = background
         self._ctx = mp.get_context("spawn")
         self._process: mp.process.BaseProcess | None = None
         self._conn: mp.connection.Connection | None = None
@@ -71,7 +74,7 @@ class LocalEngine(Engine):
         self._answer_flag.value = 0
         self._process = self._ctx.Process(
             target=worker.main,
-            args=(child, self._answer_flag, self._stopped, self._log_path),
+            args=(child, self._answer_flag, self._stopped, self._log_path, self.background),
             name="ponder-engine",
             daemon=True,
         )

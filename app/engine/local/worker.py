@@ -83,12 +83,19 @@ def _redirect_stderr(log_path: str | None) -> None:
     sys.stderr = open(2, "w", buffering=1, closefd=False)  # noqa: SIM115 - lives as long as the process
 
 
-def main(conn: Connection, answer_flag: Any, stopped: Any, log_path: str | None = None) -> None:
+def main(
+    conn: Connection, answer_flag: Any, stopped: Any, log_path: str | None = None, background: bool = False
+) -> None:
     """Serve ``(number, request)`` pairs from ``conn``; a request is cancelled once
-    ``stopped.value`` reaches its number, and ``answer_flag`` asks for the answer now."""
+    ``stopped.value`` reaches its number, and ``answer_flag`` asks for the answer now.
+    ``background``: below the window's CPU priority (see :mod:`app.engine.local.priority`)."""
     # On an abort ggml would attach gdb to print a backtrace: slow, and nobody reads it.
     os.environ.setdefault("GGML_NO_BACKTRACE", "1")
     _redirect_stderr(log_path)
+    if background:
+        from app.engine.local.priority import run_in_background
+
+        run_in_background()
     from app.core.chat.prompt import thinking_support
     from app.engine.local.generation import ReplyGenerator
     from app.engine.local.llama_session import LlamaSession, LoadError, LoadSettings

@@ -32,7 +32,7 @@ class EngineBridge(QObject):
     def __init__(self, parent: QObject | None = None, servers: ServerList | None = None) -> None:
         super().__init__(parent)
         self.servers = servers or ServerList()
-        self.engine: Engine = LocalEngine(on_event=self._from_engine)
+        self.engine: Engine = LocalEngine(on_event=self._from_engine, background=True)
         self.turns = EngineTurns()
         self._closed = False
 
@@ -55,7 +55,7 @@ class EngineBridge(QObject):
         current = self.engine
         if ref is None:
             if not isinstance(current, LocalEngine):
-                self._swap(LocalEngine(on_event=self._from_engine))
+                self._swap(LocalEngine(on_event=self._from_engine, background=True))
             return self.engine
         sid = ref[0]
         if isinstance(current, RemoteEngine) and current.server_id == sid:
