@@ -167,3 +167,41 @@ def _exists(obj: QObject) -> bool:
     except RuntimeError:
         return False
     return True
+
+
+def test_a_thread_that_finished_takes_the_next_piece_of_work(qtbot: Any, tasks: Tasks) -> None:
+    """Giving work to a runner with a waiting thread starts no thread (a start makes the GUI
+    thread wait for the new one to run)."""
+    first = tasks.run(lambda: threading.current_thread())
+    assert first.wait(WAIT_MS / 1000)
+    qtbot.waitUntil(lambda: tasks._gate.idle == 1, timeout=WAIT_MS)
+    started = threading.active_count()
+    heard: list[threading.Thread] = []
+    for _ in range(3):
+        task = tasks.run(lambda: threading.current_thread(), heard.append)
+        assert task.wait(WAIT_MS / 1000)
+        qtbot.waitUntil(lambda: tasks._gate.idle == 1, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: len(heard) == 3, timeout=WAIT_MS)
+    assert threading.active_count() == started and len(set(heard)) == 1
+
+
+def test_work_given_together_runs_at_the_same_time(qtbot: Any, tasks: Tasks) -> None:
+    both = threading.Barrier(2, timeout=WAIT_MS / 1000)  # breaks unless two threads wait on it
+    done: list[int] = []
+    for i in range(2):
+        tasks.run(lambda i=i: (both.wait(), i)[1], done.append)  # type: ignore[misc]
+    qtbot.waitUntil(lambda: sorted(done) == [0, 1], timeout=WAIT_MS)
+
+
+def test_a_thread_with_nothing_to_do_leaves_after_a_while(qtbot: Any) -> None:
+    runner = Tasks(name="idle")
+    runner.idle_s = 0.05
+    task = runner.run(lambda: threading.current_thread())
+    assert task.wait(WAIT_MS / 1000)
+    worker = next(t for t in threading.enumerate() if t.name == "ponder-idle")
+    worker.join(WAIT_MS / 1000)
+    assert not worker.is_alive() and runner._gate.workers == 0
+    again: list[int] = []
+    runner.run(lambda: 7, again.append)  # a new thread takes it
+    qtbot.waitUntil(lambda: again == [7], timeout=WAIT_MS)
+    assert runner.shutdown()

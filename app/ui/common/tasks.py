@@ -11,6 +11,10 @@ runs ``work()`` on a thread, then ``on_done(result)`` or ``on_error(exc)`` on th
 - a user's cancel (:meth:`Task.cancel`) is not an error: neither callback runs;
 - a task with an ``owner`` answers only while the owner exists (a card removed meanwhile
   gets nothing);
+- work runs at once, each piece on its own thread: a thread that finished its work waits a
+  while (``WORKER_IDLE_S``) for the next piece, so giving work rarely starts a thread (a
+  start makes the GUI thread wait until the new thread runs: a millisecond or more when
+  every core is busy);
 - ``Tasks(ordered=True)`` is a lane: one thread runs the work one piece at a time, in the
   order given (the chat store's writes);
 - :meth:`Tasks.relay` hands a callback to another thread's code (a download queue's
@@ -37,6 +41,7 @@ from app.ui.common.qt import QObject, Qt, Signal
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 Failed = Callable[[Exception], None]
+WORKER_IDLE_S = 30.0  # how long a thread with nothing to do waits for more work
 
 
 class Task(Generic[T]):
@@ -91,14 +96,24 @@ class _Gate:
         self.lock = threading.Lock()
         self.open = True
         self.pending: set[Task[Any]] = set()
+        # Unordered work, queued for the waiting threads. Each piece queued has claimed one of
+        # them (``idle`` counts the unclaimed), so none waits for a thread that leaves.
+        self.work: queue.SimpleQueue[Task[Any] | None] = queue.SimpleQueue()
+        self.workers = 0
+        self.idle = 0
 
     def close(self, *_destroyed: object) -> None:
+        """No more answers; the waiting threads leave once the work queued has run."""
         with self.lock:
+            if self.open:
+                for _ in range(self.workers):
+                    self.work.put(None)
             self.open = False
 
 
 class Tasks(QObject):
-    """Runs work on threads (one per task, or one lane when ``ordered``); answers on the GUI thread."""
+    """Runs work on threads (one per piece of work running, reused; or one lane when
+    ``ordered``); answers on the GUI thread."""
 
     _answer = Signal(object, object, object)  # Task, result, error
     _relayed = Signal(object, object)  # callback, value
@@ -110,6 +125,7 @@ class Tasks(QObject):
         self._gate = _Gate()
         self._threads: set[threading.Thread] = set()
         self._lane: queue.SimpleQueue[Task[Any] | None] = queue.SimpleQueue()
+        self.idle_s = WORKER_IDLE_S
         self._answer.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
         self._relayed.connect(self._call, Qt.ConnectionType.QueuedConnection)
         # Deleted with its parent before shutdown: worker threads must stop emitting on it.
@@ -144,7 +160,13 @@ class Tasks(QObject):
                 if not self._threads:
                     self._start(self._drain, self.name)
             else:
-                self._start(lambda: self._execute(task), f"{self.name}-{name}")
+                gate = self._gate
+                if gate.idle:
+                    gate.idle -= 1
+                else:
+                    gate.workers += 1
+                    self._start(self._serve, self.name)
+                gate.work.put(task)
         return task
 
     def relay(self, callback: Callable[[T], None]) -> Callable[[T], None]:
@@ -171,10 +193,10 @@ class Tasks(QObject):
         """Deliver nothing more; let the work given finish (a lane runs what is queued) and
         wait up to ``timeout`` seconds for the threads. False if some are still running."""
         with self._gate.lock:
-            self._gate.open = False
             threads = list(self._threads)
             if self.ordered:
                 self._lane.put(None)
+        self._gate.close()
         deadline = time.monotonic() + timeout
         for thread in threads:
             thread.join(max(0.0, deadline - time.monotonic()))
@@ -192,6 +214,25 @@ class Tasks(QObject):
         thread = threading.Thread(target=body, name=f"ponder-{name}", daemon=True)
         self._threads.add(thread)
         thread.start()
+
+    def _serve(self) -> None:
+        """Run queued work until the runner closes, or until none came for ``idle_s`` seconds."""
+        gate = self._gate
+        while True:
+            try:
+                task = gate.work.get(timeout=self.idle_s)
+            except queue.Empty:
+                with gate.lock:
+                    if gate.idle:  # an unclaimed waiter: this one may go
+                        gate.idle -= 1
+                        gate.workers -= 1
+                        return
+                continue  # this thread was claimed just now: its work is on the way
+            if task is None:
+                return
+            self._execute(task)
+            with gate.lock:
+                gate.idle += 1
 
     def _drain(self) -> None:
         while (task := self._lane.get()) is not None:
