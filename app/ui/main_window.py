@@ -426,6 +426,7 @@ class MainWindow(QMainWindow):
         self.controller.abandon()  # a reply still streaming is saved as stopped
         self.models_feature.shutdown()
         self.server.shutdown()
+        self.presenter.shutdown()
         self.bridge.close()
         self.prefs.save()
         self.repo.close()

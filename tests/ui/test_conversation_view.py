@@ -245,3 +245,40 @@ def test_rows_built_after_a_theme_switch_use_the_new_theme(
         theme.preference = "light"
         theme.apply()
     assert all(v.answer.renderer.theme.name == "light" for v in replies(window))
+
+
+def test_a_long_answer_is_rendered_off_the_gui_thread_before_its_row_is_built(
+    qtbot: Any, make_window: MakeWindow, monkeypatch: Any
+) -> None:
+    """Opening a chat whose newest answer is long does not parse it on the GUI thread: the row
+    waits (estimated) while the answer renders on a worker, then it is built whole."""
+    import app.core.render.parts as parts
+    import app.ui.chat.markdown_view as markdown_view
+    import app.ui.chat.render_cache as render_cache
+
+    long_answer = "\n\n".join(
+        f"## Part {k}\n\n" + SENTENCE * 4 + f"\n\n```python\nx = {k}\nprint(x)\n```" for k in range(12)
+    )
+    with ChatStore(Settings().database_path()) as store:
+        chat = store.create_chat("Long answer")
+        store.add_message(chat.id, Message("user", "Explain it at length."))
+        store.add_message(chat.id, Message("assistant", long_answer, finish_reason="stop"))
+    threads: list[str] = []
+    real = parts.render_parts
+
+    def recorded(text: str, *args: Any, **kwargs: Any) -> Any:
+        if text == long_answer:
+            threads.append(threading.current_thread().name)
+        return real(text, *args, **kwargs)
+
+    monkeypatch.setattr(render_cache, "render_parts", recorded)
+    monkeypatch.setattr(markdown_view, "render_parts", recorded)
+    window = make_window()
+    open_chat(window, chat.id)
+    assert len(long_answer) > 3000 and not replies(window)  # waiting for its render
+    qtbot.waitUntil(lambda: bool(replies(window)), timeout=10_000)
+    view = replies(window)[0]
+    qtbot.waitUntil(lambda: not view.answer.pending, timeout=10_000)
+    assert "Part 11" in view.answer.toPlainText() and "print(x)" in view.answer.toPlainText()
+    assert threads and threading.main_thread().name not in threads  # rendered once, on a worker
+    assert view.isVisible() and view.geometry().bottom() <= window.conversation.viewport().height()

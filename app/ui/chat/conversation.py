@@ -87,6 +87,12 @@ class RowSource(Protocol):
         """A guess at the height of ``row`` at ``width`` before it is built."""
         ...
 
+    def ready(self, row: Row) -> bool:
+        """Whether ``row`` can be built within a slice now. A row that is not (a long answer
+        whose text is still being rendered off the GUI thread) waits: the source calls
+        :meth:`ConversationView.rows_ready` once it is."""
+        ...
+
 
 def settle(widget: QWidget) -> None:
     """Lay ``widget`` out now, innermost layouts first. Qt would do it over the next few turns
@@ -166,7 +172,7 @@ class ConversationView(QAbstractScrollArea):
         self.following, self._at_top = at_end, False
         self._sync_placeholder()
         self._relayout(None)
-        self._fill(math.inf)  # a chat opens whole on its first paint
+        self._fill(math.inf)  # a chat opens whole on its first paint (long answers: when rendered)
 
     def clear(self) -> None:
         self.set_rows([])
@@ -194,6 +200,10 @@ class ConversationView(QAbstractScrollArea):
         self._reindex()
         self._sync_placeholder()
         self._relayout(anchor)
+
+    def rows_ready(self) -> None:
+        """Rows that were not ready to build may be now (see :meth:`RowSource.ready`)."""
+        self._schedule()
 
     def ensure_built(self, row: Row) -> QWidget:
         """``row``'s widget, built now if it was not."""
@@ -454,11 +464,13 @@ class ConversationView(QAbstractScrollArea):
     def _next_unbuilt(self, around: int) -> Row | None:
         """The next row to build: those in view first, then those ``around`` pixels from it,
         nearest first and towards where the user is going."""
+        assert self.source is not None
+        ready = self.source.ready
         first, last = self._visible()
         in_view = range(first, last)
         order = reversed(in_view) if self.following or self._upward else in_view
         for i in order:
-            if self.rows[i].widget is None:
+            if self.rows[i].widget is None and ready(self.rows[i]):
                 return self.rows[i]
         if not around:
             return None
@@ -467,7 +479,7 @@ class ConversationView(QAbstractScrollArea):
         below = range(last, hi)
         for span in (above, below) if self._upward or self.following else (below, above):
             for i in span:
-                if self.rows[i].widget is None:
+                if self.rows[i].widget is None and ready(self.rows[i]):
                     return self.rows[i]
         return None
 

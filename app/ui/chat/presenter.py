@@ -43,6 +43,9 @@ WARM_AFTER_MS = 300  # spare views are made this long after the window starts
 POOL = 16  # message views of each kind kept for reuse
 WARM = 8  # views of each kind made ahead while the window is idle (rows given back refill them)
 RENDER_AHEAD = 60  # answers of an opened chat rendered ahead, newest first
+# A longer answer that is not rendered yet is rendered off the GUI thread before its row is
+# built (parsing and highlighting take about 3 ms per 1,000 characters).
+BUILD_NOW_CHARS = 800
 EARLIER, LATER = "earlier", "later"  # the items of the two button rows
 
 
@@ -80,6 +83,8 @@ class ConversationPresenter(QObject):
         self._hidden: set[int] = set()  # ids of the entries the model no longer sees
         self._expanded: set[int] = set()  # ids of the replies whose reasoning is open
         self._fetch: Task[tuple[EarlierPage, list[RenderedParts]]] | None = None
+        self._rendering: set[str] = set()  # answers rendered off the GUI thread for waiting rows
+        self._unrenderable: set[str] = set()  # answers whose render failed there: built as they are
         self._metrics: tuple[int, int] | None = None  # line height, average character width
         self._warmer = QTimer(self)
         self._warmer.setSingleShot(True)
@@ -89,6 +94,11 @@ class ConversationPresenter(QObject):
         view.near_top.connect(self._near_top)
         view.near_bottom.connect(self._near_bottom)
         QTimer.singleShot(WARM_AFTER_MS, self, self._warm)
+
+    def shutdown(self) -> None:
+        """The window closes: no more reading or rendering ahead, its threads gone."""
+        self._warmer.stop()
+        self.tasks.shutdown()
 
     # -- whole chats ---------------------------------------------------------------------
     def show(self, chat: Chat | None, around: Entry | None = None) -> None:
@@ -263,11 +273,38 @@ class ConversationPresenter(QObject):
     def _render_ahead(self, entries: list[Entry]) -> None:
         """Render the answers of ``entries`` (nearest first) off the GUI thread."""
         theme = self.theme()
-        texts = wanted((e.message.content for e in entries if isinstance(e, Reply)), theme)
+        answers = (e.message.content for e in entries if isinstance(e, Reply))
+        texts = [t for t in wanted(answers, theme) if t not in self._rendering]
         if texts:
             self.tasks.run(lambda: prerender(texts, theme), _keep, owner=self.view, name="render-ahead")
 
     # -- rows (the view's RowSource) ------------------------------------------------------
+    def ready(self, row: Row) -> bool:
+        item = row.item
+        if not isinstance(item, Reply):
+            return True
+        text, theme = item.message.content, self.theme()
+        if len(text) <= BUILD_NOW_CHARS or len(text) > PRERENDER_MAX_CHARS or text in self._unrenderable:
+            return True  # short, or so long that it shows in slices anyway
+        if (theme.name, text) in CACHE:
+            return True
+        if text not in self._rendering:
+            self._rendering.add(text)
+
+            def done(rendered: list[RenderedParts]) -> None:
+                self._rendering.discard(text)
+                _keep(rendered)
+                self.view.rows_ready()
+
+            def failed(exc: Exception) -> None:
+                self._rendering.discard(text)
+                self._unrenderable.add(text)
+                log.warning("could not render an answer ahead: %r", exc)
+                self.view.rows_ready()
+
+            self.tasks.run(lambda: prerender([text], theme), done, failed, owner=self.view, name="render-row")
+        return False
+
     def build_row(self, row: Row) -> QWidget:
         item = row.item
         widget: QWidget
