@@ -279,6 +279,20 @@ def test_a_complete_part_is_verified_without_a_request(
     assert phases[0] == "checking" and phases[-2:] == ["verifying", "done"]
 
 
+def test_checking_a_kept_part_reports_progress_chunk_by_chunk(
+    hub: LocalHub, gguf_bytes: bytes, tmp_path: Path
+) -> None:
+    """Re-hashing what an earlier run left (gigabytes, for a big model) is shown as it goes,
+    one chunk at a time, before the download resumes where the part ends."""
+    hub.add_file(REPO, FILE, gguf_bytes)
+    leave_partial(hub, tmp_path / FILE, gguf_bytes, gguf_bytes[:500_000])
+    events: list[Progress] = []
+    downloader(progress_interval=0).download([RemoteFile(REPO, FILE)], tmp_path, progress=events.append)
+    checking = [e.done for e in events if e.phase == "checking"]
+    assert checking == [*range(CHUNK, 500_000, CHUNK), 500_000]
+    assert [r["range"] for r in cdn_gets(hub)] == ["bytes=500000-"]
+
+
 def test_a_part_longer_than_the_file_starts_over(hub: LocalHub, gguf_bytes: bytes, tmp_path: Path) -> None:
     """More bytes on disk than the file has cannot be a prefix: the download starts again
     from zero and succeeds."""
