@@ -398,7 +398,7 @@ def main() -> int:
         window.sidebar.search.clear()
         run_for(300)
         print(
-            f"chat list of {window.sidebar.list.count():,}: rebuilt in {t_list * 1000:.1f} ms, "
+            f"chat list of {window.sidebar.list.count():,}: refreshed in {t_list * 1000:.1f} ms, "
             f"title filter {t_filter * 1000:.1f} ms ({shown} shown), "
             f"full-text search {t_search * 1000:.1f} ms ({hits} hits)"
         )
