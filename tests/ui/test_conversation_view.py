@@ -282,3 +282,39 @@ def test_a_long_answer_is_rendered_off_the_gui_thread_before_its_row_is_built(
     assert "Part 11" in view.answer.toPlainText() and "print(x)" in view.answer.toPlainText()
     assert threads and threading.main_thread().name not in threads  # rendered once, on a worker
     assert view.isVisible() and view.geometry().bottom() <= window.conversation.viewport().height()
+
+
+def test_tab_goes_through_the_messages_in_their_order_after_views_were_reused(
+    qtbot: Any, make_window: MakeWindow
+) -> None:
+    chat_id = seed(120)
+    window = make_window()
+    open_chat(window, chat_id)
+    for key in [Qt.Key.Key_PageUp] * 12 + [Qt.Key.Key_PageDown] * 6:  # views given back and reused
+        page(qtbot, window, key, wait_ms=40)
+    qtbot.wait(200)
+    view = window.conversation
+
+    def focused() -> QWidget:
+        widget = QGuiApplication.focusObject()
+        assert isinstance(widget, QWidget)
+        return widget
+
+    def row_of_focus() -> int:
+        """The index of the row whose message holds the keyboard focus; -1: none does."""
+        widget = focused()
+        return next((i for i, r in enumerate(view.rows) if r.widget and r.widget.isAncestorOf(widget)), -1)
+
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Tab)  # into the first message in view
+    visited = [row_of_focus()]
+    assert visited[0] >= 0
+    for _ in range(60):
+        qtbot.keyClick(focused(), Qt.Key.Key_Tab)
+        now = row_of_focus()
+        if now != visited[-1]:
+            visited.append(now)
+    assert visited == list(range(visited[0], visited[0] + len(visited))), visited  # one row after the other
+    assert len(visited) > 4
+    qtbot.keyClick(focused(), Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)
+    assert row_of_focus() in (visited[-1], visited[-2])  # and back

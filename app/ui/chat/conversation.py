@@ -31,6 +31,7 @@ from app.ui.common.qt import (
     QHBoxLayout,
     QKeyEvent,
     QLabel,
+    QPoint,
     QRect,
     QResizeEvent,
     Qt,
@@ -92,6 +93,14 @@ class RowSource(Protocol):
         whose text is still being rendered off the GUI thread) waits: the source calls
         :meth:`ConversationView.rows_ready` once it is."""
         ...
+
+
+def _takes_tab(widget: QWidget) -> bool:
+    return (
+        widget.isVisible()
+        and widget.isEnabled()
+        and widget.focusPolicy() & Qt.FocusPolicy.TabFocus == Qt.FocusPolicy.TabFocus
+    )
 
 
 def settle(widget: QWidget) -> None:
@@ -264,6 +273,83 @@ class ConversationView(QAbstractScrollArea):
             super().keyPressEvent(event)  # Page Up/Down and the arrows move the scroll bar
             return
         event.accept()
+
+    # -- Tab order --------------------------------------------------------------------------
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Tab and Shift+Tab go through the messages in their order on screen. Qt's own order
+        follows when each widget was made, and message widgets are reused for other rows."""
+        focus = QApplication.focusWidget()
+        stops = self._tab_stops()
+        if focus is not None and focus in stops:
+            i = stops.index(focus) + (1 if next else -1)
+            tries = 3  # the next messages were not built yet (a message without stops is skipped)
+            while not 0 <= i < len(stops) and tries and self._build_beyond(next):
+                tries -= 1
+                stops = self._tab_stops()
+                i = stops.index(focus) + (1 if next else -1)
+        elif focus is self and next and stops:
+            i = self._first_stop_in_view(stops)
+        else:
+            return super().focusNextPrevChild(next)
+        if 0 <= i < len(stops):
+            stops[i].setFocus(Qt.FocusReason.TabFocusReason if next else Qt.FocusReason.BacktabFocusReason)
+            self._reveal(stops[i])
+            return True
+        return self._leave(next)
+
+    def _tab_stops(self) -> list[QWidget]:
+        """The widgets Tab stops at in the built rows, row by row, each row's top to bottom."""
+        stops: list[QWidget] = []
+        for row in sorted(self._live, key=self._index.__getitem__):
+            widget = row.widget
+            assert widget is not None
+            inside = [w for w in widget.findChildren(QWidget) if _takes_tab(w)]
+            inside.sort(key=lambda w: (w.mapTo(widget, QPoint(0, 0)).y(), w.mapTo(widget, QPoint(0, 0)).x()))
+            stops += inside
+        return stops
+
+    def _build_beyond(self, next: bool) -> bool:
+        """Build the row after the last built one (``next``) or before the first; False if none."""
+        built = sorted(self._index[r] for r in self._live)
+        if not built:
+            return False
+        i = built[-1] + 1 if next else built[0] - 1
+        if not 0 <= i < len(self.rows):
+            return False
+        self.ensure_built(self.rows[i])
+        return True
+
+    def _first_stop_in_view(self, stops: list[QWidget]) -> int:
+        viewport = self.viewport()
+        for i, stop in enumerate(stops):
+            if stop.mapTo(viewport, QPoint(0, stop.height())).y() > 0:
+                return i
+        return 0
+
+    def _reveal(self, widget: QWidget) -> None:
+        """Scroll just enough that the widget Tab moved to is in view."""
+        top = widget.mapTo(self.viewport(), QPoint(0, 0)).y()
+        bottom, page = top + widget.height(), self.viewport().height()
+        bar = self.verticalScrollBar()
+        if top < 0:
+            bar.setValue(bar.value() + top - PAD_TOP)
+        elif bottom > page:
+            bar.setValue(bar.value() + min(top, bottom - page + PAD_BOTTOM))
+
+    def _leave(self, next: bool) -> bool:
+        """Past the last message, on to what follows the conversation; before the first, the
+        conversation itself (it scrolls with the keys)."""
+        if not next:
+            self.setFocus(Qt.FocusReason.BacktabFocusReason)
+            return True
+        viewport = self.viewport()
+        widget = self.nextInFocusChain()
+        while widget is not None and widget is not self:
+            if not viewport.isAncestorOf(widget) and _takes_tab(widget):
+                widget.setFocus(Qt.FocusReason.TabFocusReason)
+                return True
+            widget = widget.nextInFocusChain()
+        return False
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
         if self._adjusting:
