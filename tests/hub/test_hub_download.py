@@ -13,7 +13,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 import pytest
 
@@ -39,19 +39,10 @@ from app.core.hub.errors import (
     NotFoundError,
     ServerError,
 )
+from tests.hub.downloads import CHUNK, FILE, REPO, downloader
 from tests.hub.local_hub import LocalHub
 
-REPO = "Qwen/Qwen3-0.6B-GGUF"
-FILE = "Qwen3-0.6B-Q8_0.gguf"
-CHUNK = 64 * 1024
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def downloader(**kw: Any) -> Downloader:
-    kw.setdefault("token", False)
-    return Downloader(
-        chunk_size=CHUNK, retry=RetryPolicy(attempts=3, base_delay=0.01, max_delay=0.05), timeout=10, **kw
-    )
 
 
 def test_download_with_progress(hub: LocalHub, gguf_bytes: bytes, tmp_path: Path) -> None:

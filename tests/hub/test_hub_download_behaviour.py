@@ -40,19 +40,8 @@ from app.core.hub.errors import (
     ServerError,
 )
 from app.core.units import human_size
+from tests.hub.downloads import ATTEMPTS, CHUNK, FILE, REPO, downloader
 from tests.hub.local_hub import LocalHub
-
-REPO = "Qwen/Qwen3-0.6B-GGUF"
-FILE = "Qwen3-0.6B-Q8_0.gguf"
-CHUNK = 64 * 1024
-ATTEMPTS = 3
-
-
-def downloader(*, attempts: int = ATTEMPTS, **kw: Any) -> Downloader:
-    kw.setdefault("token", False)
-    kw.setdefault("timeout", 10)
-    retry = RetryPolicy(attempts=attempts, base_delay=0.01, max_delay=0.02)
-    return Downloader(chunk_size=CHUNK, retry=retry, **kw)
 
 
 def sha(data: bytes) -> str:
