@@ -4,6 +4,11 @@ Redirects are followed by hand so that the ``Authorization`` header never goes t
 another host (the Hub sends large files to a CDN), and so that the Hub's own
 ``X-Linked-*`` headers on its redirect can be read. Statuses become our errors
 (:mod:`app.core.hub.errors`), with messages a person can act on.
+
+Reaching a server (TCP and TLS) has its own, shorter limit than waiting for its data: on a
+network that silently drops packets, a connection that cannot be made is reported within
+``CONNECT_TIMEOUT_S`` and retried, not after the whole read timeout (urllib has one timeout
+for both).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from app.core.hub.errors import AuthRequiredError, HubError, NetworkError, NotFo
 __all__ = ["HttpClient", "RangeNotSatisfiable", "RemoteInfo", "error_for_status"]
 
 REDIRECTS = (301, 302, 303, 307, 308)
+CONNECT_TIMEOUT_S = 5.0
 MAX_REDIRECTS = 10
 _SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 
@@ -35,6 +41,43 @@ class RangeNotSatisfiable(Exception):
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args: Any, **kwargs: Any) -> None:
         return None
+
+
+class _QuickConnect:
+    """A connection that gives up connecting after ``CONNECT_TIMEOUT_S``, then waits its own
+    ``timeout`` for each read."""
+
+    timeout: Any
+    sock: socket.socket | None
+
+    def connect(self) -> None:
+        reading = self.timeout
+        if isinstance(reading, int | float):
+            self.timeout = min(reading, CONNECT_TIMEOUT_S)
+        try:
+            super().connect()  # type: ignore[misc]
+        finally:
+            self.timeout = reading
+        if self.sock is not None and isinstance(reading, int | float):
+            self.sock.settimeout(reading)
+
+
+class _HTTPConnection(_QuickConnect, http.client.HTTPConnection):
+    pass
+
+
+class _HTTPSConnection(_QuickConnect, http.client.HTTPSConnection):
+    pass
+
+
+class _HTTPHandler(urllib.request.HTTPHandler):
+    def do_open(self, http_class: Any, req: Any, **kwargs: Any) -> Any:
+        return super().do_open(_HTTPConnection, req, **kwargs)
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    def do_open(self, http_class: Any, req: Any, **kwargs: Any) -> Any:
+        return super().do_open(_HTTPSConnection, req, **kwargs)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +129,7 @@ class HttpClient:
     def __init__(self, headers: Mapping[str, str], *, timeout: float = 30.0) -> None:
         self.headers = dict(headers)
         self.timeout = timeout
-        self._opener = urllib.request.build_opener(_NoRedirect())
+        self._opener = urllib.request.build_opener(_NoRedirect(), _HTTPHandler(), _HTTPSHandler())
 
     def _request(
         self, url: str, method: str, headers: Mapping[str, str], what: str
