@@ -2,9 +2,9 @@
 
 On a model with Qwen3-0.6B's real shape and random Q8_0 weights (benchmarks/shaped_model.py),
 for each depth D: Ponder's engine (the child process, the reply loop) fills the context with
-D tokens, then reads 512 more and generates 128; llama.cpp's own ``llama-bench -d D -p 512
--n 128`` does the same on the same file, threads, KV cache type and flash-attention setting,
-in the same run. Contexts past 32K use a q8_0 cache (as Auto would).
+D tokens, then reads 512 more (prompt speed) and, from D again, generates 128 (decode speed);
+llama.cpp's own ``llama-bench -d D -p 512 -n 128`` does the same on the same file, threads,
+KV cache type and flash-attention setting, in the same run. Contexts past 32K use a q8_0 cache (as Auto would).
 
 First, for every context (cheap: a load and a short prompt, no fill), the engine process's
 memory against the fit estimate (``app/core/models/fit.py``) for that context and cache type.
@@ -113,7 +113,8 @@ def engine_memory(path: Path, depth: int, threads: int, rng: random.Random, kv: 
 
 
 def engine_run(path: Path, depth: int, kv: str, threads: int, rng: random.Random) -> Figures:
-    """Ponder's engine: ``depth`` tokens in the context, then 512 more read and 128 generated."""
+    """Ponder's engine: ``depth`` tokens in the context, then 512 more read (pp), then 128
+    generated from ``depth`` (tg), as llama-bench measures them."""
     from app.engine.local.engine import LocalEngine
     from app.engine.protocol import GenerateRequest, LoadRequest, TextDelta
 
@@ -136,17 +137,18 @@ def engine_run(path: Path, depth: int, kv: str, threads: int, rng: random.Random
                 first = time.perf_counter()
 
         t0 = time.perf_counter()
-        result = engine.generate_sync(
+        read = engine.generate_sync(
             GenerateRequest(
-                (),
-                raw_prompt=head + letters(rng, PROMPT),
-                max_tokens=GENERATE,
-                ignore_eos=True,
-                sampling=sampling,
+                (), raw_prompt=head + letters(rng, PROMPT), max_tokens=1, ignore_eos=True, sampling=sampling
             ),
             on_event=on_event,
         )
-        evaluated = result.stats.prompt_tokens - result.stats.cached_tokens
+        evaluated = read.stats.prompt_tokens - read.stats.cached_tokens
+        # Decoding from the same depth as llama-bench's tg (the context cut back to ``head``),
+        # not 512 tokens deeper: with a quantised cache the attention's cost grows with depth.
+        result = engine.generate_sync(
+            GenerateRequest((), raw_prompt=head, max_tokens=GENERATE, ignore_eos=True, sampling=sampling)
+        )
         return Figures(evaluated / (first - t0), result.stats.tokens_per_s)
     finally:
         engine.close()
