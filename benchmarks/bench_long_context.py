@@ -4,7 +4,8 @@ On a model with Qwen3-0.6B's real shape and random Q8_0 weights (benchmarks/shap
 for each depth D: Ponder's engine (the child process, the reply loop) fills the context with
 D tokens, then reads 512 more (prompt speed) and, from D again, generates 128 (decode speed);
 llama.cpp's own ``llama-bench -d D -p 512 -n 128`` does the same on the same file, threads,
-KV cache type and flash-attention setting, in the same run. Contexts past 32K use a q8_0 cache (as Auto would).
+KV cache type and flash-attention setting, in the same run. Contexts past 32K use a q8_0
+cache (as Auto would).
 
 First, for every context (cheap: a load and a short prompt, no fill), the engine process's
 memory against the fit estimate (``app/core/models/fit.py``) for that context and cache type.

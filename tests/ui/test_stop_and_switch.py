@@ -52,7 +52,9 @@ def test_opening_another_model_mid_reply_ends_the_reply_first(
     qtbot.waitUntil(lambda: not window.controller.generating, timeout=WAIT_MS)
     assert time.monotonic() - switched < 2.0
     assert reply.message is not None and reply.message.finish_reason == "cancelled"
-    assert reply.message.stats is not None and reply.message.stats.thinking_tokens < 500
+    # Ended by the switch, keeping what it had written. (How many tokens that is races the model,
+    # which writes about 10,000 a second here: the time above is the promptness check.)
+    assert reply.message.stats is not None and reply.message.thinking.strip()
     qtbot.waitUntil(lambda: window.models.ready, timeout=WAIT_MS)
     assert window.models.path == str(qwen3_model.path)
     send(qtbot, window, "Say hello.")
