@@ -1,7 +1,7 @@
 """The real app is killed with SIGKILL while a reply streams; nothing written before is lost.
 
-A child process runs ``python -m app MODEL`` (the runaway scripted model, which never stops
-reasoning) on a PONDER_HOME that already holds a chat. The documented test hook
+A child process runs ``python -m app MODEL`` (the runaway scripted model, which reasons until
+the context's answer reserve) on a PONDER_HOME that already holds a chat. The documented test hook
 ``PONDER_TEST_AUTOSEND`` makes it send a message in that chat as soon as the model loads.
 The test watches the SQLite file with its own read connection until streamed reasoning is
 on disk, kills the process, and opens a window on the same folder.
@@ -22,7 +22,7 @@ import pytest
 
 from app.core.chat.messages import Message
 from app.core.store import ChatStore
-from app.core.store.settings import Settings
+from app.core.store.settings import ModelLoad, Settings
 from app.testkit.scripted_model import ScriptedModel
 from app.ui.common.prefs import Preferences
 from app.ui.common.theme import ThemeManager
@@ -66,6 +66,12 @@ def test_sigkill_while_streaming_keeps_every_message_and_the_partial_reply(
         ]
         for message in earlier:
             store.add_message(chat.id, message)
+    # Reasoning ends where the answer's reserve begins: at the model's own 4,096 tokens that is
+    # half a second of this model, shorter than the store's half-second batches. A 16K context
+    # (YaRN x4) keeps the reply streaming for seconds.
+    setup = Preferences()
+    setup.set_default_load(ModelLoad(n_ctx=16384, n_gpu_layers=0))
+    assert setup.save() is None
 
     env = dict(os.environ)
     env.update(
