@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.core.chat.chats import Chat
+from app.ui.common.qt import QApplication, QColor, QPalette
 from app.ui.history.sidebar import PINNED_ROLE, Sidebar
 
 
@@ -50,3 +51,24 @@ def test_same_chats_update_in_place_and_a_new_order_rebuilds(qtbot: Any) -> None
     # A chat that is not listed selects nothing.
     bar.select("gone")
     assert bar.list.currentRow() == -1
+
+
+def test_pins_are_drawn_again_in_a_new_themes_colour(qtbot: Any) -> None:
+    bar = Sidebar()
+    qtbot.addWidget(bar)
+    chats = [Chat(title="Pinned", pinned=True), Chat(title="Plain")]
+    bar.set_chats(chats, None)
+    before = bar.list.item(0).icon().cacheKey()
+    bar.set_chats(chats, None)
+    assert bar.list.item(0).icon().cacheKey() == before  # nothing changed: nothing drawn again
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    original = app.palette()
+    dark = QPalette(original)
+    dark.setColor(QPalette.ColorRole.ButtonText, QColor("#e6edf3"))
+    app.setPalette(dark)
+    try:
+        bar.set_chats(chats, None)
+        assert bar.list.item(0).icon().cacheKey() != before and bar.list.item(1).icon().isNull()
+    finally:
+        app.setPalette(original)

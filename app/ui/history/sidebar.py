@@ -165,6 +165,7 @@ class Sidebar(QFrame):
         self._updating = False
         self._ids: list[str] = []
         self._pin_icon = QIcon()
+        self._pin_color = ""
 
     def set_chats(self, chats: list[Chat], current: str | None) -> None:
         """Show ``chats`` (newest first) and select ``current``.
@@ -175,14 +176,18 @@ class Sidebar(QFrame):
         """
         self._updating = True
         self.list.blockSignals(True)
-        self._pin_icon = icon("pin", text_color())  # in the theme's colour of the moment
+        color = text_color()  # the theme may have changed since: pins are drawn again then
+        repaint = color != self._pin_color
+        if repaint:
+            self._pin_color, self._pin_icon = color, icon("pin", color)
+        ids = [c.id for c in chats]
         try:
-            if [c.id for c in chats] == self._ids:
+            if ids == self._ids:
                 for i, chat in enumerate(chats):
-                    self._show_chat(self.list.item(i), chat)
+                    self._show_chat(self.list.item(i), chat, repaint=repaint)
             else:
                 self.list.clear()
-                self._ids = [c.id for c in chats]
+                self._ids = ids
                 for chat in chats:
                     item = QListWidgetItem()
                     item.setData(ID_ROLE, chat.id)
@@ -210,14 +215,11 @@ class Sidebar(QFrame):
             row = self._ids.index(chat_id) if chat_id is not None else -1
         except ValueError:
             row = -1
-        if row >= 0:
-            self.list.setCurrentRow(row)
-        else:
-            self.list.setCurrentRow(-1)
+        self.list.setCurrentRow(row)
 
-    def _show_chat(self, item: QListWidgetItem, chat: Chat) -> None:
+    def _show_chat(self, item: QListWidgetItem, chat: Chat, *, repaint: bool = True) -> None:
         title = chat_title(chat.title)
-        if item.text() == title and item.data(PINNED_ROLE) == chat.pinned:
+        if not repaint and item.text() == title and item.data(PINNED_ROLE) == chat.pinned:
             return
         item.setText(title)
         item.setData(PINNED_ROLE, chat.pinned)
