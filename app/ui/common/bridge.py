@@ -32,9 +32,13 @@ class EngineBridge(QObject):
     def __init__(self, parent: QObject | None = None, servers: ServerList | None = None) -> None:
         super().__init__(parent)
         self.servers = servers or ServerList()
-        self.engine: Engine = LocalEngine(on_event=self._from_engine, background=True)
+        self.engine: Engine = self._local_engine()
         self.turns = EngineTurns()
         self._closed = False
+
+    def _local_engine(self) -> LocalEngine:
+        """llama.cpp in its own process, a notch below the window's CPU priority."""
+        return LocalEngine(on_event=self._from_engine, background=True)
 
     def _from_engine(self, event: Event) -> None:
         if isinstance(event, ModelLoaded):
@@ -55,7 +59,7 @@ class EngineBridge(QObject):
         current = self.engine
         if ref is None:
             if not isinstance(current, LocalEngine):
-                self._swap(LocalEngine(on_event=self._from_engine, background=True))
+                self._swap(self._local_engine())
             return self.engine
         sid = ref[0]
         if isinstance(current, RemoteEngine) and current.server_id == sid:
