@@ -35,7 +35,6 @@ from app.engine.protocol import (
 
 # Answer text is handed to the emitter at most this often (the emitter coalesces anyway).
 ANSWER_BATCH_S = 0.03
-# The answer's share of the context while the model reasons: at least this many tokens.
 # A conversation leaves at least this much of the context for the reply, or it does not fit.
 MIN_REPLY_ROOM = 64
 

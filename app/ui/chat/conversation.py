@@ -304,8 +304,9 @@ class ConversationView(QAbstractScrollArea):
             widget = row.widget
             assert widget is not None
             inside = [w for w in widget.findChildren(QWidget) if _takes_tab(w)]
-            inside.sort(key=lambda w: (w.mapTo(widget, QPoint(0, 0)).y(), w.mapTo(widget, QPoint(0, 0)).x()))
-            stops += inside
+            places = [(w.mapTo(widget, QPoint(0, 0)), w) for w in inside]
+            places.sort(key=lambda place: (place[0].y(), place[0].x()))
+            stops += [w for _at, w in places]
         return stops
 
     def _build_beyond(self, next: bool) -> bool:
