@@ -76,7 +76,10 @@ def greedy() -> Sampling:
     return Sampling(temperature=0.0, top_p=1.0, top_k=0, min_p=0.0)
 
 
-def kv_for(depth: int) -> str:
+def kv_for(depth: int, chosen: str = "auto") -> str:
+    """The cache type at ``depth``: the one chosen, or as Auto picks (q8_0 past 32K)."""
+    if chosen != "auto":
+        return chosen
     return "f16" if depth <= 32768 else "q8_0"
 
 
@@ -94,7 +97,7 @@ def engine_memory(path: Path, depth: int, threads: int, rng: random.Random, kv: 
             LoadRequest(
                 str(path),
                 n_ctx=depth + PROMPT + GENERATE + 64,
-                kv_cache=kv_for(depth) if kv == "auto" else kv,
+                kv_cache=kv,
                 n_threads=threads,
             )
         )
@@ -198,8 +201,8 @@ def main() -> None:
     if memory_depths:
         print(f"{'context':>7} {'kv':>5} | {'memory':>8} {'estimate':>8} {'ratio':>6}")
     for depth in memory_depths:
-        rss, n_ctx = engine_memory(path, depth, args.threads, rng, args.kv)
-        kv = kv_for(depth) if args.kv == "auto" else args.kv
+        kv = kv_for(depth, args.kv)
+        rss, n_ctx = engine_memory(path, depth, args.threads, rng, kv)
         estimate = check_fit(shape, path.stat().st_size, n_ctx, hw, kv_cache=kv).estimate.total
         print(
             f"{n_ctx:>7} {kv:>5} | {rss / 2**20:7.0f}M {estimate / 2**20:7.0f}M {rss / estimate:6.3f}",
@@ -214,7 +217,7 @@ def main() -> None:
     print(f"{'depth':>7} {'kv':>5} | {'pp engine':>9} {'pp bench':>9} {'ratio':>6} | {'tg engine':>9} "
           f"{'tg bench':>9} {'ratio':>6}")  # fmt: skip
     for depth in depths:
-        kv = kv_for(depth) if args.kv == "auto" else args.kv
+        kv = kv_for(depth, args.kv)
         # Alternate the two, so that both see the same machine (it is shared and noisy).
         runs, refs = [], []
         for _ in range(args.repeat):
