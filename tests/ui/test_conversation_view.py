@@ -318,3 +318,23 @@ def test_tab_goes_through_the_messages_in_their_order_after_views_were_reused(
     assert len(visited) > 4
     qtbot.keyClick(focused(), Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)
     assert row_of_focus() in (visited[-1], visited[-2])  # and back
+
+
+def test_tab_into_a_long_answer_in_view_keeps_the_readers_place(qtbot: Any, make_window: MakeWindow) -> None:
+    long_answer = "\n\n".join(f"## Part {k}\n\n" + SENTENCE * 6 for k in range(30))
+    with ChatStore(Settings().database_path()) as store:
+        chat = store.create_chat("Long answer")
+        store.add_message(chat.id, Message("user", "Explain it at length."))
+        store.add_message(chat.id, Message("assistant", long_answer, finish_reason="stop"))
+    window = make_window()
+    open_chat(window, chat.id)
+    qtbot.waitUntil(lambda: bool(replies(window)) and not replies(window)[0].answer.pending, timeout=10_000)
+    view = window.conversation
+    qtbot.wait(100)
+    bar = view.verticalScrollBar()
+    assert bar.value() == bar.maximum() > 0  # at the end of the answer
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Tab)
+    focused = QGuiApplication.focusObject()
+    assert isinstance(focused, QWidget) and replies(window)[0].isAncestorOf(focused)
+    assert bar.value() == bar.maximum()  # not thrown back to the answer's first line

@@ -328,13 +328,14 @@ class ConversationView(QAbstractScrollArea):
         return 0
 
     def _reveal(self, widget: QWidget) -> None:
-        """Scroll just enough that the widget Tab moved to is in view."""
+        """Scroll just enough that the widget Tab moved to comes into view; one already partly
+        in view (a long answer) stays where the reader is."""
         top = widget.mapTo(self.viewport(), QPoint(0, 0)).y()
         bottom, page = top + widget.height(), self.viewport().height()
         bar = self.verticalScrollBar()
-        if top < 0:
+        if bottom <= 0:
             bar.setValue(bar.value() + top - PAD_TOP)
-        elif bottom > page:
+        elif top >= page:
             bar.setValue(bar.value() + min(top, bottom - page + PAD_BOTTOM))
 
     def _leave(self, next: bool) -> bool:
