@@ -15,7 +15,7 @@ from app.core.store import ChatStore
 from app.core.store.settings import Settings
 from app.ui.chat.assistant_view import AssistantMessageView
 from app.ui.chat.user_view import UserMessageView
-from app.ui.common.qt import QGuiApplication, QPoint, Qt, QWidget
+from app.ui.common.qt import QEvent, QGuiApplication, QObject, QPoint, Qt, QWidget
 from app.ui.history.store_chats import StoreChats
 from app.ui.main_window import MainWindow
 from tests.ui.driver import replies, user_messages
@@ -125,6 +125,46 @@ def test_what_the_user_reads_does_not_move_while_heights_are_corrected(
         before = widget.mapTo(viewport, QPoint(0, 0)).y()
         qtbot.wait(60)  # rows above and below are built and measured meanwhile
         assert widget.isVisible() and abs(widget.mapTo(viewport, QPoint(0, 0)).y() - before) <= 1
+
+
+class Paints(QObject):
+    """Counts the paint events a widget and its children get."""
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__()
+        self.count = 0
+        for target in [widget, *widget.findChildren(QWidget)]:
+            target.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.count += 1
+        return False
+
+
+def test_older_messages_arriving_above_do_not_repaint_what_is_on_screen(
+    qtbot: Any, make_window: MakeWindow
+) -> None:
+    chat_id = seed(120)
+    window = make_window()
+    open_chat(window, chat_id)
+    view = window.conversation
+    viewport, bar = view.viewport(), view.verticalScrollBar()
+    arrivals = 0
+    for _ in range(40):
+        if at_top(window):
+            break
+        page(qtbot, window, Qt.Key.Key_PageUp, wait_ms=20)  # the page is built and painted
+        widget = top_widget(window)
+        assert widget is not None
+        before, value = widget.mapTo(viewport, QPoint(0, 0)).y(), bar.value()
+        paints = Paints(widget)
+        qtbot.wait(80)  # meanwhile a page of older messages may be read and put above
+        if bar.value() - value > viewport.height():  # they were: the view held its place
+            arrivals += 1
+            assert widget.mapTo(viewport, QPoint(0, 0)).y() == before
+            assert paints.count == 0, "a message that stayed where it was was painted again"
+    assert arrivals >= 1  # the case under test did happen
 
 
 def test_keys_page_through_the_conversation(qtbot: Any, make_window: MakeWindow) -> None:

@@ -443,15 +443,20 @@ class ConversationView(QAbstractScrollArea):
             self._set_value(0)
         elif anchor is not None and anchor[0] in self._index:
             self._set_value(self._tops[self._index[anchor[0]]] + anchor[1])
-        self._place()
+        # Following the end, what is on screen moves up with the growth; otherwise the view
+        # holds a row still, and moving the viewport's pixels would only move them back.
+        self._place(shift_pixels=self.following)
         self._schedule()
 
-    def _place(self) -> None:
+    def _place(self, *, shift_pixels: bool = True) -> None:
         """Put the built widgets where their rows are. A move of the whole view scrolls the
-        viewport's pixels with its children, so only what changed is painted again."""
+        viewport's pixels with its children, so only what changed is painted again; a change
+        of value that keeps what is on screen still (``shift_pixels`` False) only moves the
+        widgets whose place changed."""
         value = self._value()
         if value != self._placed:
-            self.viewport().scroll(0, self._placed - value)
+            if shift_pixels:
+                self.viewport().scroll(0, self._placed - value)
             self._placed = value
         x, width = self.column()
         for row in self._live:
