@@ -24,6 +24,7 @@ from app.ui.common.qt import (
     QWidget,
     Signal,
 )
+from app.ui.common.tasks import Tasks
 
 FINISH_NOTES = {
     "cancelled": QT_TR_NOOP("Stopped"),
@@ -65,7 +66,8 @@ class AssistantMessageView(QFrame):
     delete = Signal()
     switch_version = Signal(int)  # -1 previous, +1 next
 
-    def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
+    def __init__(self, theme: Theme, parent: QWidget | None = None, *, tasks: Tasks | None = None) -> None:
+        """``tasks``: where the streamed text renders, off the GUI thread (see MarkdownView)."""
         super().__init__(parent)
         self.setObjectName("assistantMessage")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
@@ -73,12 +75,12 @@ class AssistantMessageView(QFrame):
         self.streaming = False
         self._answer_started = False
 
-        self.thinking = ThinkingPanel(theme)
+        self.thinking = ThinkingPanel(theme, tasks=tasks)
         self.thinking.hide()
         self.status = QLabel()
         self.status.setObjectName("replyStatus")
         self.status.hide()
-        self.answer = MarkdownView(tr("Answer"), theme)
+        self.answer = MarkdownView(tr("Answer"), theme, tasks=tasks)
         self.answer.setObjectName("answer")
         self.continue_button = QPushButton(tr("Continue thinking"))
         self.continue_button.setAccessibleName(tr("Continue thinking"))

@@ -10,13 +10,19 @@ between settled blocks, so each block is rendered exactly as in one document.
 Long texts are shown in slices: what does not fit in one slice of GUI-thread time
 (``SLICE_S``) follows on later turns of the event loop, below what is already shown, and
 waits while the view is hidden (a collapsed reasoning panel). Rendering a piece and putting
-it into the documents are two steps; a streamed piece that took long to render goes into
-the documents on the next turn, so that one turn never does both. A finished text rendered
-ahead of time (:mod:`app.ui.chat.render_cache`) costs only its documents.
+it into the documents are two steps. Given a :class:`~app.ui.common.tasks.Tasks`, the view
+renders on its thread (Markdown and code highlighting are plain Python, most of a repaint's
+cost) and the GUI thread only puts the result into the documents, one piece in flight at a
+time; without one, a streamed piece that took long to render goes into the documents on the
+next turn, so that one turn never does both. Whatever touches the renderer on the GUI thread
+(a new text, the end of the text, a Copy link) first waits for the piece in flight. A
+finished text rendered ahead of time (:mod:`app.ui.chat.render_cache`) costs only its
+documents.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 
@@ -33,6 +39,9 @@ from app.ui.chat.rich_view import RichTextView
 from app.ui.chat.streaming_doc import DocumentWriter, set_html
 from app.ui.common.i18n import tr
 from app.ui.common.qt import QEvent, QSizePolicy, QTimer, QVBoxLayout, QWidget
+from app.ui.common.tasks import Task, Tasks
+
+log = logging.getLogger(__name__)
 
 SEGMENT_CHARS = 6000
 SYNC_CHARS = 3000  # a finished text this short is rendered at once
@@ -44,9 +53,12 @@ APPEND_S = 0.002  # after rendering a streamed piece this long, its document wai
 class MarkdownView(QWidget):
     """Markdown source in, rendered text out; ``append`` as tokens arrive, ``finish`` at the end."""
 
-    def __init__(self, accessible_name: str, theme: Theme, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, accessible_name: str, theme: Theme, parent: QWidget | None = None, *, tasks: Tasks | None = None
+    ) -> None:
         super().__init__(parent)
         self.name = accessible_name
+        self.tasks = tasks  # renders off the GUI thread when given
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
@@ -60,6 +72,9 @@ class MarkdownView(QWidget):
         self._queued: list[str] = []  # segments of a text rendered ahead, not shown yet
         self._update: RenderUpdate | None = None  # rendered, not in the documents yet
         self._fresh = True  # the first segment is empty and waiting
+        self._job: Task[RenderUpdate] | None = None  # a piece being rendered off the GUI thread
+        self._job_result: list[RenderUpdate] = []  # its answer, once there
+        self._job_from = 0  # where in ``text`` its piece starts
         self._shown_once = False
         self._slicer = QTimer(self)
         self._slicer.setSingleShot(True)
@@ -79,6 +94,7 @@ class MarkdownView(QWidget):
         return (
             bool(self._queued)
             or self._update is not None
+            or self._job is not None
             or self._fed < len(self.text)
             or (self._final and not self._finished)
         )
@@ -97,6 +113,7 @@ class MarkdownView(QWidget):
     def set_text(self, text: str, *, final: bool = True) -> None:
         """Show ``text`` from scratch (a version switch, a budget cut, a theme change)."""
         self._slicer.stop()
+        self._drop_job()
         self._queued = []
         self._update = None
         self.renderer.reset()
@@ -122,9 +139,11 @@ class MarkdownView(QWidget):
             self._feed()
         else:
             self._slicer.stop()
-            self._run(math.inf)  # the little that is left: the text is whole on return
+            self._take_job()
+            self._run(math.inf, here=True)  # the little that is left: the text is whole on return
 
     def set_theme(self, theme: Theme) -> None:
+        self._drop_job()
         self.theme = theme
         self.renderer = StreamingRenderer(theme)
         for segment in self.segments:
@@ -136,6 +155,9 @@ class MarkdownView(QWidget):
         return "\n".join(s.toPlainText() for s in self.segments)
 
     def code(self, index: int) -> str | None:
+        self._take_job()
+        if self._update is not None:
+            self._slicer.start()
         return self.renderer.code(index)
 
     # -- slices ------------------------------------------------------------------------
@@ -157,37 +179,99 @@ class MarkdownView(QWidget):
                 self._slicer.start()
         return super().event(event)
 
-    def _run(self, deadline: float, *, show: bool = False) -> None:
+    def _run(self, deadline: float, *, show: bool = False, here: bool = False) -> None:
         """Do steps until ``deadline`` (at least one, and with ``show`` at least until the
-        documents changed); what is left waits for the next turn."""
-        while self._step():
+        documents changed); what is left waits for the next turn (``here``: render on the GUI
+        thread)."""
+        while self._step(here):
             if time.perf_counter() >= deadline and not (show and self._update is not None):
                 if self.pending:
                     self._slicer.start()
                 return
         self._slicer.stop()
 
-    def _step(self) -> bool:
+    def _step(self, here: bool = False) -> bool:
         if self._queued:
             html = self._queued.pop(0)
             segment = self.segments[0] if self._fresh else self._add_segment()
             self._fresh = False
-            set_html(segment.document(), html)
+            with segment.one_fit():
+                set_html(segment.document(), html)
             return True
         if self._update is not None:
             update, self._update = self._update, None
             self._apply(update)
             return True
+        if self._job is not None:
+            return False  # the renderer is busy on another thread; its answer resumes the work
         if self._fed < len(self.text):
             end = self._cut(self._fed)
-            self._update = self.renderer.update(self.text if end == len(self.text) else self.text[:end])
-            self._fed = end
-            return True
+            piece = self.text if end == len(self.text) else self.text[:end]
+            start, self._fed = self._fed, end
+            if self.tasks is None or here or self._fresh:  # the first words show at once
+                self._update = self.renderer.update(piece)
+                return True
+            self._render_off_thread(piece, start)
+            return False
         if self._final and not self._finished:
             self._apply(self.renderer.finish(), final=True)
             self._finished = True
             return True
         return False
+
+    # -- rendering off the GUI thread -------------------------------------------------------
+    def _render_off_thread(self, piece: str, start: int) -> None:
+        assert self.tasks is not None
+        renderer, result = self.renderer, self._job_result
+
+        def work() -> RenderUpdate:
+            update = renderer.update(piece)
+            result.append(update)
+            return update
+
+        job = self.tasks.run(work, self._rendered, self._render_failed, owner=self, name="render-stream")
+        if job.cancelled:  # the window is closing: its helper threads take no more work
+            self.tasks = None
+            self._update = renderer.update(piece)
+            return
+        self._job, self._job_from = job, start
+
+    def _rendered(self, _update: RenderUpdate) -> None:
+        if self._job is None:
+            return  # taken on the GUI thread already
+        self._take_job()
+        self._slicer.start()  # into the documents on the next turn (waits while hidden)
+
+    def _render_failed(self, exc: Exception) -> None:
+        log.warning("could not render streamed text off the GUI thread: %r", exc)
+        if self._job is not None:
+            self._job = None
+            self._job_result.clear()
+            self._fed = self._job_from
+            self.tasks = None  # this view renders on the GUI thread from now on
+            self._slicer.start()
+
+    def _take_job(self) -> None:
+        """Wait for the piece in flight; its update is the next to go into the documents."""
+        job = self._job
+        if job is None:
+            return
+        self._job = None
+        job.wait()
+        if self._job_result:
+            self._update = self._job_result.pop()
+        else:  # it failed: the piece renders again, on the GUI thread from now on
+            self._fed = self._job_from
+            self.tasks = None
+
+    def _drop_job(self) -> None:
+        """The text starts again: the piece in flight is not wanted (the renderer is free on return)."""
+        job = self._job
+        if job is not None:
+            self._job = None
+            job.cancel()
+            job.wait()
+            self._job_result.clear()
 
     def _cut(self, start: int) -> int:
         """Where the next step's text ends: all of it if short, else at a paragraph end."""
@@ -219,6 +303,10 @@ class MarkdownView(QWidget):
 
     # -- segments ----------------------------------------------------------------------
     def _apply(self, update: RenderUpdate, *, final: bool = False) -> None:
+        with self.segments[-1].one_fit():
+            self._apply_to_documents(update, final)
+
+    def _apply_to_documents(self, update: RenderUpdate, final: bool) -> None:
         if update.reset:
             self._reset_segments()
         tail = "" if final else update.tail_html

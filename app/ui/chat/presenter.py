@@ -389,7 +389,7 @@ class ConversationPresenter(QObject):
         return int(lines * line) + 8
 
     def _new_reply_view(self) -> AssistantMessageView:
-        view = AssistantMessageView(self.theme())
+        view = AssistantMessageView(self.theme(), tasks=self.tasks)
         view.regenerate.connect(
             lambda thinking, v=view: self._for(v, lambda r: self.regenerate.emit(r, thinking))
         )

@@ -8,7 +8,8 @@ code-block Copy buttons) copy code block N.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from app.core.render import copy_index, is_safe_link
@@ -77,6 +78,7 @@ class RichTextView(QTextBrowser):
         #: Gives the code of block N for a ``copy:N`` link.
         self.code_source: Callable[[int], str | None] | None = None
         self.opened_links: list[str] = []  # what a click opened (tests and diagnostics)
+        self._fit_held = 0
         doc.documentLayout().documentSizeChanged.connect(self._fit)
         self.anchorClicked.connect(self._on_anchor)
         self.setFixedHeight(self._height_for(doc.size()))
@@ -106,7 +108,22 @@ class RichTextView(QTextBrowser):
         margins = self.contentsMargins()
         return max(4, math.ceil(size.height()) + margins.top() + margins.bottom())
 
+    @contextmanager
+    def one_fit(self) -> Iterator[None]:
+        """The edits made inside change the view's height once, at the end. Replacing a
+        streamed tail removes it and inserts the new one: fitted after each, the view would
+        shrink and grow again, and the conversation around it would be laid out each time."""
+        self._fit_held += 1
+        try:
+            yield
+        finally:
+            self._fit_held -= 1
+            if not self._fit_held:
+                self._fit(self.document().size())
+
     def _fit(self, size: QSizeF) -> None:
+        if self._fit_held:
+            return
         height = self._height_for(size)
         if height != self.height():
             self.setFixedHeight(height)

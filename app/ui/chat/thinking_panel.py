@@ -7,6 +7,7 @@ from app.ui.chat.markdown_view import MarkdownView
 from app.ui.common.i18n import QT_TR_NOOP, decimal, number, tr
 from app.ui.common.icons import set_icon
 from app.ui.common.qt import QFrame, QSizePolicy, Qt, QToolButton, QVBoxLayout, QWidget, Signal
+from app.ui.common.tasks import Tasks
 
 
 def live_header(tokens: int, budget: int | None) -> str:
@@ -41,7 +42,7 @@ class ThinkingPanel(QFrame):
 
     expanded_changed = Signal(bool)
 
-    def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
+    def __init__(self, theme: Theme, parent: QWidget | None = None, *, tasks: Tasks | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("thinkingPanel")
         self.setAccessibleName(tr("Thinking"))
@@ -52,7 +53,7 @@ class ThinkingPanel(QFrame):
         self.header.setAutoRaise(True)
         self.header.setCursor(Qt.CursorShape.PointingHandCursor)
         self.header.clicked.connect(self.toggle)
-        self.body = MarkdownView(tr("Thinking text"), theme)
+        self.body = MarkdownView(tr("Thinking text"), theme, tasks=tasks)
         self.body.setObjectName("thinkingBody")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)
