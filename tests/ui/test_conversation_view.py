@@ -13,6 +13,7 @@ from app.core.chat.chats import Reply
 from app.core.chat.messages import Message
 from app.core.store import ChatStore
 from app.core.store.settings import Settings
+from app.ui.chat import conversation
 from app.ui.chat.assistant_view import AssistantMessageView
 from app.ui.chat.user_view import UserMessageView
 from app.ui.common.qt import QEvent, QGuiApplication, QObject, QPoint, Qt, QWidget
@@ -165,6 +166,42 @@ def test_older_messages_arriving_above_do_not_repaint_what_is_on_screen(
             assert widget.mapTo(viewport, QPoint(0, 0)).y() == before
             assert paints.count == 0, "a message that stayed where it was was painted again"
     assert arrivals >= 1  # the case under test did happen
+
+
+def test_a_first_screen_built_over_several_turns_is_first_painted_whole(
+    qtbot: Any, make_window: MakeWindow, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(conversation, "SLICE_S", 0.0)  # one row per turn of the event loop
+    chat_id = seed(40)
+    window = make_window()
+    view = window.conversation
+    viewport, bar = view.viewport(), view.verticalScrollBar()
+    missing_at_paint: list[int] = []
+
+    class Watch(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                top, bottom = bar.value(), bar.value() + viewport.height()
+                in_view = [
+                    r for r in view.rows if view.top_of(r) < bottom and view.top_of(r) + r.height > top
+                ]
+                missing_at_paint.append(sum(r.widget is None for r in in_view))
+            return False
+
+    watch = Watch()
+    viewport.installEventFilter(watch)
+    open_chat(window, chat_id)
+    turns = 0
+    while view.holding:  # the old picture stays while the rows in view are built
+        assert not viewport.updatesEnabled()
+        QGuiApplication.processEvents()
+        turns += 1
+    assert turns >= 2
+    qtbot.waitUntil(lambda: bool(missing_at_paint), timeout=2000)
+    assert not any(missing_at_paint), missing_at_paint  # every paint showed the screen whole
+    assert bar.value() == bar.maximum() and isinstance(
+        top_widget(window), AssistantMessageView | UserMessageView
+    )
 
 
 def test_keys_page_through_the_conversation(qtbot: Any, make_window: MakeWindow) -> None:

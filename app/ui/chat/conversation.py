@@ -4,9 +4,11 @@ A chat of thousands of messages is a list of :class:`Row`: each knows its height
 once built, estimated before) and has a widget only while it is on screen or near it.
 Scrolling moves the built widgets and builds the rows that come into view; rows far away give
 their widgets back to the :class:`RowSource` (which recycles them). A chat opens, or jumps to
-a row, with its first screen whole; after that, GUI-thread work comes in slices of
-``SLICE_S``: rows a scroll reveals that did not fit in one are built on the next turn of the
-event loop, and rows near the screen are built ahead while the window is idle.
+a row, with its first screen whole: a first screen that takes more than one slice is built
+over several turns while the viewport keeps its old picture (:attr:`ConversationView.holding`).
+GUI-thread work comes in slices of ``SLICE_S``: rows a scroll reveals that did not fit in one
+are built on the next turn of the event loop, and rows near the screen are built ahead while
+the window is idle.
 
 Heights change all the time (a row is measured, a panel opens, a reply streams) and the view
 keeps what the user reads still: it follows the end while the user is there, holds the very
@@ -149,6 +151,7 @@ class ConversationView(QAbstractScrollArea):
         self._upward = False  # the user last scrolled towards older rows
         self._building = False
         self._remeasure_due = False
+        self._holding = False  # the viewport shows its old pixels until the rows in view are built
         self._work = QTimer(self)
         self._work.setSingleShot(True)
         self._work.setInterval(0)
@@ -181,7 +184,29 @@ class ConversationView(QAbstractScrollArea):
         self.following, self._at_top = at_end, False
         self._sync_placeholder()
         self._relayout(None)
-        self._fill(math.inf)  # a chat opens whole on its first paint (long answers: when rendered)
+        self._open_whole()
+
+    @property
+    def holding(self) -> bool:
+        """Whether newly shown rows are still being built behind the old picture."""
+        return self._holding
+
+    def _open_whole(self) -> None:
+        """Build the rows in view; what one slice cannot build follows on the next turns while
+        the viewport keeps showing what it showed, so a chat opens whole on its first paint
+        (long answers: once rendered) without one long block of the GUI thread."""
+        if self._fill(time.perf_counter() + SLICE_S):
+            self._let_go()
+            return
+        if not self._holding:
+            self._holding = True
+            self.viewport().setUpdatesEnabled(False)
+        self._schedule()
+
+    def _let_go(self) -> None:
+        if self._holding:
+            self._holding = False
+            self.viewport().setUpdatesEnabled(True)
 
     def clear(self) -> None:
         self.set_rows([])
@@ -248,12 +273,14 @@ class ConversationView(QAbstractScrollArea):
         self.following, self._at_top = True, False
         self._relayout(None)
         self._fill(math.inf)
+        self._let_go()
 
     def scroll_to_top(self) -> None:
         """To the first row, and stay there while older rows arrive (Home)."""
         self.following, self._at_top = False, True
         self._relayout(None)
         self._fill(math.inf)
+        self._let_go()
 
     def scroll_to_row(self, row: Row, margin: int = TOP_MARGIN) -> None:
         """Bring ``row`` to the top of the view; it stays there while heights settle."""
@@ -262,6 +289,7 @@ class ConversationView(QAbstractScrollArea):
         self._set_value(self.top_of(row) - margin)
         self._place()
         self._fill(math.inf)
+        self._let_go()
         self._schedule()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -612,7 +640,12 @@ class ConversationView(QAbstractScrollArea):
         deadline = time.perf_counter() + SLICE_S
         page = self.viewport().height()
         self._release_far()
-        if not self._fill(deadline) or not self._fill(deadline, int(AHEAD * page), at_least_one=False):
+        if self._fill(deadline):
+            self._let_go()
+        else:
+            self._work.start()
+            return
+        if not self._fill(deadline, int(AHEAD * page), at_least_one=False):
             self._work.start()
             return
         if not self.rows:
