@@ -56,6 +56,19 @@ def shown_first(qtbot: Any, view: MarkdownView) -> None:
     qtbot.waitUntil(lambda: not view.pending, timeout=2000)
 
 
+def slow_helper_view(
+    qtbot: Any, tasks: Tasks, monkeypatch: Any, threads: RendererThreads | None = None
+) -> MarkdownView:
+    """A shown view whose first words are in; the helper then takes 0.15 s for each piece."""
+    if threads is None:
+        RendererThreads(monkeypatch, delay_s=0.15)
+    view = MarkdownView("Answer", LIGHT, tasks=tasks)
+    qtbot.addWidget(view)
+    view.show()
+    shown_first(qtbot, view)
+    return view
+
+
 def stream_with_turns(qtbot: Any, view: MarkdownView, source: str, rng: random.Random) -> None:
     """Append ``source`` in token-sized pieces, letting the event loop run now and then (as the
     repaint timer does) so that rendered pieces come back while more text arrives."""
@@ -90,10 +103,7 @@ def test_the_end_of_the_text_waits_for_the_piece_in_flight(
     qtbot: Any, tasks: Tasks, monkeypatch: Any
 ) -> None:
     threads = RendererThreads(monkeypatch, delay_s=0.15)
-    view = MarkdownView("Answer", LIGHT, tasks=tasks)
-    qtbot.addWidget(view)
-    view.show()
-    shown_first(qtbot, view)
+    view = slow_helper_view(qtbot, tasks, monkeypatch, threads)
     view.append("First paragraph, rendered slowly on the helper.\n\n")
     assert view.pending and view.toPlainText() == "Intro."  # in flight, not shown yet
     view.append("Second paragraph, arrived meanwhile.")
@@ -111,11 +121,7 @@ def test_the_end_of_the_text_waits_for_the_piece_in_flight(
 def test_a_new_text_while_a_piece_renders_leaves_nothing_of_the_old(
     qtbot: Any, tasks: Tasks, monkeypatch: Any
 ) -> None:
-    RendererThreads(monkeypatch, delay_s=0.15)
-    view = MarkdownView("Answer", LIGHT, tasks=tasks)
-    qtbot.addWidget(view)
-    view.show()
-    shown_first(qtbot, view)
+    view = slow_helper_view(qtbot, tasks, monkeypatch)
     view.append("The old version of the answer")
     assert view.pending
     view.set_text("The **new** version.")
@@ -127,11 +133,7 @@ def test_a_new_text_while_a_piece_renders_leaves_nothing_of_the_old(
 def test_a_copy_link_while_a_code_block_renders_gets_its_code(
     qtbot: Any, tasks: Tasks, monkeypatch: Any
 ) -> None:
-    RendererThreads(monkeypatch, delay_s=0.15)
-    view = MarkdownView("Answer", LIGHT, tasks=tasks)
-    qtbot.addWidget(view)
-    view.show()
-    shown_first(qtbot, view)
+    view = slow_helper_view(qtbot, tasks, monkeypatch)
     view.append("```python\nprint('hi')\n```\n\nAfter the code.")
     assert view.pending
     assert view.code(0) == "print('hi')\n"  # waited for the helper instead of reading a half state
