@@ -15,8 +15,9 @@ from app.core.store import ChatStore
 from app.core.store.settings import Settings
 from app.ui.chat import conversation
 from app.ui.chat.assistant_view import AssistantMessageView
+from app.ui.chat.conversation import ConversationView, Row
 from app.ui.chat.user_view import UserMessageView
-from app.ui.common.qt import QEvent, QGuiApplication, QObject, QPoint, Qt, QWidget
+from app.ui.common.qt import QApplication, QEvent, QGuiApplication, QLabel, QObject, QPoint, Qt, QWidget
 from app.ui.history.store_chats import StoreChats
 from app.ui.main_window import MainWindow
 from tests.ui.driver import replies, user_messages
@@ -415,3 +416,43 @@ def test_tab_into_a_long_answer_in_view_keeps_the_readers_place(qtbot: Any, make
     focused = QGuiApplication.focusObject()
     assert isinstance(focused, QWidget) and replies(window)[0].isAncestorOf(focused)
     assert bar.value() == bar.maximum()  # not thrown back to the answer's first line
+
+
+class LabelRows:
+    """A RowSource of plain labels, 120 px high: the view's own scheduling, nothing else."""
+
+    def __init__(self) -> None:
+        self.built = 0
+
+    def build_row(self, row: Row) -> QWidget:
+        self.built += 1
+        label = QLabel(f"row {row.item}")
+        label.setFixedHeight(120)
+        return label
+
+    def release_row(self, row: Row, widget: QWidget) -> None:
+        widget.deleteLater()
+
+    def estimate_row(self, row: Row, width: int) -> int:
+        return 120
+
+    def ready(self, row: Row) -> bool:
+        return True
+
+
+def test_idle_building_lets_the_window_answer_between_slices(qtbot: Any, monkeypatch: Any) -> None:
+    monkeypatch.setattr(conversation, "BREATHE_MS", 50)  # wide, so that a slow machine cannot blur it
+    view = ConversationView()
+    qtbot.addWidget(view)
+    source = LabelRows()
+    view.source = source
+    view.resize(600, 400)
+    view.show()
+    rows = [Row(i) for i in range(200)]
+    view.set_rows(rows)
+    qtbot.wait(300)  # the screen, and a screen above it built while idle
+    view.scroll_to_row(rows[100])  # a jump: the rows in view are built now
+    built = source.built
+    QApplication.processEvents()  # the turn right after: the idle slice must not build yet
+    assert source.built == built
+    qtbot.waitUntil(lambda: source.built > built, timeout=2000)  # ...but it does soon after

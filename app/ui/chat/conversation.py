@@ -49,6 +49,7 @@ PAD_X, PAD_TOP, PAD_BOTTOM = 24, 16, 16
 SPACING = 18  # between two rows
 LINE_STEP = 24  # pixels per arrow key / wheel line
 SLICE_S = 0.006  # GUI-thread time for building rows in one turn of the event loop
+BREATHE_MS = 3  # an idle slice that would start right after rows were built waits this long
 AHEAD = 1.0  # screens above and below the view that are built while idle
 KEEP = 2.0  # screens beyond which built rows are given back
 PREFETCH = 3.0  # screens from the first (last) row at which near_top (near_bottom) fires
@@ -152,6 +153,7 @@ class ConversationView(QAbstractScrollArea):
         self._building = False
         self._remeasure_due = False
         self._holding = False  # the viewport shows its old pixels until the rows in view are built
+        self._built_at = 0.0  # when rows were last built (perf_counter)
         self._work = QTimer(self)
         self._work.setSingleShot(True)
         self._work.setInterval(0)
@@ -614,6 +616,7 @@ class ConversationView(QAbstractScrollArea):
             if started and time.perf_counter() >= deadline:
                 return False
             self._build(row)
+            self._built_at = time.perf_counter()
             started = True
         return True
 
@@ -637,7 +640,16 @@ class ConversationView(QAbstractScrollArea):
 
     def _idle(self) -> None:
         """One slice of background work: rows in view, rows far away, rows near the view."""
-        deadline = time.perf_counter() + SLICE_S
+        now = time.perf_counter()
+        if (now - self._built_at) * 1000 < BREATHE_MS:
+            # Rows were built a moment ago in this same turn (timers that were all due fire
+            # one after the other, after a scroll's slice): two slices back to back would be
+            # one long block. The window paints and answers first.
+            self._work.setInterval(BREATHE_MS)
+            self._work.start()
+            return
+        self._work.setInterval(0)
+        deadline = now + SLICE_S
         page = self.viewport().height()
         self._release_far()
         if self._fill(deadline):
