@@ -652,11 +652,15 @@ class ConversationView(QAbstractScrollArea):
         deadline = now + SLICE_S
         page = self.viewport().height()
         self._release_far()
-        if self._fill(deadline):
-            self._let_go()
-        else:
+        built_before = self._built_at
+        if not self._fill(deadline):
             self._work.start()
             return
+        if self._holding:
+            if self._built_at != built_before:
+                self._work.start()  # the first paint of the whole screen gets a turn of its own
+                return
+            self._let_go()
         if not self._fill(deadline, int(AHEAD * page), at_least_one=False):
             self._work.start()
             return
