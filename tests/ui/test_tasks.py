@@ -205,3 +205,16 @@ def test_a_thread_with_nothing_to_do_leaves_after_a_while(qtbot: Any) -> None:
     runner.run(lambda: 7, again.append)  # a new thread takes it
     qtbot.waitUntil(lambda: again == [7], timeout=WAIT_MS)
     assert runner.shutdown()
+
+
+def test_a_task_waited_for_holds_what_its_work_returned_or_raised(tasks: Tasks) -> None:
+    done = tasks.run(lambda: 42)
+    assert done.wait(WAIT_MS / 1000)
+    assert (done.result, done.error) == (42, None)
+
+    def broken() -> int:
+        raise ValueError("no")
+
+    failed = tasks.run(broken, on_error=lambda _exc: None)
+    assert failed.wait(WAIT_MS / 1000)
+    assert failed.result is None and isinstance(failed.error, ValueError)

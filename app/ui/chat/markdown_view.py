@@ -73,7 +73,6 @@ class MarkdownView(QWidget):
         self._update: RenderUpdate | None = None  # rendered, not in the documents yet
         self._fresh = True  # the first segment is empty and waiting
         self._job: Task[RenderUpdate] | None = None  # a piece being rendered off the GUI thread
-        self._job_result: list[RenderUpdate] = []  # its answer, once there
         self._job_from = 0  # where in ``text`` its piece starts
         self._shown_once = False
         self._slicer = QTimer(self)
@@ -208,11 +207,11 @@ class MarkdownView(QWidget):
             end = self._cut(self._fed)
             piece = self.text if end == len(self.text) else self.text[:end]
             start, self._fed = self._fed, end
-            if self.tasks is None or here or self._fresh:  # the first words show at once
-                self._update = self.renderer.update(piece)
-                return True
-            self._render_off_thread(piece, start)
-            return False
+            off_thread = self.tasks is not None and not here and not self._fresh  # first words: at once
+            if off_thread and self._render_off_thread(piece, start):
+                return False  # its answer resumes the work
+            self._update = self.renderer.update(piece)
+            return True
         if self._final and not self._finished:
             self._apply(self.renderer.finish(), final=True)
             self._finished = True
@@ -220,36 +219,23 @@ class MarkdownView(QWidget):
         return False
 
     # -- rendering off the GUI thread -------------------------------------------------------
-    def _render_off_thread(self, piece: str, start: int) -> None:
+    def _render_off_thread(self, piece: str, start: int) -> bool:
+        """Give ``piece`` to the helper; False if it takes no more work (the window is closing)."""
         assert self.tasks is not None
-        renderer, result = self.renderer, self._job_result
-
-        def work() -> RenderUpdate:
-            update = renderer.update(piece)
-            result.append(update)
-            return update
-
-        job = self.tasks.run(work, self._rendered, self._render_failed, owner=self, name="render-stream")
-        if job.cancelled:  # the window is closing: its helper threads take no more work
+        renderer = self.renderer
+        job = self.tasks.run(
+            lambda: renderer.update(piece), self._answered, self._answered, owner=self, name="render-stream"
+        )
+        if job.cancelled:
             self.tasks = None
-            self._update = renderer.update(piece)
-            return
+            return False
         self._job, self._job_from = job, start
+        return True
 
-    def _rendered(self, _update: RenderUpdate) -> None:
-        if self._job is None:
-            return  # taken on the GUI thread already
-        self._take_job()
-        self._slicer.start()  # into the documents on the next turn (waits while hidden)
-
-    def _render_failed(self, exc: Exception) -> None:
-        log.warning("could not render streamed text off the GUI thread: %r", exc)
-        if self._job is not None:
-            self._job = None
-            self._job_result.clear()
-            self._fed = self._job_from
-            self.tasks = None  # this view renders on the GUI thread from now on
-            self._slicer.start()
+    def _answered(self, _result: object) -> None:
+        if self._job is not None:  # not taken on the GUI thread already
+            self._take_job()
+            self._slicer.start()  # into the documents on the next turn (waits while hidden)
 
     def _take_job(self) -> None:
         """Wait for the piece in flight; its update is the next to go into the documents."""
@@ -258,9 +244,10 @@ class MarkdownView(QWidget):
             return
         self._job = None
         job.wait()
-        if self._job_result:
-            self._update = self._job_result.pop()
-        else:  # it failed: the piece renders again, on the GUI thread from now on
+        if job.error is None:
+            self._update = job.result
+        else:  # the piece renders again, on the GUI thread from now on
+            log.warning("could not render streamed text off the GUI thread: %r", job.error)
             self._fed = self._job_from
             self.tasks = None
 
@@ -271,7 +258,6 @@ class MarkdownView(QWidget):
             self._job = None
             job.cancel()
             job.wait()
-            self._job_result.clear()
 
     def _cut(self, start: int) -> int:
         """Where the next step's text ends: all of it if short, else at a paragraph end."""

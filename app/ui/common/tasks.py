@@ -62,6 +62,9 @@ class Task(Generic[T]):
         self.owner = owner
         self._cancelled = False
         self._ran = threading.Event()
+        #: What the work returned, or raised; set before :meth:`wait` returns (None if skipped).
+        self.result: T | None = None
+        self.error: Exception | None = None
 
     def cancel(self) -> None:
         """The answer is no longer wanted: neither callback runs (work not started is skipped)."""
@@ -255,6 +258,7 @@ class Tasks(QObject):
                     self._answer.emit(task, result, error)
         if error is not None and not task.cancelled and not (delivered and task.on_error is not None):
             log.error("background task %s failed: %r", task.name, error, exc_info=error)
+        task.result, task.error = result, error
         task._ran.set()
 
     # -- on the GUI thread ---------------------------------------------------------------
