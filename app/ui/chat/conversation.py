@@ -205,6 +205,11 @@ class ConversationView(QAbstractScrollArea):
             self.viewport().setUpdatesEnabled(False)
         self._schedule()
 
+    def _build_in_view(self) -> None:
+        """Every row in view, now (the user moved there on purpose: End, Home, a search hit)."""
+        self._fill(math.inf)
+        self._let_go()
+
     def _let_go(self) -> None:
         if self._holding:
             self._holding = False
@@ -274,15 +279,13 @@ class ConversationView(QAbstractScrollArea):
     def scroll_to_end(self) -> None:
         self.following, self._at_top = True, False
         self._relayout(None)
-        self._fill(math.inf)
-        self._let_go()
+        self._build_in_view()
 
     def scroll_to_top(self) -> None:
         """To the first row, and stay there while older rows arrive (Home)."""
         self.following, self._at_top = False, True
         self._relayout(None)
-        self._fill(math.inf)
-        self._let_go()
+        self._build_in_view()
 
     def scroll_to_row(self, row: Row, margin: int = TOP_MARGIN) -> None:
         """Bring ``row`` to the top of the view; it stays there while heights settle."""
@@ -290,8 +293,7 @@ class ConversationView(QAbstractScrollArea):
         self.ensure_built(row)
         self._set_value(self.top_of(row) - margin)
         self._place()
-        self._fill(math.inf)
-        self._let_go()
+        self._build_in_view()
         self._schedule()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
