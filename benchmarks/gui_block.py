@@ -28,11 +28,11 @@ BEAT_MS = 5
 # One child process, one thread per core: hashing a large buffer releases the GIL, so the
 # threads keep every core busy, as llama.cpp does while it generates. It stops by itself.
 # With "background" it first takes the priority the window gives its engine
-# (app/engine/local/priority.py), as the llama.cpp it stands for would.
+# (app/core/priority.py), as the llama.cpp it stands for would.
 BUSY_CHILD = """
 import hashlib, os, sys, threading, time
 if sys.argv[2] == "background":
-    from app.engine.local.priority import run_in_background
+    from app.core.priority import run_in_background
     run_in_background()
 end = time.monotonic() + float(sys.argv[1])
 buf = os.urandom(1 << 20)

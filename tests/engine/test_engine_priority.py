@@ -10,8 +10,8 @@ import psutil
 import pytest
 
 from app.core.chat.messages import PromptMessage
+from app.core.priority import BACKGROUND_NICENESS
 from app.engine.local.engine import LocalEngine
-from app.engine.local.priority import BACKGROUND_NICENESS
 from app.engine.protocol import GenerateRequest, LoadRequest
 from app.testkit.scripted_model import ScriptedModel
 

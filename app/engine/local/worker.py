@@ -88,12 +88,12 @@ def main(
 ) -> None:
     """Serve ``(number, request)`` pairs from ``conn``; a request is cancelled once
     ``stopped.value`` reaches its number, and ``answer_flag`` asks for the answer now.
-    ``background``: below the window's CPU priority (see :mod:`app.engine.local.priority`)."""
+    ``background``: below the window's CPU priority (see :mod:`app.core.priority`)."""
     # On an abort ggml would attach gdb to print a backtrace: slow, and nobody reads it.
     os.environ.setdefault("GGML_NO_BACKTRACE", "1")
     _redirect_stderr(log_path)
     if background:
-        from app.engine.local.priority import run_in_background
+        from app.core.priority import run_in_background
 
         run_in_background()
     from app.core.chat.prompt import thinking_support

@@ -1,4 +1,4 @@
-"""The engine's CPU priority when a window is in front of it.
+"""The CPU priority of the window's helper processes: the engine, and the Markdown renderer.
 
 llama.cpp keeps every core busy while it reads a prompt or writes a reply. At the same
 priority as the window, the scheduler lets the GUI thread wait behind its threads for tens of
@@ -6,6 +6,7 @@ milliseconds at a time: a stalled window while the reply streams. A notch lower 
 Windows' below-normal class) and the GUI thread, which needs a few percent of one core, runs
 as soon as it wakes; when nothing else wants the CPU, llama.cpp still gets all of it. The
 command line and the server keep the normal priority: nothing interactive shares their CPU.
+The window's Markdown renderer (:mod:`app.core.render.process`) takes the same priority.
 """
 
 from __future__ import annotations
