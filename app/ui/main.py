@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from app.core.logs import setup_logging
+from app.core.render.process import RENDER_PROCESS
 from app.engine.remote.servers import parse_ref
 from app.ui.common.i18n import install_language, tr
 from app.ui.common.prefs import Preferences
@@ -69,6 +70,7 @@ def run_app(args: list[str]) -> int:
         instance.close()
         window.shutdown()
         startup.shutdown()
+        RENDER_PROCESS.close()
 
 
 def install_test_autosend(window: WindowDriver) -> None:

@@ -61,9 +61,12 @@ class _SelfTest:
         self.notes: list[str] = []
 
     def run(self) -> int:
+        from app.core.render.process import RENDER_PROCESS
         from app.ui.common.prefs import Preferences
         from app.ui.common.qt import QApplication, QTimer
+        from app.ui.common.tasks import Tasks
         from app.ui.common.theme import ThemeManager
+        from app.ui.common.warmup import settle_startup
         from app.ui.main_window import MainWindow
 
         app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "ponder"])
@@ -74,8 +77,11 @@ class _SelfTest:
         window.show()
         app.processEvents()
         self.notes.append(f"window visible {_process_age_s():.2f} s after the process started")
+        startup = Tasks(name="startup")
+        settle_startup(startup)  # as the app does: this starts the rendering helper process
         started = time.monotonic()
         steps: list[tuple[str, Callable[[], bool]]] = [
+            ("render Markdown in the helper process", self._helper_renders),
             ("load the model", self._loaded),
             ("send a message with thinking on", self._send),
             ("receive the reply", self._replied),
@@ -103,6 +109,8 @@ class _SelfTest:
         app.exec()
         self.window.shutdown()
         window.close()
+        startup.shutdown()
+        RENDER_PROCESS.close()
         if self.failure:
             print(f"self-test FAILED: {self.failure}", file=sys.stderr)
             return 1
@@ -116,6 +124,19 @@ class _SelfTest:
         from app.ui.common.qt import QWidget
 
         return [w for w in self.window.widget.findChildren(QWidget) if w.accessibleName() == name]
+
+    def _helper_renders(self) -> bool:
+        from app.core.render import LIGHT, render_parts
+        from app.core.render.process import RENDER_PROCESS, WARM_UP_TEXT
+
+        if RENDER_PROCESS.pid is None:
+            return False  # still starting; one that never comes up runs into the timeout
+        rendered = RENDER_PROCESS.render([WARM_UP_TEXT], LIGHT)
+        if rendered is None:
+            raise _Failed("the helper process was lost")
+        if rendered != [render_parts(WARM_UP_TEXT, LIGHT)]:
+            raise _Failed("the helper process rendered differently")
+        return True
 
     def _loaded(self) -> bool:
         problem = self.window.model_problem()

@@ -364,6 +364,52 @@ def test_a_long_answer_is_rendered_off_the_gui_thread_before_its_row_is_built(
     assert view.isVisible() and view.geometry().bottom() <= window.conversation.viewport().height()
 
 
+def test_with_the_rendering_helper_up_a_chats_answers_render_in_it(
+    qtbot: Any, make_window: MakeWindow, monkeypatch: Any
+) -> None:
+    """Once the window's helper process is up, an opened chat's answers are rendered ahead there,
+    not on a thread of the window's process, and those in view show whole."""
+    import app.core.render.parts as parts
+    import app.ui.chat.render_cache as render_cache
+    from app.core.render.process import RenderProcess
+
+    answers = [
+        f"## Answer {k}\n\n" + SENTENCE * 6 + f"\n\n```python\nprint({k})\n```" for k in range(6)
+    ]  # fmt: skip
+    with ChatStore(Settings().database_path()) as store:
+        chat = store.create_chat("Rendered by the helper")
+        for k, answer in enumerate(answers):
+            store.add_message(chat.id, Message("user", f"Question {k}"))
+            store.add_message(chat.id, Message("assistant", answer, finish_reason="stop"))
+    here: list[str] = []
+    real = parts.render_parts
+
+    def recorded(text: str, *args: Any, **kwargs: Any) -> Any:
+        here.append(text)
+        return real(text, *args, **kwargs)
+
+    helper = RenderProcess()
+    helper.start()
+    try:
+        assert helper.wait_until_up(60)
+        monkeypatch.setattr(render_cache, "RENDER_PROCESS", helper)
+        monkeypatch.setattr(render_cache, "render_parts", recorded)
+        window = make_window()
+        open_chat(window, chat.id)
+        theme = window.presenter.theme()
+        qtbot.waitUntil(lambda: all((theme.name, a) in render_cache.CACHE for a in answers), timeout=10_000)
+        shown = replies(window)
+        assert shown
+        for view in shown:
+            qtbot.waitUntil(lambda view=view: not view.answer.pending, timeout=10_000)
+            assert view.message is not None
+            k = answers.index(view.message.content)
+            assert f"Answer {k}" in view.answer.toPlainText() and f"print({k})" in view.answer.toPlainText()
+        assert not any(text in here for text in answers)  # none rendered in the window's process
+    finally:
+        helper.close()
+
+
 def test_tab_goes_through_the_messages_in_their_order_after_views_were_reused(
     qtbot: Any, make_window: MakeWindow
 ) -> None:

@@ -1,7 +1,9 @@
 """Finished messages rendered ahead of time, so that showing one costs the GUI thread little.
 
-When older messages are read from the store, or a chat opens, their answers are rendered on
-a background thread (:func:`prerender`) and kept here by text and theme; a
+When older messages are read from the store, or a chat opens, their answers are rendered
+ahead (:func:`prerender`, from a background thread: in the helper process of
+:mod:`app.core.render.process` once it is up, else on that thread) and kept here by text and
+theme; a
 :class:`~app.ui.chat.markdown_view.MarkdownView` that is given one of those texts takes the
 HTML from here instead of rendering it. The cache is only touched on the GUI thread.
 """
@@ -13,6 +15,7 @@ from collections import OrderedDict
 from collections.abc import Iterable
 
 from app.core.render import RenderedParts, Theme, render_parts
+from app.core.render.process import RENDER_PROCESS
 
 CAPACITY = 600  # messages; a few MB of HTML
 PRERENDER_MAX_CHARS = 40_000  # longer texts render in slices when shown
@@ -59,8 +62,12 @@ def wanted(texts: Iterable[str], theme: Theme) -> list[str]:
 
 
 def prerender(texts: list[str], theme: Theme) -> list[RenderedParts]:
-    """Render ``texts`` (on a background thread), pausing between messages so that the GUI
-    thread never waits long for the interpreter."""
+    """Render ``texts`` (called on a background thread): in the helper process if it runs,
+    else here, pausing between messages so that the GUI thread never waits long for the
+    interpreter."""
+    rendered = RENDER_PROCESS.render(texts, theme)
+    if rendered is not None:
+        return rendered
     out: list[RenderedParts] = []
     for text in texts:
         out.append(render_parts(text, theme))

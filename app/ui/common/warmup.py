@@ -3,8 +3,10 @@
 The first code block in a language makes Pygments import its lexer and compile dozens of
 regular expressions (50–100 ms); the first Markdown render builds the parser. Paid while a
 reply streams, that is a visible stall; paid on a background thread right after the window
-opens, it is not. ``gc.freeze`` then moves everything built at startup out of the garbage
-collector's way, which shortens the full collections that streaming triggers.
+opens, it is not. The helper process that renders stored messages ahead
+(:mod:`app.core.render.process`) starts then too. ``gc.freeze`` then moves everything built
+at startup out of the garbage collector's way, which shortens the full collections that
+streaming triggers.
 
 The GUI thread shares the interpreter with the engine's reader thread and the render-ahead
 workers: by default a thread that wants the GIL waits up to 5 ms for the one holding it, a
@@ -17,27 +19,22 @@ import gc
 import sys
 
 from app.core.render import DARK, LIGHT, render_markdown
+from app.core.render.process import RENDER_PROCESS, WARM_UP_TEXT
 from app.ui.common.tasks import Task, Tasks
 
-LANGUAGES = (
-    "python", "bash", "sh", "shell", "javascript", "js", "typescript", "ts", "json", "c", "cpp",
-    "rust", "go", "java", "html", "css", "sql", "yaml", "toml", "text",
-)  # fmt: skip
 GIL_SWITCH_S = 0.001
 
 
 def _warm() -> None:
-    sample = "# Title\n\nSome *text* with `code`, $x^2$ and a [link](https://example.org).\n\n"
-    sample += "| a | b |\n|---|---|\n| 1 | 2 |\n\n"
-    sample += "".join(f"```{lang}\nx = 1\n```\n\n" for lang in LANGUAGES)
+    RENDER_PROCESS.start()  # off the GUI thread: starting a process takes a few milliseconds
     for theme in (LIGHT, DARK):
-        render_markdown(sample, theme)
+        render_markdown(WARM_UP_TEXT, theme)
 
 
 def settle_startup(tasks: Tasks) -> Task[None]:
     """Call once the window is built: freeze startup objects for GC, hand the GIL over sooner,
-    and warm the renderer on ``tasks`` (a failure is only logged: the first real render pays
-    instead)."""
+    and, on ``tasks``, start the rendering helper and warm the renderer (a failure is only
+    logged: the first real render pays instead)."""
     gc.freeze()
     sys.setswitchinterval(GIL_SWITCH_S)
     return tasks.run(_warm, name="warmup")
