@@ -96,7 +96,9 @@ def test_streamed_text_rendered_off_the_gui_thread_reads_as_rendering_at_once(
     stream_with_turns(qtbot, view, source, rng)
     assert not view.pending  # whole on return from finish
     assert structure(*(s.document() for s in view.segments)) == structure(reference(view, source))
-    assert threads.off_thread >= 3, threads.names  # the streamed pieces were rendered by the helper
+    # Pieces went to the helper. How many depends on how soon it answers: one piece is in flight
+    # at a time, and on a loaded machine the text may end before a third was given (CI, 71f529f).
+    assert threads.off_thread >= 1, threads.names
 
 
 def test_the_end_of_the_text_waits_for_the_piece_in_flight(
