@@ -11,7 +11,7 @@ from app.core.store.db import migrate, schema_version
 
 def test_fresh_database_is_latest_wal_with_foreign_keys(store: ChatStore) -> None:
     conn = store.connection
-    assert schema_version(conn) == LATEST_VERSION == 5
+    assert schema_version(conn) == LATEST_VERSION == 6
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
@@ -79,7 +79,7 @@ def test_v2_database_migrates_to_reply_versions(db_path: Path) -> None:
     old.close()
 
     with ChatStore(db_path) as s:
-        assert schema_version(s.connection) == LATEST_VERSION == 5
+        assert schema_version(s.connection) == LATEST_VERSION == 6
         columns = {r[1] for r in s.connection.execute("PRAGMA table_info(messages)")}
         assert {"reply_group", "shown"} <= columns
         # Old rows are single messages, each shown.
@@ -101,7 +101,7 @@ def test_v1_database_migrates_all_the_way(db_path: Path) -> None:
     )
     old.close()
     with ChatStore(db_path) as s:
-        assert schema_version(s.connection) == LATEST_VERSION == 5
+        assert schema_version(s.connection) == LATEST_VERSION == 6
         assert [h.message_id for h in search(s, "lava")] == ["m1"]
 
 
@@ -116,10 +116,35 @@ def test_v3_database_migrates_to_cut_reasons(db_path: Path) -> None:
     )
     old.close()
     with ChatStore(db_path) as s:
-        assert schema_version(s.connection) == LATEST_VERSION == 5
+        assert schema_version(s.connection) == LATEST_VERSION == 6
         kept = s.get_message("m1")
         assert kept is not None and kept.budget_hit and kept.cut_reason is None
         s.add_message(
             "c1", Message("assistant", "Done.", "long thought", budget_hit=True, cut_reason="context")
         )
         assert [m.cut_reason for m in s.all_messages("c1")] == [None, "context"]
+
+
+def test_v5_database_migrates_to_indexing_replies_once_they_end(db_path: Path) -> None:
+    old = connect(db_path, migrate_to=5)
+    old.execute("INSERT INTO chats (id, title, created_at, updated_at) VALUES ('c1', 'Old', 1.0, 2.0)")
+    old.execute(
+        "INSERT INTO messages (id, chat_id, role, content, created_at, finish_reason)"
+        " VALUES ('done', 'c1', 'assistant', 'Finished talk of glaciers', 1.0, 'stop')"
+    )
+    old.execute(  # left streaming by a crash, and indexed by the version-5 triggers
+        "INSERT INTO messages (id, chat_id, role, content, thinking, created_at, streaming)"
+        " VALUES ('cut', 'c1', 'assistant', 'Unfinished talk of glaciers and fjords', '冰川在移动', 2.0, 1)"
+    )
+    found = old.execute("SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'fjords'").fetchone()
+    assert found[0] == 1
+    old.close()
+    with ChatStore(db_path) as s:
+        assert schema_version(s.connection) == LATEST_VERSION == 6
+        assert [h.message_id for h in search(s, "glaciers")] == ["done"]
+        assert search(s, "冰川在", include_thinking=True) == []
+        s.recover_interrupted()
+        assert sorted(h.message_id for h in search(s, "glaciers")) == ["cut", "done"]
+        assert [h.message_id for h in search(s, "冰川在", include_thinking=True)] == ["cut"]
+        for index in ("messages_fts", "messages_cjk"):
+            s.connection.execute(f"INSERT INTO {index}({index}) VALUES ('integrity-check')")

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 from app.core.chat.messages import Message
 from app.core.store import ChatStore, search, snippet_html
 from app.core.store.search import HIGHLIGHT_END, HIGHLIGHT_START, fts_query, plain_snippet
+from app.core.store.turns import restart_reply
 
 
 def _fill(store: ChatStore) -> tuple[str, str]:
@@ -71,13 +74,46 @@ def test_index_follows_edits_deletes_and_soft_deletes(store: ChatStore) -> None:
     assert store.connection.execute("INSERT INTO messages_fts(messages_fts) VALUES ('integrity-check')")
 
 
-def test_streaming_text_is_searchable(store: ChatStore) -> None:
+def test_a_streaming_reply_is_searchable_once_it_ends(store: ChatStore) -> None:
+    """Streamed writes leave the index alone (re-indexing the whole reply each half second cost
+    more the longer it grew); the reply is indexed when it ends, and leaves the index while a
+    finished reply streams again."""
     chat = store.create_chat()
     mid = store.begin_reply(chat.id)
     store.append_reply(mid, "thinking about quasars ", "")
     store.append_reply(mid, "", "Pulsars spin fast")
+    assert search(store, "pulsars") == []
+    reply = store.get_message(mid)
+    assert reply is not None
+    store.finish_reply(mid, reply)
     assert [h.message_id for h in search(store, "pulsars")] == [mid]
     assert [h.message_id for h in search(store, "quasars", include_thinking=True)] == [mid]
+    restart_reply(store, replace(reply, content="Pulsars spin fast and magnetars"))
+    assert search(store, "pulsars") == []
+    store.append_reply(mid, "", " glow")
+    store.finish_reply(mid, replace(reply, content="Neutron stars glow"))
+    assert [h.message_id for h in search(store, "neutron")] == [mid] and search(store, "pulsars") == []
+    store.connection.execute("INSERT INTO messages_fts(messages_fts) VALUES ('integrity-check')")
+    store.connection.execute("INSERT INTO messages_cjk(messages_cjk) VALUES ('integrity-check')")
+
+
+def test_a_reply_left_streaming_by_a_crash_is_indexed_when_recovered(store: ChatStore) -> None:
+    chat = store.create_chat()
+    mid = store.begin_reply(chat.id)
+    store.append_reply(mid, "", "Interrupted talk of comets")
+    assert search(store, "comets") == []
+    store.recover_interrupted()
+    assert [h.message_id for h in search(store, "comets")] == [mid]
+
+
+def test_deleting_a_streaming_reply_keeps_the_index_whole(store: ChatStore) -> None:
+    chat_id, _reply = _fill(store)
+    mid = store.begin_reply(chat_id)
+    store.append_reply(mid, "", "Half an answer about nebulae")
+    store.delete_message(mid)
+    assert search(store, "nebulae") == [] and search(store, "rayleigh")
+    store.connection.execute("INSERT INTO messages_fts(messages_fts) VALUES ('integrity-check')")
+    store.connection.execute("INSERT INTO messages_cjk(messages_cjk) VALUES ('integrity-check')")
 
 
 def test_query_is_safe_against_fts_syntax(store: ChatStore) -> None:
