@@ -65,16 +65,22 @@ def test_a_text_that_fails_raises_for_its_caller_and_the_helper_stays(helper: Re
     assert helper.render(["still *here*"], LIGHT) == [render_parts("still *here*", LIGHT)]
 
 
+def kill_then_render(helper: RenderProcess, caplog: pytest.LogCaptureFixture) -> int:
+    """Kill the helper, then give it texts: the caller is told to render them itself, not
+    failed. Returns the dead helper's pid."""
+    pid = helper.pid
+    assert pid is not None
+    os.kill(pid, signal.SIGKILL)
+    with caplog.at_level(logging.WARNING, logger=process.__name__):
+        assert helper.render(TEXTS, LIGHT) is None
+    return pid
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
 def test_a_helper_that_dies_is_started_again_and_no_text_is_lost(
     helper: RenderProcess, caplog: pytest.LogCaptureFixture
 ) -> None:
-    first = helper.pid
-    assert first is not None
-    os.kill(first, signal.SIGKILL)
-    with caplog.at_level(logging.WARNING, logger=process.__name__):
-        # Gone while texts were given: the caller is told to render them itself, not failed.
-        assert helper.render(TEXTS, LIGHT) is None
+    first = kill_then_render(helper, caplog)
     assert "starting it again" in caplog.text
     assert helper.wait_until_up(UP_S)
     assert helper.pid not in (None, first)
@@ -87,11 +93,7 @@ def test_a_helper_lost_too_often_is_not_started_again(
     helper: RenderProcess, monkeypatch: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     monkeypatch.setattr(process, "RESTARTS", 0)
-    pid = helper.pid
-    assert pid is not None
-    os.kill(pid, signal.SIGKILL)
-    with caplog.at_level(logging.WARNING, logger=process.__name__):
-        assert helper.render(TEXTS, LIGHT) is None
+    kill_then_render(helper, caplog)
     assert "rendering in the window's process" in caplog.text
     helper.start()  # the window asking again changes nothing
     assert helper.render(TEXTS, LIGHT) is None and helper.pid is None
