@@ -4,7 +4,7 @@ Rendering Markdown is plain Python. On a thread of the window's own process it h
 interpreter lock while it runs, and the GUI thread, which gives the lock up around its calls
 into Qt, waits for it each time it wants it back: measured on a 2-core machine, a chat opened
 while its answers rendered ahead on threads blocked the window for 24–35 ms, of which the GUI
-thread itself used 13–18. A helper process has an interpreter of its own, and at the engine's
+thread itself used 15–21. A helper process has an interpreter of its own, and at the engine's
 background priority (:mod:`app.core.priority`) it never takes a core from the window.
 
 :meth:`RenderProcess.render` blocks, so it is called from a worker thread, which waits without
