@@ -3,9 +3,8 @@
 When older messages are read from the store, or a chat opens, their answers are rendered
 ahead (:func:`prerender`, from a background thread: in the helper process of
 :mod:`app.core.render.process` once it is up, else on that thread) and kept here by text and
-theme; a
-:class:`~app.ui.chat.markdown_view.MarkdownView` that is given one of those texts takes the
-HTML from here instead of rendering it. The cache is only touched on the GUI thread.
+theme; a :class:`~app.ui.chat.markdown_view.MarkdownView` that is given one of those texts
+takes the HTML from here instead of rendering it. The cache is only touched on the GUI thread.
 """
 
 from __future__ import annotations

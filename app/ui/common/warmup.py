@@ -8,8 +8,8 @@ opens, it is not. The helper process that renders stored messages ahead
 at startup out of the garbage collector's way, which shortens the full collections that
 streaming triggers.
 
-The GUI thread shares the interpreter with the engine's reader thread and the render-ahead
-workers: by default a thread that wants the GIL waits up to 5 ms for the one holding it, a
+The GUI thread shares the interpreter with the engine's reader thread and the rendering
+threads: by default a thread that wants the GIL waits up to 5 ms for the one holding it, a
 third of a 60 Hz frame each time. ``GIL_SWITCH_S`` cuts that wait.
 """
 
