@@ -12,6 +12,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -75,6 +76,26 @@ def timed(fn: Callable[[], object], repeat: int = 20) -> float:
     return statistics.median(samples)
 
 
+def streaming_writes(store: ChatStore, chat_id: str, rng: random.Random) -> None:
+    """A long reasoning streams in: every half second about 1,000 more characters are appended
+    to a reply that keeps growing. A write should cost the same however long the reply is
+    (the search index takes the reply once, when it ends)."""
+    delta = text(rng, 1000)
+    costs: dict[int, float] = {}
+    for size in (20_000, 50_000, 100_000, 200_000):
+        mid = store.begin_reply(chat_id, Message(role="assistant", thinking=text(rng, size)))
+        costs[size] = timed(partial(store.append_reply, mid, delta, ""))
+        print(f"append 1,000 chars to a streaming reply of {size:>7,} chars {costs[size]:8.2f} ms")
+        last = mid
+    reply = store.get_message(last)
+    assert reply is not None
+    t0 = time.perf_counter()
+    store.finish_reply(last, reply)
+    finish_ms = (time.perf_counter() - t0) * 1000
+    print(f"finish (index) a reply of {len(reply.thinking):,} chars      {finish_ms:8.2f} ms")
+    print(f"append cost at 200,000 / at 20,000 chars: {costs[200_000] / costs[20_000]:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--chats", type=int, default=1000)
@@ -110,12 +131,11 @@ def main() -> None:
             ),
             "search rare word 'q123'": timed(lambda: search(store, "q123", prefix=False)),
         }
-        mid = store.begin_reply(big_id, Message(role="assistant", content=text(rng, 20000)))
-        results["append_reply to a 20 KB reply"] = timed(lambda: store.append_reply(mid, "", " more words"))
         hits = {q: len(search(store, q, prefix=False)) for q in ("volcano magma", "q123")}
         print(f"search hits (limit 50): {hits}")
         for name, ms in results.items():
             print(f"{name:38s} {ms:8.2f} ms")
+        streaming_writes(store, big_id, rng)
     if not args.keep:
         for p in folder.iterdir():
             p.unlink()
