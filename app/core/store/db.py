@@ -149,6 +149,7 @@ _V5: tuple[str, ...] = (
     "INSERT INTO messages_cjk (messages_cjk) VALUES ('rebuild')",
 )
 
+
 def _index_finished_only(index: str) -> tuple[str, ...]:
     """Migration 6 for one full-text index: a streaming reply is indexed once it ends.
 
