@@ -489,24 +489,17 @@ class LabelRows:
         return True
 
 
-def label_view(qtbot: Any, count: int) -> tuple[ConversationView, LabelRows, list[Row]]:
-    """A bare view of ``count`` label rows, shown at its end: the screen, and a screen above
-    it built while idle."""
+def test_idle_building_lets_the_window_answer_between_slices(qtbot: Any, monkeypatch: Any) -> None:
+    monkeypatch.setattr(conversation, "BREATHE_MS", 50)  # wide, so that a slow machine cannot blur it
     view = ConversationView()
     qtbot.addWidget(view)
     source = LabelRows()
     view.source = source
     view.resize(600, 400)
     view.show()
-    rows = [Row(i) for i in range(count)]
+    rows = [Row(i) for i in range(200)]
     view.set_rows(rows)
-    qtbot.wait(300)
-    return view, source, rows
-
-
-def test_idle_building_lets_the_window_answer_between_slices(qtbot: Any, monkeypatch: Any) -> None:
-    monkeypatch.setattr(conversation, "BREATHE_MS", 50)  # wide, so that a slow machine cannot blur it
-    view, source, rows = label_view(qtbot, 200)
+    qtbot.wait(300)  # the screen, and a screen above it built while idle
     view.scroll_to_row(rows[100])  # a jump: the rows in view are built now
     built = source.built
     QApplication.processEvents()  # the turn right after: the idle slice must not build yet
@@ -532,7 +525,15 @@ def test_an_idle_slice_waits_for_the_next_turn_when_its_turn_was_spent(qtbot: An
     """Posted events (a paint, a page of older messages) run before the timers of the same turn
     of the event loop; an idle slice after them would stretch the turn past a frame."""
     monkeypatch.setattr(conversation, "BREATHE_MS", 0)  # only the turn's budget holds a slice back
-    view, source, rows = label_view(qtbot, 300)
+    view = ConversationView()
+    qtbot.addWidget(view)
+    source = LabelRows()
+    view.source = source
+    view.resize(600, 400)
+    view.show()
+    rows = [Row(i) for i in range(300)]
+    view.set_rows(rows)
+    qtbot.wait(300)
 
     def one_turn_after_a_jump(to: Row, other_work_s: float) -> int:
         view.scroll_to_row(to)  # the rows in view are built now; those near it are left to slices
