@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -505,46 +504,3 @@ def test_idle_building_lets_the_window_answer_between_slices(qtbot: Any, monkeyp
     QApplication.processEvents()  # the turn right after: the idle slice must not build yet
     assert source.built == built
     qtbot.waitUntil(lambda: source.built > built, timeout=2000)  # ...but it does soon after
-
-
-class SlowEvent(QObject):
-    """Other work of a turn of the event loop: a posted event that takes ``seconds``."""
-
-    def __init__(self, seconds: float) -> None:
-        super().__init__()
-        self.seconds = seconds
-
-    def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.User:
-            time.sleep(self.seconds)
-            return True
-        return super().event(event)
-
-
-def test_an_idle_slice_waits_for_the_next_turn_when_its_turn_was_spent(qtbot: Any, monkeypatch: Any) -> None:
-    """Posted events (a paint, a page of older messages) run before the timers of the same turn
-    of the event loop; an idle slice after them would stretch the turn past a frame."""
-    monkeypatch.setattr(conversation, "BREATHE_MS", 0)  # only the turn's budget holds a slice back
-    view = ConversationView()
-    qtbot.addWidget(view)
-    source = LabelRows()
-    view.source = source
-    view.resize(600, 400)
-    view.show()
-    rows = [Row(i) for i in range(300)]
-    view.set_rows(rows)
-    qtbot.wait(300)
-
-    def one_turn_after_a_jump(to: Row, other_work_s: float) -> int:
-        view.scroll_to_row(to)  # the rows in view are built now; those near it are left to slices
-        built = source.built
-        QApplication.postEvent(other, QEvent(QEvent.Type.User))
-        other.seconds = other_work_s
-        QApplication.processEvents()  # one turn: the posted event, then the timers due
-        return source.built - built
-
-    other = SlowEvent(0)
-    assert one_turn_after_a_jump(rows[100], 0) > 0  # a turn with time left builds
-    assert one_turn_after_a_jump(rows[200], conversation.TURN_S) == 0  # a spent turn does not
-    built = source.built
-    qtbot.waitUntil(lambda: source.built > built, timeout=2000)  # the next turns do
