@@ -47,10 +47,15 @@ def _settle_helper() -> None:
     run_in_background()
 
 
-def _warm_up() -> int:
-    """The helper's first piece of work: the parser and the highlighter built, its pid back."""
+def warm_renderer() -> None:
+    """Build the Markdown parser and the common languages' lexers in this process, in both themes."""
     for theme in (LIGHT, DARK):
         render_parts(WARM_UP_TEXT, theme)
+
+
+def _warm_up() -> int:
+    """The helper's first piece of work: its renderer warm, its pid back."""
+    warm_renderer()
     return os.getpid()
 
 

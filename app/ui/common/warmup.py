@@ -18,8 +18,7 @@ from __future__ import annotations
 import gc
 import sys
 
-from app.core.render import DARK, LIGHT, render_markdown
-from app.core.render.process import RENDER_PROCESS, WARM_UP_TEXT
+from app.core.render.process import RENDER_PROCESS, warm_renderer
 from app.ui.common.tasks import Task, Tasks
 
 GIL_SWITCH_S = 0.001
@@ -27,8 +26,7 @@ GIL_SWITCH_S = 0.001
 
 def _warm() -> None:
     RENDER_PROCESS.start()  # off the GUI thread: starting a process takes a few milliseconds
-    for theme in (LIGHT, DARK):
-        render_markdown(WARM_UP_TEXT, theme)
+    warm_renderer()  # this process renders what streams
 
 
 def settle_startup(tasks: Tasks) -> Task[None]:
