@@ -10,6 +10,7 @@ from pathlib import Path
 
 import PySide6
 from PySide6.QtCore import (
+    QAbstractEventDispatcher,
     QByteArray,
     QCoreApplication,
     QDate,
@@ -114,6 +115,7 @@ QT_TOOLS_DIR = Path(PySide6.__file__).resolve().parent
 __all__ = [
     "QT_TOOLS_DIR",
     "QAbstractButton",
+    "QAbstractEventDispatcher",
     "QAbstractItemView",
     "QAbstractScrollArea",
     "QAction",
