@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -512,42 +511,3 @@ def test_idle_building_lets_the_window_answer_between_slices(qtbot: Any, monkeyp
     QApplication.processEvents()  # the turn right after: the idle slice must not build yet
     assert source.built == built
     qtbot.waitUntil(lambda: source.built > built, timeout=2000)  # ...but it does soon after
-
-
-class SlowEvent(QObject):
-    """Other work of a turn of the event loop: a posted event that takes ``seconds``."""
-
-    def __init__(self, seconds: float) -> None:
-        super().__init__()
-        self.seconds = seconds
-
-    def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.User:
-            time.sleep(self.seconds)
-            return True
-        return super().event(event)
-
-
-def test_an_idle_slice_waits_for_the_next_turn_when_its_turn_was_spent(qtbot: Any, monkeypatch: Any) -> None:
-    """Posted events (a paint, a page of older messages) run before the timers of the same turn
-    of the event loop; an idle slice after them would stretch the turn past a frame. But it
-    waits once at most: on a loaded machine every turn may be spent, and rows must still come."""
-    monkeypatch.setattr(conversation, "BREATHE_MS", 0)  # only the turn's budget holds a slice back
-    turn_s = 0.05  # wide, so that a slow machine cannot spend a turn that should have time left
-    monkeypatch.setattr(conversation, "TURN_S", turn_s)
-    view, source, rows = label_view(qtbot, 300)
-    other = SlowEvent(0)
-
-    def one_turn(other_work_s: float) -> int:
-        """Rows built in one turn of the event loop whose other work takes ``other_work_s``."""
-        built = source.built
-        other.seconds = other_work_s
-        QApplication.postEvent(other, QEvent(QEvent.Type.User))
-        QApplication.processEvents()  # one turn: the posted event, then the timers due
-        return source.built - built
-
-    view.scroll_to_row(rows[100])  # the rows in view are built now; those near it are left to slices
-    assert one_turn(0) > 0  # a turn with time left builds
-    view.scroll_to_row(rows[200])
-    assert one_turn(turn_s) == 0  # a spent turn does not...
-    assert one_turn(turn_s) > 0  # ...but the next one does, spent or not

@@ -8,8 +8,8 @@ a row, with its first screen whole: a first screen that takes more than one slic
 over several turns while the viewport keeps its old picture (:attr:`ConversationView.holding`).
 GUI-thread work comes in slices of ``SLICE_S``: rows a scroll reveals that did not fit in one
 are built on the next turn of the event loop, and rows near the screen are built ahead while
-the window is idle, each idle slice within what is left of its turn's ``TURN_S`` (a paint or
-a page of older messages may have come first; a slice waits for a fresh turn once at most).
+the window is idle, each idle slice within what is left of its turn of the event loop (a paint
+or a page of older messages may have come first: :mod:`app.ui.common.turns`).
 
 Heights change all the time (a row is measured, a panel opens, a reply streams) and the view
 keeps what the user reads still: it follows the end while the user is there, holds the very
@@ -27,7 +27,6 @@ from typing import Protocol
 
 from app.ui.common.i18n import tr
 from app.ui.common.qt import (
-    QAbstractEventDispatcher,
     QAbstractScrollArea,
     QApplication,
     QEvent,
@@ -43,6 +42,7 @@ from app.ui.common.qt import (
     QWidget,
     Signal,
 )
+from app.ui.common.turns import SliceTurns
 
 FOLLOW_SLACK = 24  # pixels from the bottom that still count as "at the end"
 MAX_WIDTH = 860  # a readable line length; the column centres in wide windows
@@ -52,8 +52,6 @@ SPACING = 18  # between two rows
 LINE_STEP = 24  # pixels per arrow key / wheel line
 SLICE_S = 0.006  # GUI-thread time for building rows in one turn of the event loop
 BREATHE_MS = 3  # an idle slice that would start right after rows were built waits this long
-TURN_S = 0.010  # GUI-thread time for one turn of the event loop: its paint, answers and a slice
-MIN_SLICE_S = 0.002  # an idle slice with less of its turn left than this waits for the next (once)
 AHEAD = 1.0  # screens above and below the view that are built while idle
 KEEP = 2.0  # screens beyond which built rows are given back
 PREFETCH = 3.0  # screens from the first (last) row at which near_top (near_bottom) fires
@@ -158,11 +156,7 @@ class ConversationView(QAbstractScrollArea):
         self._remeasure_due = False
         self._holding = False  # the viewport shows its old pixels until the rows in view are built
         self._built_at = 0.0  # when rows were last built (perf_counter)
-        self._turn_began = 0.0  # when the event loop last woke up (perf_counter)
-        self._put_off = False  # the last idle slice waited for a turn with time left
-        dispatcher = QAbstractEventDispatcher.instance()
-        if dispatcher is not None:
-            dispatcher.awake.connect(self._woke)
+        self._turns = SliceTurns(SLICE_S)  # idle slices within what is left of each turn
         self._work = QTimer(self)
         self._work.setSingleShot(True)
         self._work.setInterval(0)
@@ -652,7 +646,6 @@ class ConversationView(QAbstractScrollArea):
     def _idle(self) -> None:
         """One slice of background work: rows in view, rows far away, rows near the view."""
         now = time.perf_counter()
-        turn_left = self._turn_left(now)
         if (now - self._built_at) * 1000 < BREATHE_MS:
             # Rows were built a moment ago in this same turn (timers that were all due fire
             # one after the other, after a scroll's slice): two slices back to back would be
@@ -660,18 +653,13 @@ class ConversationView(QAbstractScrollArea):
             self._work.setInterval(BREATHE_MS)
             self._work.start()
             return
-        if turn_left < MIN_SLICE_S and not self._put_off:
-            # This turn of the event loop has already done most of a frame's work (a paint, a
-            # page of older messages put in): the slice waits for the next turn. Only once in
-            # a row: on a loaded machine every turn's paint may take that long, and rows in
-            # view must still come.
-            self._put_off = True
+        work = self._turns.next_slice(now)
+        if work is None:  # this turn has done most of a frame's work (a paint, a page put in)
             self._work.setInterval(BREATHE_MS)
             self._work.start()
             return
-        put_off, self._put_off = self._put_off, False
         self._work.setInterval(0)
-        deadline = now + min(SLICE_S, turn_left)
+        deadline = work.deadline
         page = self.viewport().height()
         self._release_far()
         built_before = self._built_at
@@ -683,8 +671,7 @@ class ConversationView(QAbstractScrollArea):
                 self._work.start()  # the first paint of the whole screen gets a turn of its own
                 return
             self._let_go()
-        # A slice that already waited a turn builds at least one row, however busy this turn.
-        if not self._fill(deadline, int(AHEAD * page), at_least_one=put_off):
+        if not self._fill(deadline, int(AHEAD * page), at_least_one=work.waited):
             self._work.start()
             return
         if not self.rows:
@@ -694,15 +681,6 @@ class ConversationView(QAbstractScrollArea):
             self.near_top.emit()
         if self._total - value - page < PREFETCH * page:
             self.near_bottom.emit()
-
-    def _woke(self) -> None:
-        self._turn_began = time.perf_counter()
-
-    def _turn_left(self, now: float) -> float:
-        """GUI-thread time left in this turn of the event loop (``TURN_S`` if no wake-up was
-        seen lately: a slice run outside a running loop)."""
-        spent = now - self._turn_began
-        return TURN_S if spent > 10 * TURN_S else TURN_S - spent
 
     def _sync_placeholder(self) -> None:
         label = self.placeholder

@@ -8,8 +8,9 @@ and the cost of streaming stays flat however long the message grows. Segments sp
 between settled blocks, so each block is rendered exactly as in one document.
 
 Long texts are shown in slices: what does not fit in one slice of GUI-thread time
-(``SLICE_S``) follows on later turns of the event loop, below what is already shown, and
-waits while the view is hidden (a collapsed reasoning panel). Rendering a piece and putting
+(``SLICE_S``, and no more than its turn of the event loop has left: :mod:`app.ui.common.turns`)
+follows on later turns, below what is already shown, and waits while the view is hidden (a
+collapsed reasoning panel). Rendering a piece and putting
 it into the documents are two steps. Given a :class:`~app.ui.common.tasks.Tasks`, the view
 renders on its thread (Markdown and code highlighting are plain Python, most of a repaint's
 cost) and the GUI thread only puts the result into the documents, one piece in flight at a
@@ -40,6 +41,7 @@ from app.ui.chat.streaming_doc import DocumentWriter, set_html
 from app.ui.common.i18n import tr
 from app.ui.common.qt import QEvent, QSizePolicy, QTimer, QVBoxLayout, QWidget
 from app.ui.common.tasks import Task, Tasks
+from app.ui.common.turns import SliceTurns
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +81,7 @@ class MarkdownView(QWidget):
         self._slicer.setSingleShot(True)
         self._slicer.setInterval(0)
         self._slicer.timeout.connect(self._slice)
+        self._turns = SliceTurns(SLICE_S)
         self.segments: list[RichTextView] = []
         self._writer = DocumentWriter(self._add_segment().document())
 
@@ -169,7 +172,11 @@ class MarkdownView(QWidget):
     def _slice(self) -> None:
         if self._shown_once and not self.isVisible():
             return  # hidden (a collapsed panel, a recycled view): showEvent goes on
-        self._run(time.perf_counter() + SLICE_S, show=True)
+        work = self._turns.next_slice(time.perf_counter())
+        if work is None:  # this turn has done most of a frame's work (a paint, another slice)
+            self._slicer.start()
+            return
+        self._run(work.deadline, show=True)
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Show:

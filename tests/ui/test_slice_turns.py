@@ -1,0 +1,90 @@
+"""Slices of GUI-thread work keep to what is left of their turn of the event loop, and wait
+for a fresh turn once at most (app/ui/common/turns.py): the conversation's idle building and a
+long text shown a slice at a time.
+
+Each test posts an event that takes a set time (a paint or a page of older messages would),
+turns the event loop once, and counts the work the slicer did in that turn."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from app.core.render import LIGHT
+from app.ui.chat import conversation
+from app.ui.chat.markdown_view import MarkdownView
+from app.ui.common import turns
+from app.ui.common.qt import QApplication, QEvent, QObject
+from tests.ui.test_conversation_view import label_view
+
+TURN_S = 0.05  # wide, so that a slow machine cannot spend a turn that should have time left
+
+
+class SlowEvent(QObject):
+    """Other work of a turn of the event loop: a posted event that takes ``seconds``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seconds = 0.0
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.User:
+            time.sleep(self.seconds)
+            return True
+        return super().event(event)
+
+
+@pytest.fixture
+def one_turn(monkeypatch: pytest.MonkeyPatch) -> Callable[[Callable[[], int], float], int]:
+    """``one_turn(done, other_work_s)``: how much ``done()`` grew in one turn of the event loop
+    whose other work took ``other_work_s``."""
+    monkeypatch.setattr(turns, "TURN_S", TURN_S)
+    other = SlowEvent()
+
+    def turn(done: Callable[[], int], other_work_s: float) -> int:
+        before = done()
+        other.seconds = other_work_s
+        QApplication.postEvent(other, QEvent(QEvent.Type.User))
+        QApplication.processEvents()  # one turn: the posted event, then the timers due
+        return done() - before
+
+    return turn
+
+
+def test_an_idle_slice_waits_for_the_next_turn_when_its_turn_was_spent(
+    qtbot: Any, monkeypatch: pytest.MonkeyPatch, one_turn: Callable[[Callable[[], int], float], int]
+) -> None:
+    monkeypatch.setattr(conversation, "BREATHE_MS", 0)  # only the turn's budget holds a slice back
+    view, source, rows = label_view(qtbot, 300)
+
+    def built() -> int:
+        return source.built
+
+    view.scroll_to_row(rows[100])  # the rows in view are built now; those near it are left to slices
+    assert one_turn(built, 0) > 0  # a turn with time left builds
+    view.scroll_to_row(rows[200])
+    assert one_turn(built, TURN_S) == 0  # a spent turn does not...
+    assert one_turn(built, TURN_S) > 0  # ...but the next one does, spent or not
+
+
+def test_a_long_text_shown_in_slices_waits_for_a_turn_with_time_left(
+    qtbot: Any, one_turn: Callable[[Callable[[], int], float], int]
+) -> None:
+    view = MarkdownView("Answer", LIGHT)
+    qtbot.addWidget(view)
+    view.resize(600, 400)
+    view.show()
+    paragraphs = [f"Paragraph {i}: " + "words that fill a line of text " * 6 for i in range(400)]
+    view.set_text("\n\n".join(paragraphs))  # one slice now, the rest on later turns
+
+    def shown() -> int:
+        return len(view.toPlainText())
+
+    assert one_turn(shown, 0) > 0
+    assert one_turn(shown, TURN_S) == 0
+    assert one_turn(shown, TURN_S) > 0
+    qtbot.waitUntil(lambda: not view.pending, timeout=10_000)
+    assert view.toPlainText().count("Paragraph") == len(paragraphs)
