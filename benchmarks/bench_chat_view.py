@@ -50,6 +50,7 @@ from app.ui.chat.assistant_view import AssistantMessageView
 from app.ui.chat.markdown_view import MarkdownView
 from app.ui.chat.reply_stream import ReplyStream
 from app.ui.chat.rich_view import RichTextView
+from app.ui.common.collector import COLLECTOR
 from app.ui.common.prefs import Preferences
 from app.ui.common.qt import QApplication, qInstallMessageHandler
 from app.ui.common.tasks import Tasks
@@ -305,6 +306,7 @@ def main() -> int:
     home = tempfile.mkdtemp(prefix="ponder-bench-")
     os.environ["PONDER_HOME"] = home
     app = QApplication.instance() or QApplication([])
+    COLLECTOR.install(app)  # as run_app does
     assert isinstance(app, QApplication)
     theme = ThemeManager(app, "light")
     prefs = Preferences()

@@ -40,6 +40,7 @@ from app.core.store import ChatStore
 from app.core.store.settings import Settings
 from app.ui.chat.assistant_view import AssistantMessageView
 from app.ui.chat.user_view import UserMessageView
+from app.ui.common.collector import COLLECTOR
 from app.ui.common.prefs import Preferences
 from app.ui.common.qt import (
     QApplication,
@@ -298,6 +299,7 @@ def main() -> int:
     )
 
     app = QApplication.instance() or QApplication([])
+    COLLECTOR.install(app)  # as run_app does
     assert isinstance(app, QApplication)
     t = time.perf_counter()
     prefs = Preferences()

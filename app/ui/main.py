@@ -10,6 +10,7 @@ from pathlib import Path
 from app.core.logs import setup_logging
 from app.core.render.process import RENDER_PROCESS
 from app.engine.remote.servers import parse_ref
+from app.ui.common.collector import COLLECTOR
 from app.ui.common.i18n import install_language, tr
 from app.ui.common.prefs import Preferences
 from app.ui.common.qt import QApplication, QIcon
@@ -40,6 +41,7 @@ def run_app(args: list[str]) -> int:
     instance = SingleInstance()
     if instance.forward(paths):
         return 0  # the running window takes over (and opens the model, if one was given)
+    COLLECTOR.install(app)  # garbage is collected on this thread only: see its module
     setup_logging()
     log.info("starting Ponder")
     prefs = Preferences()
@@ -71,6 +73,7 @@ def run_app(args: list[str]) -> int:
         window.shutdown()
         startup.shutdown()
         RENDER_PROCESS.close()
+        COLLECTOR.uninstall()
 
 
 def install_test_autosend(window: WindowDriver) -> None:

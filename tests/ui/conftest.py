@@ -17,6 +17,7 @@ if str(ROOT) not in sys.path:  # so that `tests.ui.driver` imports however pytes
     sys.path.insert(0, str(ROOT))
 
 from app.core.store.settings import ModelLoad  # noqa: E402
+from app.ui.common.collector import COLLECTOR  # noqa: E402
 from app.ui.common.i18n import install_language  # noqa: E402
 from app.ui.common.prefs import Preferences  # noqa: E402
 from app.ui.common.qt import QApplication  # noqa: E402
@@ -30,6 +31,15 @@ def ponder_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "ponder-home"
     monkeypatch.setenv("PONDER_HOME", str(home))
     return home
+
+
+@pytest.fixture(autouse=True)
+def gui_collector(qapp: QApplication) -> Iterator[None]:
+    """Garbage is collected on the GUI thread only, as in the app (app/ui/common/collector.py);
+    the tests outside tests/ui keep Python's automatic collection."""
+    COLLECTOR.install(qapp)
+    yield
+    COLLECTOR.uninstall()
 
 
 @pytest.fixture(scope="session", autouse=True)
