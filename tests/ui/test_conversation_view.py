@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from app.ui.chat import conversation
 from app.ui.chat.assistant_view import AssistantMessageView
 from app.ui.chat.conversation import ConversationView, Row
 from app.ui.chat.user_view import UserMessageView
+from app.ui.common import turns
 from app.ui.common.qt import QApplication, QEvent, QGuiApplication, QLabel, QObject, QPoint, Qt, QWidget
 from app.ui.history.store_chats import StoreChats
 from app.ui.main_window import MainWindow
@@ -511,3 +513,37 @@ def test_idle_building_lets_the_window_answer_between_slices(qtbot: Any, monkeyp
     QApplication.processEvents()  # the turn right after: the idle slice must not build yet
     assert source.built == built
     qtbot.waitUntil(lambda: source.built > built, timeout=2000)  # ...but it does soon after
+
+
+class SlowRows(LabelRows):
+    """Label rows that each take ``BUILD_S`` to build, as a long answer's would."""
+
+    BUILD_S = 0.04
+
+    def build_row(self, row: Row) -> QWidget:
+        time.sleep(self.BUILD_S)
+        return super().build_row(row)
+
+
+def test_a_row_that_would_end_past_its_slice_waits_for_the_next(qtbot: Any, monkeypatch: Any) -> None:
+    """Once the view knows what rows cost, a slice with time left for less than a row stops
+    instead of starting one: a 60 ms slice of 40 ms rows builds one row, not two."""
+    monkeypatch.setattr(conversation, "SLICE_S", 0.06)
+    monkeypatch.setattr(conversation, "BREATHE_MS", 0)
+    monkeypatch.setattr(turns, "TURN_S", 1.0)  # only the slice's own length limits it
+    view = ConversationView()
+    qtbot.addWidget(view)
+    source = SlowRows()
+    view.source = source
+    view.resize(600, 400)
+    view.show()
+    view.set_rows([Row(i) for i in range(40)])
+    per_turn: list[int] = []
+    quiet = 0
+    while quiet < 20:  # the screen, then a screen above it, built while idle
+        built = source.built
+        QApplication.processEvents()  # one turn of the event loop: one slice at most
+        per_turn.append(source.built - built)
+        quiet = quiet + 1 if per_turn[-1] == 0 else 0
+    assert sum(per_turn) >= 3  # the screen was built...
+    assert max(per_turn) == 1  # ...one row per slice

@@ -53,6 +53,7 @@ LINE_STEP = 24  # pixels per arrow key / wheel line
 SLICE_S = 0.006  # GUI-thread time for building rows in one turn of the event loop
 BREATHE_MS = 3  # an idle slice that would start right after rows were built waits this long
 AHEAD = 1.0  # screens above and below the view that are built while idle
+COST_WEIGHT = 0.25  # the weight of the latest row in the running mean of build costs
 KEEP = 2.0  # screens beyond which built rows are given back
 PREFETCH = 3.0  # screens from the first (last) row at which near_top (near_bottom) fires
 
@@ -156,6 +157,7 @@ class ConversationView(QAbstractScrollArea):
         self._remeasure_due = False
         self._holding = False  # the viewport shows its old pixels until the rows in view are built
         self._built_at = 0.0  # when rows were last built (perf_counter)
+        self._cost_per_px = 0.0  # a row's build time per pixel of its height (a running mean)
         self._turns = SliceTurns(SLICE_S)  # idle slices within what is left of each turn
         self._work = QTimer(self)
         self._work.setSingleShot(True)
@@ -613,16 +615,24 @@ class ConversationView(QAbstractScrollArea):
 
     def _fill(self, deadline: float, around: int = 0, *, at_least_one: bool = True) -> bool:
         """Build rows until ``deadline`` (the first one even past it, unless told otherwise);
-        True when none is left to build."""
+        True when none is left to build. After the first, a row whose build would likely end
+        past the deadline waits for the next slice: a tall answer started with a millisecond
+        left would stretch the slice by all of its cost."""
         if self.source is None:
             return True
         started = not at_least_one
+        built = False
         while (row := self._next_unbuilt(around)) is not None:
-            if started and time.perf_counter() >= deadline:
+            now = time.perf_counter()
+            if started and now >= deadline:
+                return False
+            if built and now + self._cost_per_px * max(row.height, 1) >= deadline:
                 return False
             self._build(row)
             self._built_at = time.perf_counter()
-            started = True
+            cost = (self._built_at - now) / max(row.height, 1)
+            self._cost_per_px += COST_WEIGHT * (cost - self._cost_per_px)
+            started = built = True
         return True
 
     def _release_far(self) -> None:
