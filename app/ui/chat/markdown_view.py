@@ -7,18 +7,17 @@ continues in a new segment below it: each repaint touches only the last, bounded
 and the cost of streaming stays flat however long the message grows. Segments split only
 between settled blocks, so each block is rendered exactly as in one document.
 
-Long texts are shown in slices: what does not fit in one slice of GUI-thread time
-(``SLICE_S``, and no more than its turn of the event loop has left: :mod:`app.ui.common.turns`)
-follows on later turns, below what is already shown, and waits while the view is hidden (a
-collapsed reasoning panel). Rendering a piece and putting
-it into the documents are two steps. Given a :class:`~app.ui.common.tasks.Tasks`, the view
-renders on its thread (Markdown and code highlighting are plain Python, most of a repaint's
-cost) and the GUI thread only puts the result into the documents, one piece in flight at a
-time; without one, a streamed piece that took long to render goes into the documents on the
-next turn, so that one turn never does both. Whatever touches the renderer on the GUI thread
-(a new text, the end of the text, a Copy link) first waits for the piece in flight. A
-finished text rendered ahead of time (:mod:`app.ui.chat.render_cache`) costs only its
-documents.
+Long texts are shown in slices: what does not fit in one slice of GUI-thread time (``SLICE_S``,
+and no more than its turn of the event loop has left: :mod:`app.ui.common.turns`) follows on
+later turns, below what is already shown, and waits while the view is hidden (a collapsed
+reasoning panel). Rendering a piece and putting it into the documents are two steps. Given a
+:class:`~app.ui.common.tasks.Tasks`, the view renders on its thread (Markdown and code
+highlighting are plain Python, most of a repaint's cost) and the GUI thread only puts the
+result into the documents, one piece in flight at a time; without one, a streamed piece that
+took long to render goes into the documents on the next turn, so that one turn never does both.
+Whatever touches the renderer on the GUI thread (a new text, the end of the text, a Copy link)
+first waits for the piece in flight. A finished text rendered ahead of time
+(:mod:`app.ui.chat.render_cache`) costs only its documents.
 """
 
 from __future__ import annotations

@@ -15,8 +15,9 @@ what Python's own thresholds call for, in pieces of about the size Python's woul
 - the timer looks every ``BUSY_CHECK_MS`` while there is garbage to collect, and backs off to
   ``IDLE_CHECK_MS`` while there is none, so that an idle window does not wake for nothing;
 - a young collection here may hold many times Python's 700 objects, so the middle generation
-  is collected once the young ones together put that many through (Python counts
-  collections), and never in the same tick as a young one;
+  is collected once the young collections together have put through as many objects as
+  Python's ten of 700 would (Python counts collections, not objects), and never in the same
+  tick as a young one;
 - a full collection (every object the app holds) waits at least ``FULL_GAP_S`` after the last
   one: Python itself skips most of them too, until the old generation has grown by a
   quarter, and each costs the GUI thread milliseconds.
