@@ -224,7 +224,8 @@ def test_keys_page_through_the_conversation(qtbot: Any, make_window: MakeWindow)
     qtbot.waitUntil(lambda: at_top(window), timeout=10_000)
     chat = window.controller.chat
     assert chat is not None and len(chat.entries) == 160
-    qtbot.waitUntil(lambda: bool(user_messages(window)), timeout=5000)
+    # The rows in view are built over a few turns (more on a busy machine): wait for the top one.
+    qtbot.waitUntil(lambda: isinstance(top_widget(window), UserMessageView), timeout=5000)
     first = top_widget(window)
     assert isinstance(first, UserMessageView) and first.message is chat.entries[0]
     qtbot.keyClick(view, Qt.Key.Key_End)
@@ -490,17 +491,23 @@ class LabelRows:
         return True
 
 
-def label_view(qtbot: Any, count: int) -> tuple[ConversationView, LabelRows, list[Row]]:
-    """A bare view of ``count`` label rows, shown at its end: the screen, and a screen above
-    it built while idle."""
+def bare_view(qtbot: Any, source: LabelRows, count: int) -> tuple[ConversationView, list[Row]]:
+    """A bare view of ``count`` rows of ``source``, shown: the rows in view are being built."""
     view = ConversationView()
     qtbot.addWidget(view)
-    source = LabelRows()
     view.source = source
     view.resize(600, 400)
     view.show()
     rows = [Row(i) for i in range(count)]
     view.set_rows(rows)
+    return view, rows
+
+
+def label_view(qtbot: Any, count: int) -> tuple[ConversationView, LabelRows, list[Row]]:
+    """A bare view of ``count`` label rows, shown at its end: the screen, and a screen above
+    it built while idle."""
+    source = LabelRows()
+    view, rows = bare_view(qtbot, source, count)
     qtbot.wait(300)
     return view, source, rows
 
@@ -531,13 +538,8 @@ def test_a_row_that_would_end_past_its_slice_waits_for_the_next(qtbot: Any, monk
     monkeypatch.setattr(conversation, "SLICE_S", 0.06)
     monkeypatch.setattr(conversation, "BREATHE_MS", 0)
     monkeypatch.setattr(turns, "TURN_S", 1.0)  # only the slice's own length limits it
-    view = ConversationView()
-    qtbot.addWidget(view)
     source = SlowRows()
-    view.source = source
-    view.resize(600, 400)
-    view.show()
-    view.set_rows([Row(i) for i in range(40)])
+    _view, _rows = bare_view(qtbot, source, 40)  # held here: qtbot keeps only a weak reference
     per_turn: list[int] = []
     quiet = 0
     while quiet < 20:  # the screen, then a screen above it, built while idle
