@@ -50,6 +50,7 @@ from app.ui.settings.server_page import WindowServer
 
 WELCOME = QT_TR_NOOP("Ask anything.\nThe model runs on this computer; nothing leaves it.")
 NO_MODEL = QT_TR_NOOP("Open a model to begin: Model ▸ Open model…, or drop a .gguf file here.")
+HANDLE_REACH = 3  # pixels a splitter's 1-pixel handle reaches over the conversation beside it
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +190,8 @@ class MainWindow(QMainWindow):
         self.sidebar.setMinimumWidth(180)
         self.sidebar.setMaximumWidth(420)
         self.splitter.setSizes([250, 1030])
+        # Qt widens a 1-pixel handle to 5 pixels, over both of its neighbours.
+        self.conversation.keep_clear_left(HANDLE_REACH)
         central = QWidget()
         outer = QVBoxLayout(central)
         outer.setContentsMargins(0, 0, 0, 0)

@@ -6,13 +6,16 @@ import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from app.testkit.scripted_model import ScriptedModel
 from app.ui.chat.assistant_view import AssistantMessageView
 from app.ui.chat.user_view import UserMessageView
-from app.ui.common.qt import QApplication, Qt, QWidget
+from app.ui.common.qt import QApplication, QEvent, QImage, QObject, Qt, QWidget
 from app.ui.main_window import MainWindow
 
 WAIT_MS = 60_000
+STALE = 24  # a colour channel this far off is not a shade of antialiasing
 
 
 def load(qtbot: Any, window: MainWindow, model: ScriptedModel | Path) -> None:
@@ -58,3 +61,42 @@ def user_messages(window: MainWindow) -> list[UserMessageView]:
 def named(root: QWidget, name: str) -> list[QWidget]:
     """Visible-or-not widgets below ``root`` whose accessible name is ``name``."""
     return [w for w in root.findChildren(QWidget) if w.accessibleName() == name]
+
+
+class PaintedHeights(QObject):
+    """The height of every region painted in a widget."""
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__(widget)
+        self.heights: list[int] = []
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.heights.append(event.region().boundingRect().height())  # type: ignore[attr-defined]
+        return False
+
+
+def on_screen(widget: QWidget) -> QImage:
+    """What the window shows: its backing store, built up by every paint so far."""
+    window = widget.window()
+    return window.screen().grabWindow(window.winId()).toImage().convertToFormat(QImage.Format.Format_RGB32)
+
+
+def painted_afresh(widget: QWidget) -> QImage:
+    return widget.window().grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+
+
+def pixels(image: QImage) -> np.ndarray:
+    """Rows of pixels of four bytes (a 32-bit image)."""
+    data = np.frombuffer(image.constBits(), np.uint8)
+    return data.reshape(image.height(), image.bytesPerLine() // 4, 4).copy()
+
+
+def stale_pixels(widget: QWidget) -> int:
+    """Pixels of the window that differ from painting it afresh. An antialiased rounded corner
+    painted through another clip can be off by a shade; anything left behind is far off."""
+    shown, fresh = pixels(on_screen(widget)), pixels(painted_afresh(widget))
+    assert shown.shape == fresh.shape
+    off = np.abs(shown.astype(np.int16) - fresh.astype(np.int16)) > STALE
+    return int(off.any(axis=2).sum())

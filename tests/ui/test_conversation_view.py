@@ -22,7 +22,7 @@ from app.ui.common import turns
 from app.ui.common.qt import QApplication, QEvent, QGuiApplication, QLabel, QObject, QPoint, Qt, QWidget
 from app.ui.history.store_chats import StoreChats
 from app.ui.main_window import MainWindow
-from tests.ui.driver import replies, user_messages
+from tests.ui.driver import PaintedHeights, replies, stale_pixels, user_messages
 
 MakeWindow = Callable[[], MainWindow]
 SENTENCE = "The cache keeps keys and values so that each step only attends to one new position. "
@@ -169,6 +169,26 @@ def test_older_messages_arriving_above_do_not_repaint_what_is_on_screen(
             assert widget.mapTo(viewport, QPoint(0, 0)).y() == before
             assert paints.count == 0, "a message that stayed where it was was painted again"
     assert arrivals >= 1  # the case under test did happen
+
+
+def test_scrolling_by_a_line_paints_a_line(qtbot: Any, make_window: MakeWindow) -> None:
+    """Nothing in the window reaches over the conversation (the splitter's handle is wider than
+    it looks), so moving the view moves its pixels and paints only the strip it uncovers."""
+    chat_id = seed(30)
+    window = make_window()
+    open_chat(window, chat_id)
+    view = window.conversation
+    qtbot.waitUntil(lambda: not view.holding, timeout=5000)
+    qtbot.wait(300)  # the rows near the view are built
+    bar = view.verticalScrollBar()
+    value = bar.value()
+    painted = PaintedHeights(view.viewport())
+    qtbot.keyClick(view, Qt.Key.Key_Up)
+    qtbot.waitUntil(lambda: bool(painted.heights), timeout=2000)
+    qtbot.wait(50)
+    assert bar.value() == value - conversation.LINE_STEP
+    assert max(painted.heights) <= 2 * conversation.LINE_STEP, painted.heights  # not the whole view
+    assert stale_pixels(view) == 0
 
 
 def test_a_first_screen_built_over_several_turns_is_first_painted_whole(

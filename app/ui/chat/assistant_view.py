@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from app.core.chat.messages import Message, ReplyStats
 from app.core.render import Theme
+from app.ui.chat.growth import grows_in_place, repaint_edges
 from app.ui.chat.markdown_view import MarkdownView
 from app.ui.chat.thinking_panel import ThinkingPanel, done_header, live_header
 from app.ui.common.i18n import QT_TR_NOOP, decimal, number, tr
@@ -17,6 +18,7 @@ from app.ui.common.qt import (
     QLabel,
     QMenu,
     QPushButton,
+    QResizeEvent,
     QSizePolicy,
     Qt,
     QToolButton,
@@ -70,6 +72,7 @@ class AssistantMessageView(QFrame):
         """``tasks``: where the streamed text renders, off the GUI thread (see MarkdownView)."""
         super().__init__(parent)
         self.setObjectName("assistantMessage")
+        grows_in_place(self)  # a streamed line paints that line (a search hit's flash draws a frame)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
         self.message: Message | None = None
         self.streaming = False
@@ -159,6 +162,10 @@ class AssistantMessageView(QFrame):
         row.addSpacing(10)
         row.addWidget(self.stats, 1)
         return footer
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        repaint_edges(self, event)
 
     def _tool(self, icon_name: str, name: str, slot: Callable[[], object]) -> QToolButton:
         button = QToolButton()

@@ -34,9 +34,13 @@ from app.ui.common.qt import (
     QHBoxLayout,
     QKeyEvent,
     QLabel,
+    QPainter,
+    QPaintEvent,
     QPoint,
     QRect,
     QResizeEvent,
+    QStyle,
+    QStyleOption,
     Qt,
     QTimer,
     QWidget,
@@ -141,6 +145,9 @@ class ConversationView(QAbstractScrollArea):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # Page Up/Down, Home/End
         self.viewport().setObjectName("conversationContent")
+        # Opaque, so that moving the view moves its pixels (only the exposed strip is painted):
+        # Qt copies the pixels of opaque widgets only. It paints its background itself.
+        self.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.source: RowSource | None = None
         self.rows: list[Row] = []
         self._index: dict[Row, int] = {}
@@ -257,6 +264,13 @@ class ConversationView(QAbstractScrollArea):
             self._build(row)
         assert row.widget is not None
         return row.widget
+
+    def keep_clear_left(self, pixels: int) -> None:
+        """Leave ``pixels`` at the left edge out of the viewport, for a neighbour that reaches
+        over it (a splitter's handle, wider than it looks so that it is easy to grab). Qt only
+        moves the pixels of a viewport that nothing overlaps: otherwise every step of
+        following a streamed reply would paint the whole view again."""
+        self.setViewportMargins(pixels, 0, 0, 0)
 
     def set_keep(self, row: Row, keep: bool) -> None:
         row.keep = keep
@@ -532,7 +546,20 @@ class ConversationView(QAbstractScrollArea):
     def viewportEvent(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.LayoutRequest:  # a built row's size hint changed
             self._remeasure()
+        elif isinstance(event, QPaintEvent):
+            self._paint_background(event.rect())
         return super().viewportEvent(event)
+
+    def _paint_background(self, rect: QRect) -> None:
+        """The viewport's background, as the stylesheet draws it (or the palette, without one)."""
+        viewport = self.viewport()
+        painter = QPainter(viewport)
+        painter.setClipRect(rect)
+        painter.fillRect(rect, viewport.palette().brush(viewport.backgroundRole()))
+        option = QStyleOption()
+        option.initFrom(viewport)
+        viewport.style().drawPrimitive(QStyle.PrimitiveElement.PE_Widget, option, painter, viewport)
+        painter.end()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

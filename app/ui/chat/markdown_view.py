@@ -34,6 +34,7 @@ from app.core.render import (
     document_stylesheet,
     render_parts,
 )
+from app.ui.chat.growth import grows_in_place
 from app.ui.chat.render_cache import CACHE
 from app.ui.chat.rich_view import RichTextView
 from app.ui.chat.streaming_doc import DocumentWriter, set_html
@@ -61,6 +62,7 @@ class MarkdownView(QWidget):
         self.name = accessible_name
         self.tasks = tasks  # renders off the GUI thread when given
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
+        grows_in_place(self)
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(0)

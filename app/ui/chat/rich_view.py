@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from app.core.render import copy_index, is_safe_link
+from app.ui.chat.growth import grows_in_place
 from app.ui.common.qt import (
     QAbstractScrollArea,
     QApplication,
@@ -36,18 +37,27 @@ def settle_layouts(widget: QWidget) -> None:
     """Re-lay out the widgets around ``widget`` now, up to the scroll area it lives in.
 
     Qt would do it over the next few event-loop turns, one level per turn; meanwhile a paint
-    could show a grown text still clipped to its old height. Layouts are refreshed from the
-    inside out, then the scroll area resizes its content, which lays it out top-down.
+    could show a grown text still clipped to its old height. The layouts around ``widget``
+    are marked stale, inside out, so that each one reports the new size; the scroll area
+    measures and places its content (following the end, it moves its pixels up); only then
+    are the layouts applied, outside in, each widget resized once to its final size. Applied
+    inside out, an inner layout would first fit its widget's old size, moving a text up and
+    back, and a resize before the scroll area moves its pixels makes Qt paint the whole view
+    again instead (:mod:`app.ui.chat.growth`).
     """
-    parent = widget.parentWidget()
+    stale = []
+    child, parent = widget, widget.parentWidget()
     while parent is not None and not isinstance(parent, QAbstractScrollArea):
         layout = parent.layout()
         if layout is not None:
+            child.updateGeometry()  # the size its parent's layout keeps for it is stale
             layout.invalidate()
-            layout.activate()
-        parent = parent.parentWidget()
+            stale.append(layout)
+        child, parent = parent, parent.parentWidget()
     if parent is not None:
         QApplication.sendEvent(parent, QEvent(QEvent.Type.LayoutRequest))
+    for layout in reversed(stale):
+        layout.activate()
 
 
 class RichTextView(QTextBrowser):
@@ -72,6 +82,8 @@ class RichTextView(QTextBrowser):
             | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
         )
         self.viewport().setAutoFillBackground(False)
+        grows_in_place(self)  # a streamed tail paints the new lines, not the whole text
+        grows_in_place(self.viewport())
         doc = self.document()
         doc.setUndoRedoEnabled(False)
         doc.setDocumentMargin(2)
@@ -135,6 +147,7 @@ class RichTextView(QTextBrowser):
             # Qt lays a document out lazily, a timer tick at a time; the conversation
             # measures this view now, so its height must be whole now.
             self.document().size()
+            self.viewport().update()  # every line wraps anew: not only the exposed strip
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         event.ignore()  # let the conversation scroll

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from app.core.render import Theme
+from app.ui.chat.growth import grows_in_place, repaint_edges
 from app.ui.chat.markdown_view import MarkdownView
 from app.ui.common.i18n import QT_TR_NOOP, decimal, number, tr
 from app.ui.common.icons import set_icon
-from app.ui.common.qt import QFrame, QSizePolicy, Qt, QToolButton, QVBoxLayout, QWidget, Signal
+from app.ui.common.qt import QFrame, QResizeEvent, QSizePolicy, Qt, QToolButton, QVBoxLayout, QWidget, Signal
 from app.ui.common.tasks import Tasks
 
 
@@ -45,6 +46,7 @@ class ThinkingPanel(QFrame):
     def __init__(self, theme: Theme, parent: QWidget | None = None, *, tasks: Tasks | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("thinkingPanel")
+        grows_in_place(self)  # streamed reasoning paints its new lines and the panel's bottom edge
         self.setAccessibleName(tr("Thinking"))
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
         self.header = QToolButton()
@@ -64,6 +66,10 @@ class ThinkingPanel(QFrame):
         self._final = False
         self.expanded = True
         self.set_expanded(False)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        repaint_edges(self, event)
 
     # -- state -------------------------------------------------------------------------
     def toggle(self) -> None:

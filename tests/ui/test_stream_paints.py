@@ -1,0 +1,91 @@
+"""A reply streaming at the end of the conversation paints its new lines, not the whole view
+(app/ui/chat/growth.py), and the window then shows what painting it afresh shows."""
+
+from __future__ import annotations
+
+import statistics
+from typing import Any
+
+from app.core.chat.messages import Message
+from app.core.render import Theme
+from app.ui.chat.assistant_view import AssistantMessageView
+from app.ui.chat.conversation import ConversationView, Row
+from app.ui.common.qt import QLabel, QWidget
+from app.ui.common.theme import ThemeManager
+from tests.ui.driver import PaintedHeights, stale_pixels
+
+LINE = "streamed words arrive a few at a time and the view follows them down "
+
+
+class ReplyRows:
+    """Rows of plain text, then one reply view (the last row)."""
+
+    def __init__(self, theme: Theme) -> None:
+        self.theme = theme
+        self.reply: AssistantMessageView | None = None
+
+    def build_row(self, row: Row) -> QWidget:
+        if row.item == "reply":
+            self.reply = AssistantMessageView(self.theme)
+            return self.reply
+        label = QLabel(f"message {row.item}\n" * 6)
+        label.setWordWrap(True)
+        return label
+
+    def release_row(self, row: Row, widget: QWidget) -> None:
+        widget.deleteLater()
+
+    def estimate_row(self, row: Row, width: int) -> int:
+        return 120
+
+    def ready(self, row: Row) -> bool:
+        return True
+
+
+def streaming_view(qtbot: Any, theme: ThemeManager) -> tuple[ConversationView, AssistantMessageView]:
+    """A conversation of a few messages that ends with a reply about to stream, at its end."""
+    source = ReplyRows(theme.render_theme)
+    view = ConversationView()
+    qtbot.addWidget(view)
+    view.source = source
+    view.resize(640, 600)
+    view.show()
+    view.set_rows([Row(0), Row(1), Row(2), Row("reply")])
+    qtbot.waitUntil(lambda: source.reply is not None and not view.holding, timeout=3000)
+    reply = source.reply
+    assert reply is not None
+    reply.begin_stream(Message(role="assistant"), thinking=True)
+    qtbot.wait(50)
+    return view, reply
+
+
+def test_following_a_streamed_answer_paints_the_new_lines_not_the_view(
+    qtbot: Any, theme: ThemeManager
+) -> None:
+    view, reply = streaming_view(qtbot, theme)
+    reply.stream_answer("The answer.\n\n", 1.0, 10, False)
+    qtbot.wait(50)
+    viewport = view.viewport()
+    painted = PaintedHeights(viewport)
+    bar = view.verticalScrollBar()
+    start = bar.value()
+    for i in range(24):
+        reply.stream_answer(LINE + ("\n\n" if i % 2 else ""), 1.0, 10, False)
+        qtbot.wait(15)
+    qtbot.wait(100)
+    assert view.following and bar.value() > start + viewport.height() // 2  # the view did follow
+    assert painted.heights
+    assert statistics.median(painted.heights) < viewport.height() / 2, painted.heights  # it was all of it
+    assert stale_pixels(view) == 0  # the pixels kept are the right ones
+
+
+def test_streamed_reasoning_in_its_framed_panel_leaves_no_old_edge_behind(
+    qtbot: Any, theme: ThemeManager
+) -> None:
+    view, reply = streaming_view(qtbot, theme)
+    for i in range(20):
+        reply.stream_thinking(LINE + ("\n\n" if i % 3 == 2 else ""), 10 * (i + 1), None)
+        qtbot.wait(15)
+    qtbot.wait(100)
+    assert reply.thinking.height() > 200  # it grew: its bottom edge moved many times
+    assert stale_pixels(view) == 0
