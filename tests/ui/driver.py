@@ -10,8 +10,9 @@ import numpy as np
 
 from app.testkit.scripted_model import ScriptedModel
 from app.ui.chat.assistant_view import AssistantMessageView
+from app.ui.chat.conversation import Row
 from app.ui.chat.user_view import UserMessageView
-from app.ui.common.qt import QApplication, QEvent, QImage, QObject, Qt, QWidget
+from app.ui.common.qt import QApplication, QEvent, QImage, QLabel, QObject, Qt, QWidget
 from app.ui.main_window import MainWindow
 
 WAIT_MS = 60_000
@@ -61,6 +62,28 @@ def user_messages(window: MainWindow) -> list[UserMessageView]:
 def named(root: QWidget, name: str) -> list[QWidget]:
     """Visible-or-not widgets below ``root`` whose accessible name is ``name``."""
     return [w for w in root.findChildren(QWidget) if w.accessibleName() == name]
+
+
+class LabelRows:
+    """A RowSource of plain labels, 120 px high: the view's own scheduling, nothing else."""
+
+    def __init__(self) -> None:
+        self.built = 0
+
+    def build_row(self, row: Row) -> QWidget:
+        self.built += 1
+        label = QLabel(f"row {row.item}")
+        label.setFixedHeight(120)
+        return label
+
+    def release_row(self, row: Row, widget: QWidget) -> None:
+        widget.deleteLater()
+
+    def estimate_row(self, row: Row, width: int) -> int:
+        return 120
+
+    def ready(self, row: Row) -> bool:
+        return True
 
 
 class PaintedHeights(QObject):

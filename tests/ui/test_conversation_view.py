@@ -19,10 +19,10 @@ from app.ui.chat.assistant_view import AssistantMessageView
 from app.ui.chat.conversation import ConversationView, Row
 from app.ui.chat.user_view import UserMessageView
 from app.ui.common import turns
-from app.ui.common.qt import QApplication, QEvent, QGuiApplication, QLabel, QObject, QPoint, Qt, QWidget
+from app.ui.common.qt import QApplication, QEvent, QGuiApplication, QObject, QPoint, Qt, QWidget
 from app.ui.history.store_chats import StoreChats
 from app.ui.main_window import MainWindow
-from tests.ui.driver import PaintedHeights, replies, stale_pixels, user_messages
+from tests.ui.driver import LabelRows, PaintedHeights, replies, stale_pixels, user_messages
 
 MakeWindow = Callable[[], MainWindow]
 SENTENCE = "The cache keeps keys and values so that each step only attends to one new position. "
@@ -487,28 +487,6 @@ def test_tab_into_a_long_answer_in_view_keeps_the_readers_place(qtbot: Any, make
     focused = QGuiApplication.focusObject()
     assert isinstance(focused, QWidget) and replies(window)[0].isAncestorOf(focused)
     assert bar.value() == bar.maximum()  # not thrown back to the answer's first line
-
-
-class LabelRows:
-    """A RowSource of plain labels, 120 px high: the view's own scheduling, nothing else."""
-
-    def __init__(self) -> None:
-        self.built = 0
-
-    def build_row(self, row: Row) -> QWidget:
-        self.built += 1
-        label = QLabel(f"row {row.item}")
-        label.setFixedHeight(120)
-        return label
-
-    def release_row(self, row: Row, widget: QWidget) -> None:
-        widget.deleteLater()
-
-    def estimate_row(self, row: Row, width: int) -> int:
-        return 120
-
-    def ready(self, row: Row) -> bool:
-        return True
 
 
 def bare_view(qtbot: Any, source: LabelRows, count: int) -> tuple[ConversationView, list[Row]]:

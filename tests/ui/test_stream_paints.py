@@ -10,36 +10,26 @@ from app.core.chat.messages import Message
 from app.core.render import Theme
 from app.ui.chat.assistant_view import AssistantMessageView
 from app.ui.chat.conversation import ConversationView, Row
-from app.ui.common.qt import QLabel, QWidget
+from app.ui.common.qt import QWidget
 from app.ui.common.theme import ThemeManager
-from tests.ui.driver import PaintedHeights, stale_pixels
+from tests.ui.driver import LabelRows, PaintedHeights, stale_pixels
 
 LINE = "streamed words arrive a few at a time and the view follows them down "
 
 
-class ReplyRows:
-    """Rows of plain text, then one reply view (the last row)."""
+class ReplyRows(LabelRows):
+    """Rows of plain labels, then one reply view (the last row)."""
 
     def __init__(self, theme: Theme) -> None:
+        super().__init__()
         self.theme = theme
         self.reply: AssistantMessageView | None = None
 
     def build_row(self, row: Row) -> QWidget:
-        if row.item == "reply":
-            self.reply = AssistantMessageView(self.theme)
-            return self.reply
-        label = QLabel(f"message {row.item}\n" * 6)
-        label.setWordWrap(True)
-        return label
-
-    def release_row(self, row: Row, widget: QWidget) -> None:
-        widget.deleteLater()
-
-    def estimate_row(self, row: Row, width: int) -> int:
-        return 120
-
-    def ready(self, row: Row) -> bool:
-        return True
+        if row.item != "reply":
+            return super().build_row(row)
+        self.reply = AssistantMessageView(self.theme)
+        return self.reply
 
 
 def streaming_view(qtbot: Any, theme: ThemeManager) -> tuple[ConversationView, AssistantMessageView]:
@@ -63,8 +53,11 @@ def test_following_a_streamed_answer_paints_the_new_lines_not_the_view(
     qtbot: Any, theme: ThemeManager
 ) -> None:
     view, reply = streaming_view(qtbot, theme)
-    reply.stream_answer("The answer.\n\n", 1.0, 10, False)
-    qtbot.wait(50)
+    for _ in range(12):  # past SEGMENT_CHARS: the lines below go into the answer's second segment
+        reply.stream_answer((LINE + "\n\n") * 10, 1.0, 10, False)
+        qtbot.wait(20)
+    qtbot.wait(100)
+    assert len(reply.answer.segments) >= 2
     viewport = view.viewport()
     painted = PaintedHeights(viewport)
     bar = view.verticalScrollBar()
