@@ -8,9 +8,10 @@ from typing import Any
 
 from app.core.chat.messages import Message
 from app.core.render import Theme
+from app.ui.chat import growth
 from app.ui.chat.assistant_view import AssistantMessageView
 from app.ui.chat.conversation import ConversationView, Row
-from app.ui.common.qt import QWidget
+from app.ui.common.qt import QEvent, QObject, QWidget
 from app.ui.common.theme import ThemeManager
 from tests.ui.driver import LabelRows, PaintedHeights, stale_pixels
 
@@ -49,15 +50,20 @@ def streaming_view(qtbot: Any, theme: ThemeManager) -> tuple[ConversationView, A
     return view, reply
 
 
-def test_following_a_streamed_answer_paints_the_new_lines_not_the_view(
-    qtbot: Any, theme: ThemeManager
-) -> None:
-    view, reply = streaming_view(qtbot, theme)
-    for _ in range(12):  # past SEGMENT_CHARS: the lines below go into the answer's second segment
+def long_answer(qtbot: Any, reply: AssistantMessageView) -> None:
+    """Stream past ``SEGMENT_CHARS``: what follows goes into the answer's second segment."""
+    for _ in range(12):
         reply.stream_answer((LINE + "\n\n") * 10, 1.0, 10, False)
         qtbot.wait(20)
     qtbot.wait(100)
     assert len(reply.answer.segments) >= 2
+
+
+def test_following_a_streamed_answer_paints_the_new_lines_not_the_view(
+    qtbot: Any, theme: ThemeManager
+) -> None:
+    view, reply = streaming_view(qtbot, theme)
+    long_answer(qtbot, reply)
     viewport = view.viewport()
     painted = PaintedHeights(viewport)
     bar = view.verticalScrollBar()
@@ -82,3 +88,37 @@ def test_streamed_reasoning_in_its_framed_panel_leaves_no_old_edge_behind(
     qtbot.wait(100)
     assert reply.thinking.height() > 200  # it grew: its bottom edge moved many times
     assert stale_pixels(view) == 0
+
+
+class PaintedWhole(QObject):
+    """Whether each paint of a widget covered all of its visible part."""
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__(widget)
+        self.whole: list[bool] = []
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            visible = watched.visibleRegion().boundingRect()  # type: ignore[attr-defined]
+            self.whole.append(event.region().boundingRect().contains(visible))  # type: ignore[attr-defined]
+        return False
+
+
+def test_on_a_screen_scaled_by_a_fraction_a_growing_text_is_painted_whole(
+    qtbot: Any, theme: ThemeManager, monkeypatch: Any
+) -> None:
+    """At 125 % or 150 % the row where the old and the new part of a grown text meet is not a
+    whole row of device pixels, and would be left half painted: there it is painted whole."""
+    for fraction in (False, True):
+        monkeypatch.setattr(growth, "whole_pixels", lambda _widget, whole=not fraction: whole)
+        view, reply = streaming_view(qtbot, theme)
+        long_answer(qtbot, reply)
+        painted = PaintedWhole(reply.answer.segments[-1].viewport())
+        for _ in range(8):
+            reply.stream_answer(LINE, 1.0, 10, False)
+            qtbot.wait(15)
+        qtbot.wait(50)
+        assert painted.whole
+        assert all(painted.whole) == fraction, painted.whole
+        assert stale_pixels(view) == 0

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from app.core.chat.messages import Message, ReplyStats
 from app.core.render import Theme
-from app.ui.chat.growth import grows_in_place, repaint_edges
+from app.ui.chat.growth import grows_in_place, repainted_on_resize
 from app.ui.chat.markdown_view import MarkdownView
 from app.ui.chat.thinking_panel import ThinkingPanel, done_header, live_header
 from app.ui.common.i18n import QT_TR_NOOP, decimal, number, tr
@@ -165,7 +165,7 @@ class AssistantMessageView(QFrame):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        repaint_edges(self, event)
+        repainted_on_resize(self, event, framed=True)
 
     def _tool(self, icon_name: str, name: str, slot: Callable[[], object]) -> QToolButton:
         button = QToolButton()

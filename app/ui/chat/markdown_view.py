@@ -34,12 +34,12 @@ from app.core.render import (
     document_stylesheet,
     render_parts,
 )
-from app.ui.chat.growth import grows_in_place
+from app.ui.chat.growth import grows_in_place, repainted_on_resize
 from app.ui.chat.render_cache import CACHE
 from app.ui.chat.rich_view import RichTextView
 from app.ui.chat.streaming_doc import DocumentWriter, set_html
 from app.ui.common.i18n import tr
-from app.ui.common.qt import QEvent, QSizePolicy, QTimer, QVBoxLayout, QWidget
+from app.ui.common.qt import QEvent, QResizeEvent, QSizePolicy, QTimer, QVBoxLayout, QWidget
 from app.ui.common.tasks import Task, Tasks
 from app.ui.common.turns import SliceTurns
 
@@ -178,6 +178,10 @@ class MarkdownView(QWidget):
             self._slicer.start()
             return
         self._run(work.deadline, show=True)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        repainted_on_resize(self, event)
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Show:

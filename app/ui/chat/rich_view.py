@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from app.core.render import copy_index, is_safe_link
-from app.ui.chat.growth import grows_in_place
+from app.ui.chat.growth import grows_in_place, repainted_on_resize
 from app.ui.common.qt import (
     QAbstractScrollArea,
     QApplication,
@@ -147,7 +147,8 @@ class RichTextView(QTextBrowser):
             # Qt lays a document out lazily, a timer tick at a time; the conversation
             # measures this view now, so its height must be whole now.
             self.document().size()
-            self.viewport().update()  # every line wraps anew: not only the exposed strip
+        if repainted_on_resize(self, event):
+            self.viewport().update()  # the text is drawn there
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         event.ignore()  # let the conversation scroll

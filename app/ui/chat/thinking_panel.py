@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.core.render import Theme
-from app.ui.chat.growth import grows_in_place, repaint_edges
+from app.ui.chat.growth import grows_in_place, repainted_on_resize
 from app.ui.chat.markdown_view import MarkdownView
 from app.ui.common.i18n import QT_TR_NOOP, decimal, number, tr
 from app.ui.common.icons import set_icon
@@ -69,7 +69,7 @@ class ThinkingPanel(QFrame):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        repaint_edges(self, event)
+        repainted_on_resize(self, event, framed=True)
 
     # -- state -------------------------------------------------------------------------
     def toggle(self) -> None:
