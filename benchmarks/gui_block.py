@@ -3,10 +3,13 @@
 The heartbeat is a precise 5 ms timer on the GUI thread; the gap between two beats is how
 long the thread could not answer. On a shared machine the operating system also takes the
 thread away, and that shows as a gap too, so each beat also records the GUI thread's own
-CPU time: a long gap with little CPU in it was the scheduler, not the app.
+CPU time: a long gap with little CPU in it was the scheduler, not the app. On Linux it also
+records how long the thread waited for a core (``/proc/thread-self/schedstat``): with every
+core busy, a long piece of work is cut into turns with the other threads.
 
 Each scenario prints ``longest GUI block <scenario>: <ms> ms`` and, under it, the CPU the GUI
-thread used in that gap and the most it used between any two beats.
+thread used in that gap (and how long it waited for a core there), the most it used between
+any two beats, and how many beats had more than ``HEAVY_MS`` of it.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from PySide6.QtCore import QEventLoop  # a benchmark's own loop; the app never n
 from app.ui.common.qt import QElapsedTimer, Qt, QTimer
 
 BEAT_MS = 5
+HEAVY_MS = 10  # GUI-thread CPU between two beats that alone takes most of a 60 Hz frame
 
 # One child process, one thread per core: hashing a large buffer releases the GIL, so the
 # threads keep every core busy, as llama.cpp does while it generates. It stops by itself.
@@ -53,8 +57,10 @@ class Heartbeat:
     def __init__(self) -> None:
         self.clock = QElapsedTimer()
         self.beats: list[tuple[float, float]] = []  # (gap ms, GUI-thread CPU ms in the gap)
+        self.waits: list[float | None] = []  # ms the GUI thread waited for a core in each gap
         self._last = 0.0
         self._cpu = 0.0
+        self._waited = waited_for_core()
         self.timer = QTimer()
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.timer.setInterval(BEAT_MS)
@@ -71,24 +77,33 @@ class Heartbeat:
     def mark(self) -> None:
         """A scenario starts: forget earlier beats."""
         self.beats = []
+        self.waits = []
         self._last = self.clock.nsecsElapsed() / 1e6
         self._cpu = time.thread_time() * 1000
+        self._waited = waited_for_core()
 
     def _beat(self) -> None:
         now = self.clock.nsecsElapsed() / 1e6
         cpu = time.thread_time() * 1000
+        waited = waited_for_core()
         self.beats.append((now - self._last, cpu - self._cpu))
-        self._last, self._cpu = now, cpu
+        self.waits.append(None if waited is None or self._waited is None else waited - self._waited)
+        self._last, self._cpu, self._waited = now, cpu, waited
 
     def report(self, scenario: str) -> float:
         """Print the scenario's lines; return the longest gap in ms."""
         self._beat()  # a block that is still running at the end counts too
-        gap, cpu = max(self.beats)
+        longest = max(range(len(self.beats)), key=lambda i: self.beats[i])
+        gap, cpu = self.beats[longest]
+        waited = self.waits[longest]
         most_cpu = max(c for _g, c in self.beats)
+        heavy = sum(c > HEAVY_MS for _g, c in self.beats)
+        core = "" if waited is None else f", waiting for a core {waited:.1f} ms"
         print(f"longest GUI block {scenario}: {gap:.1f} ms")
         print(
-            f"    GUI-thread CPU in that gap {cpu:.1f} ms; most CPU between two beats {most_cpu:.1f} ms; "
-            f"{len(self.beats):,} beats"
+            f"    GUI-thread CPU in that gap {cpu:.1f} ms{core}; "
+            f"most CPU between two beats {most_cpu:.1f} ms; "
+            f"{heavy:,} of {len(self.beats):,} beats with over {HEAVY_MS} ms of CPU"
         )
         return gap
 
@@ -141,6 +156,15 @@ def cpu_pressure(seconds: float, *, background: bool = True) -> Iterator[subproc
         except subprocess.TimeoutExpired:
             child.terminate()
             child.wait(timeout=10)
+
+
+def waited_for_core() -> float | None:
+    """Milliseconds this thread has waited for a core so far (Linux only; else None)."""
+    try:
+        with open("/proc/thread-self/schedstat") as stat:
+            return int(stat.read().split()[1]) / 1e6
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def cores() -> int:
