@@ -12,7 +12,7 @@ from app.testkit.scripted_model import ScriptedModel
 from app.ui.chat.assistant_view import AssistantMessageView
 from app.ui.chat.conversation import Row
 from app.ui.chat.user_view import UserMessageView
-from app.ui.common.qt import QApplication, QEvent, QImage, QLabel, QObject, Qt, QWidget
+from app.ui.common.qt import QApplication, QEvent, QImage, QLabel, QObject, QRect, Qt, QWidget
 from app.ui.main_window import MainWindow
 
 WAIT_MS = 60_000
@@ -86,18 +86,28 @@ class LabelRows:
         return True
 
 
-class PaintedHeights(QObject):
-    """The height of every region painted in a widget."""
+class PaintedRegions(QObject):
+    """Every region painted in a widget, with the part of the widget that was visible then."""
 
     def __init__(self, widget: QWidget) -> None:
         super().__init__(widget)
-        self.heights: list[int] = []
+        self.painted: list[tuple[QRect, QRect]] = []
         widget.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint:
-            self.heights.append(event.region().boundingRect().height())  # type: ignore[attr-defined]
+            visible = watched.visibleRegion().boundingRect()  # type: ignore[attr-defined]
+            self.painted.append((event.region().boundingRect(), visible))  # type: ignore[attr-defined]
         return False
+
+    @property
+    def heights(self) -> list[int]:
+        return [region.height() for region, _visible in self.painted]
+
+    @property
+    def whole(self) -> list[bool]:
+        """Whether each paint covered all that was visible of the widget."""
+        return [region.contains(visible) for region, visible in self.painted]
 
 
 def on_screen(widget: QWidget) -> QImage:

@@ -22,7 +22,7 @@ from app.ui.common import turns
 from app.ui.common.qt import QApplication, QEvent, QGuiApplication, QObject, QPoint, Qt, QWidget
 from app.ui.history.store_chats import StoreChats
 from app.ui.main_window import MainWindow
-from tests.ui.driver import LabelRows, PaintedHeights, replies, stale_pixels, user_messages
+from tests.ui.driver import LabelRows, PaintedRegions, replies, stale_pixels, user_messages
 
 MakeWindow = Callable[[], MainWindow]
 SENTENCE = "The cache keeps keys and values so that each step only attends to one new position. "
@@ -182,7 +182,7 @@ def test_scrolling_by_a_line_paints_a_line(qtbot: Any, make_window: MakeWindow) 
     qtbot.wait(300)  # the rows near the view are built
     bar = view.verticalScrollBar()
     value = bar.value()
-    painted = PaintedHeights(view.viewport())
+    painted = PaintedRegions(view.viewport())
     qtbot.keyClick(view, Qt.Key.Key_Up)
     qtbot.waitUntil(lambda: bool(painted.heights), timeout=2000)
     qtbot.wait(50)

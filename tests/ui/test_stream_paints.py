@@ -11,9 +11,9 @@ from app.core.render import Theme
 from app.ui.chat import growth
 from app.ui.chat.assistant_view import AssistantMessageView
 from app.ui.chat.conversation import ConversationView, Row
-from app.ui.common.qt import QEvent, QObject, QWidget
+from app.ui.common.qt import QWidget
 from app.ui.common.theme import ThemeManager
-from tests.ui.driver import LabelRows, PaintedHeights, stale_pixels
+from tests.ui.driver import LabelRows, PaintedRegions, stale_pixels
 
 LINE = "streamed words arrive a few at a time and the view follows them down "
 
@@ -65,7 +65,7 @@ def test_following_a_streamed_answer_paints_the_new_lines_not_the_view(
     view, reply = streaming_view(qtbot, theme)
     long_answer(qtbot, reply)
     viewport = view.viewport()
-    painted = PaintedHeights(viewport)
+    painted = PaintedRegions(viewport)
     bar = view.verticalScrollBar()
     start = bar.value()
     for i in range(24):
@@ -90,21 +90,6 @@ def test_streamed_reasoning_in_its_framed_panel_leaves_no_old_edge_behind(
     assert stale_pixels(view) == 0
 
 
-class PaintedWhole(QObject):
-    """Whether each paint of a widget covered all of its visible part."""
-
-    def __init__(self, widget: QWidget) -> None:
-        super().__init__(widget)
-        self.whole: list[bool] = []
-        widget.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            visible = watched.visibleRegion().boundingRect()  # type: ignore[attr-defined]
-            self.whole.append(event.region().boundingRect().contains(visible))  # type: ignore[attr-defined]
-        return False
-
-
 def test_on_a_screen_scaled_by_a_fraction_a_growing_text_is_painted_whole(
     qtbot: Any, theme: ThemeManager, monkeypatch: Any
 ) -> None:
@@ -114,7 +99,7 @@ def test_on_a_screen_scaled_by_a_fraction_a_growing_text_is_painted_whole(
         monkeypatch.setattr(growth, "whole_pixels", lambda _widget, whole=not fraction: whole)
         view, reply = streaming_view(qtbot, theme)
         long_answer(qtbot, reply)
-        painted = PaintedWhole(reply.answer.segments[-1].viewport())
+        painted = PaintedRegions(reply.answer.segments[-1].viewport())
         for _ in range(8):
             reply.stream_answer(LINE, 1.0, 10, False)
             qtbot.wait(15)
