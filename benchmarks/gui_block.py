@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 from PySide6.QtCore import QEventLoop  # a benchmark's own loop; the app never needs one
 
@@ -51,13 +52,20 @@ for t in threads:
 """
 
 
+class Beat(NamedTuple):
+    """One gap between two beats, in ms."""
+
+    gap: float
+    cpu: float  # the GUI thread's own CPU time in it
+    core: float | None  # how long it waited for a core in it (None: not known here)
+
+
 class Heartbeat:
     """A 5 ms timer on the GUI thread; ``block()`` reports the longest gap since ``mark()``."""
 
     def __init__(self) -> None:
         self.clock = QElapsedTimer()
-        self.beats: list[tuple[float, float]] = []  # (gap ms, GUI-thread CPU ms in the gap)
-        self.waits: list[float | None] = []  # ms the GUI thread waited for a core in each gap
+        self.beats: list[Beat] = []
         self._last = 0.0
         self._cpu = 0.0
         self._waited = waited_for_core()
@@ -77,7 +85,6 @@ class Heartbeat:
     def mark(self) -> None:
         """A scenario starts: forget earlier beats."""
         self.beats = []
-        self.waits = []
         self._last = self.clock.nsecsElapsed() / 1e6
         self._cpu = time.thread_time() * 1000
         self._waited = waited_for_core()
@@ -86,22 +93,20 @@ class Heartbeat:
         now = self.clock.nsecsElapsed() / 1e6
         cpu = time.thread_time() * 1000
         waited = waited_for_core()
-        self.beats.append((now - self._last, cpu - self._cpu))
-        self.waits.append(None if waited is None or self._waited is None else waited - self._waited)
+        core = None if waited is None or self._waited is None else waited - self._waited
+        self.beats.append(Beat(now - self._last, cpu - self._cpu, core))
         self._last, self._cpu, self._waited = now, cpu, waited
 
     def report(self, scenario: str) -> float:
         """Print the scenario's lines; return the longest gap in ms."""
         self._beat()  # a block that is still running at the end counts too
-        longest = max(range(len(self.beats)), key=lambda i: self.beats[i])
-        gap, cpu = self.beats[longest]
-        waited = self.waits[longest]
-        most_cpu = max(c for _g, c in self.beats)
-        heavy = sum(c > HEAVY_MS for _g, c in self.beats)
-        core = "" if waited is None else f", waiting for a core {waited:.1f} ms"
+        gap, cpu, waited = max(self.beats, key=lambda beat: beat.gap)
+        most_cpu = max(beat.cpu for beat in self.beats)
+        heavy = sum(beat.cpu > HEAVY_MS for beat in self.beats)
+        waiting = "" if waited is None else f", waiting for a core {waited:.1f} ms"
         print(f"longest GUI block {scenario}: {gap:.1f} ms")
         print(
-            f"    GUI-thread CPU in that gap {cpu:.1f} ms{core}; "
+            f"    GUI-thread CPU in that gap {cpu:.1f} ms{waiting}; "
             f"most CPU between two beats {most_cpu:.1f} ms; "
             f"{heavy:,} of {len(self.beats):,} beats with over {HEAVY_MS} ms of CPU"
         )
