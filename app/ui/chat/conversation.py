@@ -555,12 +555,10 @@ class ConversationView(QAbstractScrollArea):
         viewport = self.viewport()
         painter = QPainter(viewport)
         painter.setClipRect(rect)
-        if viewport.testAttribute(Qt.WidgetAttribute.WA_StyledBackground):
-            option = QStyleOption()
-            option.initFrom(viewport)
-            viewport.style().drawPrimitive(QStyle.PrimitiveElement.PE_Widget, option, painter, viewport)
-        else:
-            painter.fillRect(rect, viewport.palette().brush(viewport.backgroundRole()))
+        painter.fillRect(rect, viewport.palette().brush(viewport.backgroundRole()))
+        option = QStyleOption()
+        option.initFrom(viewport)
+        viewport.style().drawPrimitive(QStyle.PrimitiveElement.PE_Widget, option, painter, viewport)
         painter.end()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
