@@ -39,8 +39,6 @@ from app.ui.common.qt import (
     QPoint,
     QRect,
     QResizeEvent,
-    QStyle,
-    QStyleOption,
     Qt,
     QTimer,
     QWidget,
@@ -551,14 +549,10 @@ class ConversationView(QAbstractScrollArea):
         return super().viewportEvent(event)
 
     def _paint_background(self, rect: QRect) -> None:
-        """The viewport's background, as the stylesheet draws it (or the palette, without one)."""
+        """The viewport's background: its palette's, which the stylesheet sets to the theme's."""
         viewport = self.viewport()
         painter = QPainter(viewport)
-        painter.setClipRect(rect)
         painter.fillRect(rect, viewport.palette().brush(viewport.backgroundRole()))
-        option = QStyleOption()
-        option.initFrom(viewport)
-        viewport.style().drawPrimitive(QStyle.PrimitiveElement.PE_Widget, option, painter, viewport)
         painter.end()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
