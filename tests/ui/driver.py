@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ import numpy as np
 
 from app.testkit.scripted_model import ScriptedModel
 from app.ui.chat.assistant_view import AssistantMessageView
-from app.ui.chat.conversation import Row
+from app.ui.chat.conversation import ConversationView, Row, RowSource
 from app.ui.chat.user_view import UserMessageView
 from app.ui.common.qt import QApplication, QEvent, QImage, QLabel, QObject, QRect, Qt, QWidget
 from app.ui.main_window import MainWindow
@@ -84,6 +85,21 @@ class LabelRows:
 
     def ready(self, row: Row) -> bool:
         return True
+
+
+def bare_view(
+    qtbot: Any, source: RowSource, items: Iterable[object], size: tuple[int, int] = (600, 400)
+) -> tuple[ConversationView, list[Row]]:
+    """A bare conversation of rows of ``items`` from ``source``, shown at its end: the rows in
+    view are being built. Keep the view referenced: qtbot keeps only a weak reference."""
+    view = ConversationView()
+    qtbot.addWidget(view)
+    view.source = source
+    view.resize(*size)
+    view.show()
+    rows = [Row(item) for item in items]
+    view.set_rows(rows)
+    return view, rows
 
 
 class PaintedRegions(QObject):

@@ -22,7 +22,7 @@ from app.ui.common import turns
 from app.ui.common.qt import QApplication, QEvent, QGuiApplication, QObject, QPoint, Qt, QWidget
 from app.ui.history.store_chats import StoreChats
 from app.ui.main_window import MainWindow
-from tests.ui.driver import LabelRows, PaintedRegions, replies, stale_pixels, user_messages
+from tests.ui.driver import LabelRows, PaintedRegions, bare_view, replies, stale_pixels, user_messages
 
 MakeWindow = Callable[[], MainWindow]
 SENTENCE = "The cache keeps keys and values so that each step only attends to one new position. "
@@ -489,23 +489,11 @@ def test_tab_into_a_long_answer_in_view_keeps_the_readers_place(qtbot: Any, make
     assert bar.value() == bar.maximum()  # not thrown back to the answer's first line
 
 
-def bare_view(qtbot: Any, source: LabelRows, count: int) -> tuple[ConversationView, list[Row]]:
-    """A bare view of ``count`` rows of ``source``, shown: the rows in view are being built."""
-    view = ConversationView()
-    qtbot.addWidget(view)
-    view.source = source
-    view.resize(600, 400)
-    view.show()
-    rows = [Row(i) for i in range(count)]
-    view.set_rows(rows)
-    return view, rows
-
-
 def label_view(qtbot: Any, count: int) -> tuple[ConversationView, LabelRows, list[Row]]:
     """A bare view of ``count`` label rows, shown at its end: the screen, and a screen above
     it built while idle."""
     source = LabelRows()
-    view, rows = bare_view(qtbot, source, count)
+    view, rows = bare_view(qtbot, source, range(count))
     qtbot.wait(300)
     return view, source, rows
 
@@ -537,7 +525,7 @@ def test_a_row_that_would_end_past_its_slice_waits_for_the_next(qtbot: Any, monk
     monkeypatch.setattr(conversation, "BREATHE_MS", 0)
     monkeypatch.setattr(turns, "TURN_S", 1.0)  # only the slice's own length limits it
     source = SlowRows()
-    _view, _rows = bare_view(qtbot, source, 40)  # held here: qtbot keeps only a weak reference
+    _view, _rows = bare_view(qtbot, source, range(40))  # held here: qtbot keeps only a weak reference
     per_turn: list[int] = []
     quiet = 0
     while quiet < 20:  # the screen, then a screen above it, built while idle

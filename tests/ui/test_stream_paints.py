@@ -13,7 +13,7 @@ from app.ui.chat.assistant_view import AssistantMessageView
 from app.ui.chat.conversation import ConversationView, Row
 from app.ui.common.qt import QWidget
 from app.ui.common.theme import ThemeManager
-from tests.ui.driver import LabelRows, PaintedRegions, stale_pixels
+from tests.ui.driver import LabelRows, PaintedRegions, bare_view, stale_pixels
 
 LINE = "streamed words arrive a few at a time and the view follows them down "
 
@@ -36,12 +36,7 @@ class ReplyRows(LabelRows):
 def streaming_view(qtbot: Any, theme: ThemeManager) -> tuple[ConversationView, AssistantMessageView]:
     """A conversation of a few messages that ends with a reply about to stream, at its end."""
     source = ReplyRows(theme.render_theme)
-    view = ConversationView()
-    qtbot.addWidget(view)
-    view.source = source
-    view.resize(640, 600)
-    view.show()
-    view.set_rows([Row(0), Row(1), Row(2), Row("reply")])
+    view, _rows = bare_view(qtbot, source, [0, 1, 2, "reply"], (640, 600))
     qtbot.waitUntil(lambda: source.reply is not None and not view.holding, timeout=3000)
     reply = source.reply
     assert reply is not None
