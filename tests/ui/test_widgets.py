@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from app.core.render import LIGHT, render_markdown
+from app.core.render import LIGHT, StreamingRenderer, render_markdown
 from app.ui.chat.budget_slider import (
     LAST_STEP,
     UNLIMITED_STEP,
@@ -19,6 +19,7 @@ from app.ui.chat.budget_slider import (
 )
 from app.ui.chat.composer import Composer
 from app.ui.chat.markdown_view import SEGMENT_CHARS, MarkdownView
+from app.ui.chat.streaming_doc import DocumentWriter
 from app.ui.common.qt import Qt, QTextCursor, QTextDocument
 
 
@@ -139,6 +140,28 @@ def test_streaming_in_pieces_gives_the_same_document_as_rendering_at_once(qtbot:
         stream(view, source, rng)
         assert len(view.segments) == 1
         assert structure(view.segments[0].document()) == structure(reference(view, source)), source
+
+
+def test_each_streamed_update_changes_the_document_once() -> None:
+    """Replacing the tail is several edits: remove the old tail, insert what settled and the new
+    tail, each behind a merge guard that is removed again. Qt lays the document out after each
+    change it reports, so a streamed update must report one."""
+    rng = random.Random(3)
+    source = "".join(rng.choice(PARTS) for _ in range(30))
+    doc = QTextDocument()
+    writer, renderer = DocumentWriter(doc), StreamingRenderer(LIGHT)
+    changes: list[int] = []
+    doc.contentsChange.connect(lambda at, _removed, _added: changes.append(at))
+    counts, settled = [], 0
+    for end in range(7, len(source) + 7, 7):
+        update = renderer.update(source[:end])
+        changes.clear()
+        writer.apply(update.settled_html, update.tail_html)
+        if settled:  # the first blocks replace the whole document (setHtml) instead
+            counts.append(len(changes))
+        settled += bool(update.settled_html)
+    assert settled > 5 and len(counts) > 40
+    assert counts == [1] * len(counts)
 
 
 def test_a_long_text_continues_in_new_segments_that_read_as_one(qtbot: Any) -> None:

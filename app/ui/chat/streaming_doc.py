@@ -33,20 +33,39 @@ class DocumentWriter:
         self._anchor = None
 
     def apply(self, settled_html: str, tail_html: str) -> None:
-        """Remove the old tail, append ``settled_html`` for good, then show ``tail_html``."""
+        """Remove the old tail, append ``settled_html`` for good, then show ``tail_html``.
+
+        The edits are one edit block, so Qt lays the changed blocks out once, at its end:
+        removing the old tail, inserting and removing each merge guard would each lay out the
+        end of the document again."""
+        if self._anchor is None:
+            # Nothing settled before: the document holds the old tail alone, and setHtml is exact.
+            set_html(self.doc, (settled_html or tail_html).strip())
+            if not settled_html:
+                return
+            self._settled()
+            settled_html = ""
         cursor = QTextCursor(self.doc)
-        cursor.setPosition(self._tail_start)
-        cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
-        if cursor.hasSelection():
-            cursor.removeSelectedText()
-        if self._anchor is not None:
+        cursor.beginEditBlock()
+        try:
+            cursor.setPosition(self._tail_start)
+            cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
+            if cursor.hasSelection():
+                cursor.removeSelectedText()
+            assert self._anchor is not None
             self._anchor.restore(cursor)  # undo what inserting the tail did to the last block
-        if settled_html:
-            self._insert(cursor, settled_html)
-            self._tail_start = self.doc.characterCount() - 1
-            self._anchor = _Anchor.of(self.doc.lastBlock())
-        if tail_html:
-            self._insert(cursor, tail_html)
+            if settled_html:
+                self._insert(cursor, settled_html)
+                self._settled()
+            if tail_html:
+                self._insert(cursor, tail_html)
+        finally:
+            cursor.endEditBlock()
+
+    def _settled(self) -> None:
+        """What the document holds now stays: the tail starts after it."""
+        self._tail_start = self.doc.characterCount() - 1
+        self._anchor = _Anchor.of(self.doc.lastBlock())
 
     def _insert(self, cursor: QTextCursor, html: str) -> None:
         """Append HTML after the last block, exactly as if the whole text had been set at once.
@@ -57,10 +76,6 @@ class DocumentWriter:
         first block arrives whole; the space is then removed again.
         """
         html = html.strip()
-        if self._anchor is None:
-            # Nothing settled yet, so the document holds nothing else: setHtml is exact.
-            set_html(self.doc, html)
-            return
         cursor.movePosition(QTextCursor.MoveOperation.End)
         at = cursor.position()
         before = _Anchor.of(cursor.block())
