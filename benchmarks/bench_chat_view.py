@@ -2,13 +2,14 @@
 
 25,000 tokens of reasoning, then a 20,000-token Markdown answer (prose, lists, code blocks,
 tables), are fed one TextDelta per token through the exact path engine events take: the
-engine client's callback on a background thread (``EngineBridge._from_engine``), a queued
-signal to the GUI thread, the controller, the reply stream with its repaint timer, and the
-real message widgets. A real scripted model is loaded first so that the window is in the
-state it is in when a model answers; only ``generate`` is replaced, so the engine stays
-quiet while the synthetic events flow. Meanwhile another process keeps every core busy, as
-llama.cpp does on a laptop CPU, at the priority the window gives its engine
-(``--load-priority normal``: another program's; ``--no-load``: a quiet machine).
+engine client's callback on a background thread (``EngineBridge._from_engine``), the bridge's
+inbox, emptied on the GUI thread, the controller, the reply stream with its repaint timer, and
+the real message widgets. One event per token is what a remote server streams (the local
+engine already sends its tokens in batches). A real scripted model is loaded first so that
+the window is in the state it is in when a model answers; only ``generate`` is replaced, so
+the engine stays quiet while the synthetic events flow. Meanwhile another process keeps
+every core busy, as llama.cpp does on a laptop CPU, at the priority the window gives its
+engine (``--load-priority normal``: another program's; ``--no-load``: a quiet machine).
 
 A 5 ms heartbeat on the GUI thread (benchmarks/gui_block.py) gives, per scenario, the longest
 time the window could not answer:

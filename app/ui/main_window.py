@@ -201,8 +201,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
     def _connect(self) -> None:
-        self.bridge.received.connect(self.models.on_event, Qt.ConnectionType.QueuedConnection)
-        self.bridge.received.connect(self.controller.on_event, Qt.ConnectionType.QueuedConnection)
+        self.bridge.received.connect(self.models.on_event)
+        self.bridge.received.connect(self.controller.on_event)
         self.models.changed.connect(self._model_changed)
         self.picker.open_requested.connect(self.open_model_dialog)
         self.picker.load_requested.connect(self.load_model)

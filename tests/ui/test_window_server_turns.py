@@ -118,12 +118,12 @@ def served(qtbot: Any, window: MainWindow, runaway_model: ScriptedModel) -> Iter
     """The runaway model loaded in the window and served by it; the engine's events recorded."""
     window.prefs.set_default_load(ModelLoad(n_ctx=N_CTX, n_gpu_layers=0))
     recorder = Recorder()
-    window.bridge.received.connect(recorder, Qt.ConnectionType.DirectConnection)
+    window.bridge.arrived.connect(recorder, Qt.ConnectionType.DirectConnection)
     load(qtbot, window, runaway_model)
     window.server.serve(0)
     qtbot.waitUntil(lambda: bool(window.server.url), timeout=WAIT_MS)
     yield window.server.url, recorder
-    window.bridge.received.disconnect(recorder)
+    window.bridge.arrived.disconnect(recorder)
 
 
 @contextmanager

@@ -4,22 +4,27 @@ which engine that is: the local llama.cpp process, or a server the user added.""
 from __future__ import annotations
 
 from app.engine.base import Engine
+from app.engine.inbox import EventInbox
 from app.engine.local.engine import LocalEngine
 from app.engine.protocol import Event, ModelLoaded
 from app.engine.remote.engine import RemoteEngine
 from app.engine.remote.servers import ServerList, parse_ref
 from app.engine.turns import EngineTurns
 from app.ui.common.i18n import tr
-from app.ui.common.qt import QObject, Signal
+from app.ui.common.qt import QObject, Qt, Signal
 
 
 class EngineBridge(QObject):
-    """Owns the current :class:`Engine`; ``received`` is emitted (queued) on the GUI thread.
+    """Owns the current :class:`Engine`; its events reach the GUI thread as ``received``.
 
-    The engine calls back on its own thread; emitting a signal from there lets Qt queue the
-    event to the thread this object lives in. Receivers should connect with
-    ``Qt.QueuedConnection`` so that events an engine raises synchronously (a file that is not
-    a model, "not running") also arrive after the call that caused them returns.
+    The engine calls back on its own thread. Each event is emitted there as ``arrived`` (for a
+    direct connection that must not wait for the GUI thread: the API server's replies), and
+    put in an inbox that the GUI thread empties on its next turn, emitting ``received`` for
+    each event in order. A run of text deltas that came in meanwhile is one event by then: a
+    fast model sends hundreds of tokens a second, and a window that is busy for a moment
+    catches up in one step instead of one per token. Every event arrives on a later turn of
+    the event loop, so events that an engine raises synchronously (a file that is not a
+    model, "not running") also arrive after the call that caused them returns.
 
     Opening a model picks its engine (:meth:`engine_for`): a ``.gguf`` runs in the local
     process, ``remote:<server>/<model>`` on that server; switching closes the engine before.
@@ -27,14 +32,18 @@ class EngineBridge(QObject):
     server it runs (Settings ▸ Server) take ``turns`` on it.
     """
 
-    received = Signal(object)
+    arrived = Signal(object)  # on the engine's thread, each event as it comes
+    received = Signal(object)  # on the GUI thread, in order, runs of text deltas joined
+    _posted = Signal()  # the inbox was empty and is not any more
 
     def __init__(self, parent: QObject | None = None, servers: ServerList | None = None) -> None:
         super().__init__(parent)
         self.servers = servers or ServerList()
+        self._inbox = EventInbox()
+        self._posted.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        self._closed = False
         self.engine: Engine = self._local_engine()
         self.turns = EngineTurns()
-        self._closed = False
 
     def _local_engine(self) -> LocalEngine:
         """llama.cpp in its own process, a notch below the window's CPU priority."""
@@ -43,7 +52,16 @@ class EngineBridge(QObject):
     def _from_engine(self, event: Event) -> None:
         if isinstance(event, ModelLoaded):
             self._remember_models(event)
-        if not self._closed:
+        if self._closed:
+            return
+        self.arrived.emit(event)
+        if self._inbox.put(event):
+            self._posted.emit()
+
+    def _deliver(self) -> None:
+        # One event at a time from the inbox: a handler that runs a nested event loop (a
+        # dialog) has the later events delivered there, still in order.
+        while not self._closed and (event := self._inbox.take()) is not None:
             self.received.emit(event)
 
     def _remember_models(self, event: ModelLoaded) -> None:

@@ -68,8 +68,8 @@ class WindowServer(QObject):
         self._live: ApiServer | None = None  # touched by the lane alone (read by the engine's thread)
         self._generation = 0  # which start the status belongs to
         self._lane = Tasks(self, ordered=True, name="server")
-        bridge.received.connect(self._pass_on, Qt.ConnectionType.DirectConnection)
-        bridge.received.connect(self._model_event, Qt.ConnectionType.QueuedConnection)
+        bridge.arrived.connect(self._pass_on, Qt.ConnectionType.DirectConnection)
+        bridge.received.connect(self._model_event)
         if prefs is not None and prefs.settings.serve_model:
             self.serve(self.port)
 
