@@ -18,7 +18,8 @@ from app.ui.chat.budget_slider import (
     step_for,
 )
 from app.ui.chat.composer import Composer
-from app.ui.chat.markdown_view import SEGMENT_CHARS, MarkdownView
+from app.ui.chat.markdown_view import SEGMENT_CHARS, SPARE_MS, MarkdownView
+from app.ui.chat.rich_view import RichTextView
 from app.ui.chat.streaming_doc import DocumentWriter
 from app.ui.common.qt import Qt, QTextCursor, QTextDocument
 
@@ -178,6 +179,52 @@ def test_a_long_text_continues_in_new_segments_that_read_as_one(qtbot: Any) -> N
     assert view.segments[1].accessibleName() == "Answer (continued)"
     view.set_text("short")
     assert len(view.segments) == 1 and view.toPlainText() == "short"
+
+
+def test_a_streamed_text_finds_its_next_segment_made_ready_on_an_earlier_turn(
+    qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Made on the turn that fills it, a segment's construction, style and first showing would
+    add to that turn's layout and paint; a spare one waits, hidden, until text goes into it."""
+    rng = random.Random(11)
+    view = MarkdownView("Answer", LIGHT)
+    qtbot.addWidget(view)
+    view.resize(600, 300)
+    view.show()
+    made_while_filling: list[int] = []
+    filling = [False]
+    apply, init = MarkdownView._apply, RichTextView.__init__
+
+    def counted_init(segment: RichTextView, *args: Any, **kwargs: Any) -> None:
+        init(segment, *args, **kwargs)
+        if filling[0]:
+            made_while_filling.append(len(view.segments))
+
+    def watched_apply(self: MarkdownView, *args: Any, **kwargs: Any) -> None:
+        filling[0] = True
+        try:
+            apply(self, *args, **kwargs)
+        finally:
+            filling[0] = False
+
+    monkeypatch.setattr(RichTextView, "__init__", counted_init)
+    monkeypatch.setattr(MarkdownView, "_apply", watched_apply)
+    source = "".join(rng.choice(PARTS) for _ in range(900))
+    for start in range(0, len(source), 300):
+        view.append(source[start : start + 300])
+        qtbot.wait(SPARE_MS * 2)  # a repaint later: the spare is made in between
+        spare = [c for c in view.findChildren(RichTextView) if c not in view.segments]
+        assert len(spare) <= 1 and not any(c.isVisible() or c.toPlainText() for c in spare)
+    view.finish()
+    qtbot.waitUntil(lambda: not view.pending)
+
+    assert len(view.segments) >= 3 and made_while_filling == []
+    assert all(segment.isVisible() for segment in view.segments)
+    assert [s.accessibleName() for s in view.segments[1:]] == ["Answer (continued)"] * (
+        len(view.segments) - 1
+    )
+    docs = [s.document() for s in view.segments]
+    assert structure(*docs) == structure(reference(view, source))
 
 
 def test_the_view_grows_with_its_text(qtbot: Any) -> None:

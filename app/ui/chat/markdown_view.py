@@ -50,6 +50,8 @@ SYNC_CHARS = 3000  # a finished text this short is rendered at once
 STEP_CHARS = 1500  # source characters rendered in one step of a longer text
 SLICE_S = 0.006  # GUI-thread time one turn of the event loop gives to showing text
 APPEND_S = 0.002  # after rendering a streamed piece this long, its document waits a turn
+SPARE_AT = SEGMENT_CHARS * 3 // 4  # a segment this full has the next one made ready
+SPARE_MS = 15  # that long after the update that filled it so far: between two repaints
 
 
 class MarkdownView(QWidget):
@@ -84,6 +86,11 @@ class MarkdownView(QWidget):
         self._slicer.timeout.connect(self._slice)
         self._turns = SliceTurns(SLICE_S)
         self.segments: list[RichTextView] = []
+        self._spare: RichTextView | None = None  # the next segment, made ready and hidden
+        self._spare_timer = QTimer(self)
+        self._spare_timer.setSingleShot(True)
+        self._spare_timer.setInterval(SPARE_MS)
+        self._spare_timer.timeout.connect(self._make_spare)
         self._writer = DocumentWriter(self._add_segment().document())
 
     @property
@@ -147,6 +154,7 @@ class MarkdownView(QWidget):
 
     def set_theme(self, theme: Theme) -> None:
         self._drop_job()
+        self._drop_spare()  # styled for the old theme
         self.theme = theme
         self.renderer = StreamingRenderer(theme)
         for segment in self.segments:
@@ -308,24 +316,60 @@ class MarkdownView(QWidget):
         if update.reset:
             self._reset_segments()
         tail = "" if final else update.tail_html
+        self._fresh = False
         if update.settled_html and self._writer.size > SEGMENT_CHARS:
             # The current segment is full: what settles now starts the next one.
             self._writer.apply("", "")
-            self._writer = DocumentWriter(self._add_segment().document())
-        self._fresh = False
+            segment = self._add_segment()
+            self._writer = DocumentWriter(segment.document())
+            with segment.one_fit():
+                self._writer.apply(update.settled_html, tail)
+            return
         self._writer.apply(update.settled_html, tail)
+        if self._spare is None and self._writer.size > SPARE_AT and self.isVisible():
+            self._spare_timer.start()
 
     def _add_segment(self) -> RichTextView:
+        """The next segment, at the end: the spare one made ready earlier, if there is one."""
+        segment, self._spare = self._spare, None
+        if segment is not None:
+            segment.resize(self.width(), segment.height())  # the width it has been given so far
+            segment.show()  # empty still: showing it lays out nothing
+        else:
+            segment = self._new_segment()
+        self.segments.append(segment)
+        return segment
+
+    def _new_segment(self) -> RichTextView:
         name = self.name if not self.segments else tr("{name} (continued)").format(name=self.name)
         segment = RichTextView(name)
         segment.setObjectName(self.objectName() or "markdown")
         segment.code_source = self.renderer.code
         segment.document().setDefaultStyleSheet(document_stylesheet(self.theme))
-        self.segments.append(segment)
         self._layout.addWidget(segment)
         return segment
 
+    def _make_spare(self) -> None:
+        """Build the next segment now, on a turn of its own, hidden until text goes into it:
+        made on the turn that fills it, its construction, style and first showing would add
+        to that turn's layout and paint."""
+        if self._spare is not None or not self.isVisible():
+            return
+        segment = self._new_segment()
+        segment.hide()  # explicitly: the layout leaves it out, and so does a screen reader
+        segment.ensurePolished()
+        segment.resize(self.width(), segment.height())
+        self._spare = segment
+
+    def _drop_spare(self) -> None:
+        segment, self._spare = self._spare, None
+        self._spare_timer.stop()
+        if segment is not None:
+            self._layout.removeWidget(segment)
+            segment.deleteLater()
+
     def _reset_segments(self) -> None:
+        self._drop_spare()
         while len(self.segments) > 1:
             segment = self.segments.pop()
             self._layout.removeWidget(segment)
