@@ -333,7 +333,7 @@ class MarkdownView(QWidget):
         """The next segment, at the end: the spare one made ready earlier, if there is one."""
         segment, self._spare = self._spare, None
         if segment is not None:
-            segment.resize(self.width(), segment.height())  # the width it has been given so far
+            segment.resize(self.width(), segment.height())  # the view may have been resized since
             segment.show()  # empty still: showing it lays out nothing
         else:
             segment = self._new_segment()

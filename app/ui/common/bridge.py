@@ -96,5 +96,6 @@ class EngineBridge(QObject):
     def close(self) -> None:
         """Stop the engine (its process or connections, and its thread; blocks briefly; call at exit)."""
         self._closed = True
+        self._inbox.clear()  # what has not reached the window will not
         self.engine.cancel()
         self.engine.close()
