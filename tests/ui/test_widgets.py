@@ -227,6 +227,22 @@ def test_a_streamed_text_finds_its_next_segment_made_ready_on_an_earlier_turn(
     assert structure(*docs) == structure(reference(view, source))
 
 
+def test_a_finished_text_shown_in_pieces_makes_no_spare_segment(qtbot: Any) -> None:
+    """It knows where it ends: a spare made ready for it would be a hidden widget for nothing."""
+    rng = random.Random(12)
+    view = MarkdownView("Answer", LIGHT)
+    qtbot.addWidget(view)
+    view.resize(600, 300)
+    view.show()
+    source = "".join(rng.choice(PARTS) for _ in range(900))
+    view.set_text(source, final=True)  # too long to render at once: it is shown in slices
+    assert view.pending
+    qtbot.waitUntil(lambda: not view.pending)
+    qtbot.wait(SPARE_MS * 3)
+    assert len(view.segments) >= 3
+    assert [c for c in view.findChildren(RichTextView) if c not in view.segments] == []
+
+
 def test_the_view_grows_with_its_text(qtbot: Any) -> None:
     view = MarkdownView("Answer", LIGHT)
     qtbot.addWidget(view)

@@ -326,7 +326,8 @@ class MarkdownView(QWidget):
                 self._writer.apply(update.settled_html, tail)
             return
         self._writer.apply(update.settled_html, tail)
-        if self._spare is None and self._writer.size > SPARE_AT and self.isVisible():
+        streaming = not self._final  # a finished text shown in pieces knows its own end
+        if streaming and self._spare is None and self._writer.size > SPARE_AT and self.isVisible():
             self._spare_timer.start()
 
     def _add_segment(self) -> RichTextView:
