@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from app.core.render.process import RENDER_PROCESS
+from app.ui.common import warmup
 from app.ui.common.tasks import Tasks
 from app.ui.common.warmup import GIL_SWITCH_S, settle_startup
 
@@ -35,5 +36,26 @@ def test_settling_hands_the_gil_over_sooner_and_freezes_startup_objects(qtbot: A
         assert gc.get_freeze_count() > 0
         assert warm.wait(60)
         assert RENDER_PROCESS.wait_until_up(60) and RENDER_PROCESS.pid not in (None, os.getpid())
+    finally:
+        tasks.shutdown()
+
+
+def test_what_the_warm_up_built_leaves_the_collectors_way_once_it_is_done(
+    qtbot: Any, restored: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gc.unfreeze()
+    built: list[dict[str, list[object]]] = []
+    real = warmup.warm_renderer
+
+    def warm_renderer() -> None:
+        real()
+        built.append({"cache": [object()]})  # lives as long as the app, as a lexer cache does
+
+    monkeypatch.setattr(warmup, "warm_renderer", warm_renderer)
+    tasks = Tasks(name="startup-test")
+    try:
+        assert settle_startup(tasks).wait(60) and built
+        qtbot.waitUntil(lambda: not any(o is built[0] for o in gc.get_objects()), timeout=5000)
+        assert gc.is_tracked(built[0])  # frozen, not untracked: it is still an ordinary object
     finally:
         tasks.shutdown()
