@@ -34,6 +34,11 @@ class EventInbox:
                 self._entries.append(event)
             return was_empty
 
+    def __len__(self) -> int:
+        """Events waiting (a run of deltas counts once)."""
+        with self._lock:
+            return len(self._entries)
+
     def take(self) -> Event | None:
         """The oldest event (a run of deltas joined into one), or None if there is none."""
         with self._lock:

@@ -28,6 +28,7 @@ def test_a_run_of_deltas_is_taken_as_one_and_nothing_else_is_joined() -> None:
     ]
     woken = [inbox.put(event) for event in events]
     assert woken == [True] + [False] * (len(events) - 1)
+    assert len(inbox) == 7  # a run of deltas waits as one
     taken = []
     while (event := inbox.take()) is not None:
         taken.append(event)
@@ -40,6 +41,7 @@ def test_a_run_of_deltas_is_taken_as_one_and_nothing_else_is_joined() -> None:
         events[8],
         events[9],
     ]
+    assert len(inbox) == 0
     assert inbox.put(finished(3))  # empty again: the reader must be woken again
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from app.engine.protocol import EngineError, Event, PromptProgress, ReplyFinished, TextDelta
 from app.ui.common.bridge import EngineBridge
-from app.ui.common.qt import Qt
+from app.ui.common.qt import Qt, QTimer
 
 
 @pytest.fixture
@@ -86,3 +86,26 @@ def test_after_close_nothing_more_is_delivered(qtbot: Any, bridge: EngineBridge)
     bridge.close()
     qtbot.wait(50)
     assert received.events == []
+
+
+def test_events_that_come_while_the_window_handles_others_wait_for_a_later_turn(
+    qtbot: Any, bridge: EngineBridge
+) -> None:
+    """However fast an engine sends, the window paints and takes input between its events."""
+    order: list[str] = []
+
+    def handle(event: Event) -> None:
+        assert isinstance(event, TextDelta)
+        order.append(event.text)
+        if event.text == "0":
+            QTimer.singleShot(0, lambda: order.append("another turn"))
+        sent = int(event.text) + 1
+        if sent < 6:  # the engine sends the next one meanwhile (another reply's: not joined)
+            bridge._from_engine(TextDelta("answer", str(sent), 0, sent))
+
+    bridge.received.connect(handle)
+    bridge._from_engine(TextDelta("answer", "0", 0, 100))
+    qtbot.waitUntil(lambda: "5" in order, timeout=5000)
+    qtbot.wait(20)
+    assert order.index("another turn") < order.index("2")
+    assert [o for o in order if o != "another turn"] == ["0", "1", "2", "3", "4", "5"]

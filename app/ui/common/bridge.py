@@ -60,9 +60,16 @@ class EngineBridge(QObject):
 
     def _deliver(self) -> None:
         # One event at a time from the inbox: a handler that runs a nested event loop (a
-        # dialog) has the later events delivered there, still in order.
-        while not self._closed and (event := self._inbox.take()) is not None:
+        # dialog) has the later events delivered there, still in order. Only those waiting
+        # now: what comes meanwhile waits for a later turn, after the paints and the input
+        # that are waiting too, however fast an engine sends.
+        for _ in range(len(self._inbox)):
+            event = self._inbox.take()
+            if self._closed or event is None:
+                return
             self.received.emit(event)
+        if len(self._inbox):
+            self._posted.emit()
 
     def _remember_models(self, event: ModelLoaded) -> None:
         """A server's models as it listed them when this one loaded, for the picker (on the
