@@ -154,7 +154,6 @@ class MarkdownView(QWidget):
 
     def set_theme(self, theme: Theme) -> None:
         self._drop_job()
-        self._drop_spare()  # styled for the old theme
         self.theme = theme
         self.renderer = StreamingRenderer(theme)
         for segment in self.segments:
@@ -334,8 +333,8 @@ class MarkdownView(QWidget):
         """The next segment, at the end: the spare one made ready earlier, if there is one."""
         segment, self._spare = self._spare, None
         if segment is not None:
-            segment.resize(self.width(), segment.height())  # the view may have been resized since
-            segment.show()  # empty still: showing it lays out nothing
+            segment.resize(self.width(), segment.height())
+            segment.show()  # empty still: at its width, showing it lays out nothing
         else:
             segment = self._new_segment()
         self.segments.append(segment)
@@ -359,7 +358,6 @@ class MarkdownView(QWidget):
         segment = self._new_segment()
         segment.hide()  # explicitly: the layout leaves it out, and so does a screen reader
         segment.ensurePolished()
-        segment.resize(self.width(), segment.height())
         self._spare = segment
 
     def _drop_spare(self) -> None:
