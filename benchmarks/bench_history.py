@@ -11,8 +11,9 @@ measures, for each scenario, the longest time the window could not answer:
     PageDown back; the same with the wheel (a fast spin: 10 notches every 16 ms). Each way
     stops after ``--cap`` seconds and says how far it got;
   * the cost of a page (GUI-thread CPU from one press of PageUp to the next) near message
-    2,000, just after opening, and near message 20, after the scroll to the oldest and twelve
-    pages back down; and their ratio;
+    2,000 and near message 20, once a scroll has reached the oldest message (the whole chat
+    is loaded then), in rounds that alternate between the two ends so that a machine that
+    slows down or speeds up meanwhile weighs on both alike; and their ratio;
   * building the chat list of 1,001 chats, filtering it by title, and one full-text search.
 
 Run: QT_QPA_PLATFORM=offscreen python benchmarks/bench_history.py [--only open,keys,wheel]
@@ -225,6 +226,24 @@ class Scroller:
         run_until(lambda: not timer.isActive(), cap_s + 30)
         return steps
 
+    def page_rounds(self, rounds: int, pages: int) -> tuple[list[float], list[float]]:
+        """The cost of ``pages`` pages up near the newest message, then near the oldest (from
+        a few pages above it, towards message 1), ``rounds`` times."""
+        near_newest: list[float] = []
+        near_oldest: list[float] = []
+        for _ in range(rounds):
+            self.key(Qt.Key.Key_End)
+            run_for(500)
+            near_newest += self.page_costs(Qt.Key.Key_PageUp, pages)
+            self.key(Qt.Key.Key_Home)
+            run_for(300)
+            for _ in range(pages + 4):
+                self.key(Qt.Key.Key_PageDown)
+                run_for(50)
+            run_for(500)
+            near_oldest += self.page_costs(Qt.Key.Key_PageUp, pages)
+        return near_newest, near_oldest
+
     def page_costs(self, key: Qt.Key, pages: int, every_ms: int = 150) -> list[float]:
         """GUI-thread CPU time (ms) spent from each of ``pages`` presses of ``key`` until the next."""
         costs: list[float] = []
@@ -270,6 +289,7 @@ def quiet(kind: object, _context: object, message: str) -> None:
 
 
 SCENARIOS = ("open", "keys", "wheel")
+PAGE_ROUNDS, PAGES_PER_ROUND = 4, 4  # the page costs: 16 pages at each end
 
 
 def main() -> int:
@@ -327,11 +347,10 @@ def main() -> int:
     chat = window.controller.chat
     assert chat is not None and chat.id == long_id
     scroll = Scroller(window, args.messages)
-    near_newest = scroll.page_costs(Qt.Key.Key_PageUp, 8)
-    near_oldest: list[float] = []
+    reached_oldest = False
 
     def travel(name: str, step: Callable[[], None], back: Callable[[], None], every_ms: int) -> None:
-        nonlocal near_oldest
+        nonlocal reached_oldest
         window.conversation.scroll_to_end()  # start from the newest message
         run_until(scroll.at_newest, 5)
         run_for(500)
@@ -344,12 +363,7 @@ def main() -> int:
             f"    {steps:,} steps in {time.monotonic() - t:.1f} s; "
             f"{'reached the oldest message' if scroll.at_oldest() else f'stopped at message {reached}'}"
         )
-        if scroll.at_oldest() and not near_oldest:
-            for _ in range(12):  # to about message 30, then page up towards message 1, as at the end
-                scroll.key(Qt.Key.Key_PageDown)
-                run_for(50)
-            run_for(500)
-            near_oldest = scroll.page_costs(Qt.Key.Key_PageUp, 8)
+        reached_oldest = reached_oldest or scroll.at_oldest()
         run_for(300)
         beat.mark()
         t = time.monotonic()
@@ -370,19 +384,17 @@ def main() -> int:
         travel("wheel", lambda: scroll.wheel(notches), lambda: scroll.wheel(-notches), args.wheel_ms)
     beat.stop()
 
-    newest = statistics.median(near_newest)
-    if near_oldest:
-        oldest = statistics.median(near_oldest)
+    if reached_oldest:
+        near_newest, near_oldest = scroll.page_rounds(PAGE_ROUNDS, PAGES_PER_ROUND)
+        newest, oldest = statistics.median(near_newest), statistics.median(near_oldest)
+        pages = PAGE_ROUNDS * PAGES_PER_ROUND
         print(
             f"page cost near message {args.messages:,}: {newest:.1f} ms, near message 20: {oldest:.1f} ms "
-            f"(GUI-thread CPU per page, median of 8); ratio {newest / oldest:.2f} "
-            f"(near 20 / near {args.messages:,}: {oldest / newest:.2f})"
+            f"(GUI-thread CPU per page, median of {pages} in {PAGE_ROUNDS} alternating rounds); "
+            f"ratio {newest / oldest:.2f} (near 20 / near {args.messages:,}: {oldest / newest:.2f})"
         )
     else:
-        print(
-            f"page cost near message {args.messages:,}: {newest:.1f} ms "
-            "(GUI-thread CPU per page, median of 8); near message 20: not reached"
-        )
+        print("page cost: not measured (no scroll reached the oldest message)")
 
     if "open" in only:
         t = time.perf_counter()
