@@ -65,14 +65,6 @@ def named(root: QWidget, name: str) -> list[QWidget]:
     return [w for w in root.findChildren(QWidget) if w.accessibleName() == name]
 
 
-def busy(seconds: float) -> None:
-    """Keep the thread working (not waiting) for ``seconds``, as a paint or a layout would:
-    a thread that sleeps rests, as far as the slices of GUI work are concerned."""
-    end = time.perf_counter() + seconds
-    while time.perf_counter() < end:
-        pass
-
-
 class LabelRows:
     """A RowSource of plain labels, 120 px high: the view's own scheduling, nothing else."""
 

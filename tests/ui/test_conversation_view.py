@@ -22,7 +22,7 @@ from app.ui.common import turns
 from app.ui.common.qt import QApplication, QEvent, QGuiApplication, QObject, QPoint, Qt, QWidget
 from app.ui.history.store_chats import StoreChats
 from app.ui.main_window import MainWindow
-from tests.ui.driver import LabelRows, PaintedRegions, bare_view, busy, replies, stale_pixels, user_messages
+from tests.ui.driver import LabelRows, PaintedRegions, bare_view, replies, stale_pixels, user_messages
 
 MakeWindow = Callable[[], MainWindow]
 SENTENCE = "The cache keeps keys and values so that each step only attends to one new position. "
@@ -498,24 +498,11 @@ def label_view(qtbot: Any, count: int) -> tuple[ConversationView, LabelRows, lis
     return view, source, rows
 
 
-class BusyRows(LabelRows):
-    """Label rows that each keep the GUI thread working for ``BUILD_S``, as a long answer's would."""
-
-    BUILD_S = 0.015
-
-    def build_row(self, row: Row) -> QWidget:
-        busy(self.BUILD_S)
-        return super().build_row(row)
-
-
 def test_idle_building_lets_the_window_answer_between_slices(qtbot: Any, monkeypatch: Any) -> None:
-    monkeypatch.setattr(turns, "REST_S", 0.02)  # waiting for a core on a busy machine is no rest
-    source = BusyRows()
-    view, rows = bare_view(qtbot, source, range(200))
-    qtbot.wait(300)
-    view.scroll_to_row(rows[100])  # a jump: the rows in view are built now, a stretch's worth
+    monkeypatch.setattr(conversation, "BREATHE_MS", 50)  # wide, so that a slow machine cannot blur it
+    view, source, rows = label_view(qtbot, 200)
+    view.scroll_to_row(rows[100])  # a jump: the rows in view are built now
     built = source.built
-    assert built >= 3
     QApplication.processEvents()  # the turn right after: the idle slice must not build yet
     assert source.built == built
     qtbot.waitUntil(lambda: source.built > built, timeout=2000)  # ...but it does soon after

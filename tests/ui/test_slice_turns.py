@@ -1,10 +1,9 @@
-"""Slices of GUI-thread work keep to what is left of their stretch of work, and wait for a
-fresh stretch once at most (app/ui/common/turns.py): the conversation's idle building and a
+"""Slices of GUI-thread work keep to what is left of their turn of the event loop, and wait
+for a fresh turn once at most (app/ui/common/turns.py): the conversation's idle building and a
 long text shown a slice at a time.
 
-A stretch lasts until the GUI thread rests. Each test rests, posts an event that keeps the
-thread working for a set time (a paint or a page of older messages would), turns the event
-loop once, and counts the work the slicer did in that turn."""
+Each test posts an event that takes a set time (a paint or a page of older messages would),
+turns the event loop once, and counts the work the slicer did in that turn."""
 
 from __future__ import annotations
 
@@ -19,23 +18,9 @@ from app.ui.chat import conversation
 from app.ui.chat.markdown_view import MarkdownView
 from app.ui.common import turns
 from app.ui.common.qt import QApplication, QEvent, QObject
-from app.ui.common.turns import SliceTurns
-from tests.ui.driver import busy
 from tests.ui.test_conversation_view import label_view
 
-TURN_S = 0.05  # wide, so that a slow machine cannot spend a stretch that should have time left
-REST_S = 0.02  # ...nor pass for resting while it is only waiting for a core
-
-
-@pytest.fixture
-def wide_turns(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(turns, "TURN_S", TURN_S)
-    monkeypatch.setattr(turns, "REST_S", REST_S)
-
-
-def rest() -> None:
-    """The GUI thread waits, with nothing to do, long enough to count as resting."""
-    time.sleep(2 * REST_S)
+TURN_S = 0.05  # wide, so that a slow machine cannot spend a turn that should have time left
 
 
 class SlowEvent(QObject):
@@ -47,21 +32,21 @@ class SlowEvent(QObject):
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.User:
-            busy(self.seconds)
+            time.sleep(self.seconds)
             return True
         return super().event(event)
 
 
 @pytest.fixture
-def one_turn(wide_turns: None) -> Callable[[Callable[[], int], float], int]:
-    """``one_turn(done, other_work_s)``: how much ``done()`` grew in one turn of the event loop,
-    after a rest, whose other work took ``other_work_s``."""
+def one_turn(monkeypatch: pytest.MonkeyPatch) -> Callable[[Callable[[], int], float], int]:
+    """``one_turn(done, other_work_s)``: how much ``done()`` grew in one turn of the event loop
+    whose other work took ``other_work_s``."""
+    monkeypatch.setattr(turns, "TURN_S", TURN_S)
     other = SlowEvent()
 
     def turn(done: Callable[[], int], other_work_s: float) -> int:
         before = done()
         other.seconds = other_work_s
-        rest()
         QApplication.postEvent(other, QEvent(QEvent.Type.User))
         QApplication.processEvents()  # one turn: the posted event, then the timers due
         return done() - before
@@ -69,28 +54,10 @@ def one_turn(wide_turns: None) -> Callable[[Callable[[], int], float], int]:
     return turn
 
 
-def test_a_stretch_of_work_runs_across_turns_of_the_event_loop_until_the_thread_rests(
-    qapp: Any, wide_turns: None
-) -> None:
-    """A scroll's rows in one turn and their paint in the next are one stretch for the user:
-    input waits for both. A slice after them finds the stretch spent; after a rest, whole."""
-    rest()
-    QApplication.processEvents()
-    busy(0.6 * TURN_S)
-    QApplication.processEvents()  # a turn between: the thread did not rest
-    busy(0.6 * TURN_S)
-    assert SliceTurns(0.01).next_slice(time.perf_counter()) is None
-    rest()
-    QApplication.processEvents()
-    now = time.perf_counter()
-    work = SliceTurns(0.01).next_slice(now)
-    assert work is not None and work.deadline == now + 0.01
-
-
 def test_an_idle_slice_waits_for_the_next_turn_when_its_turn_was_spent(
     qtbot: Any, monkeypatch: pytest.MonkeyPatch, one_turn: Callable[[Callable[[], int], float], int]
 ) -> None:
-    monkeypatch.setattr(conversation, "BREATHE_MS", 0)  # only the stretch's budget holds a slice back
+    monkeypatch.setattr(conversation, "BREATHE_MS", 0)  # only the turn's budget holds a slice back
     view, source, rows = label_view(qtbot, 300)
 
     def built() -> int:

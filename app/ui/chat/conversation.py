@@ -8,8 +8,8 @@ a row, with its first screen whole: a first screen that takes more than one slic
 over several turns while the viewport keeps its old picture (:attr:`ConversationView.holding`).
 GUI-thread work comes in slices of ``SLICE_S``: rows a scroll reveals that did not fit in one
 are built on the next turn of the event loop, and rows near the screen are built ahead while
-the window is idle, each idle slice within what is left of the GUI thread's stretch of work (a
-scroll, its paint or a page of older messages may have come first: :mod:`app.ui.common.turns`).
+the window is idle, each idle slice within what is left of its turn of the event loop (a paint
+or a page of older messages may have come first: :mod:`app.ui.common.turns`).
 
 Heights change all the time (a row is measured, a panel opens, a reply streams) and the view
 keeps what the user reads still: it follows the end while the user is there, holds the very
@@ -44,7 +44,7 @@ from app.ui.common.qt import (
     QWidget,
     Signal,
 )
-from app.ui.common.turns import PUT_OFF_MS, SliceTurns
+from app.ui.common.turns import SliceTurns
 
 FOLLOW_SLACK = 24  # pixels from the bottom that still count as "at the end"
 MAX_WIDTH = 860  # a readable line length; the column centres in wide windows
@@ -678,15 +678,15 @@ class ConversationView(QAbstractScrollArea):
         """One slice of background work: rows in view, rows far away, rows near the view."""
         now = time.perf_counter()
         if (now - self._built_at) * 1000 < BREATHE_MS:
-            # Rows were built a moment ago in this same stretch (timers that were all due fire
-            # one after the other, after a scroll's slice): the slice would fill what is left
-            # of the stretch, and the scroll's paint would come after both. It comes first.
+            # Rows were built a moment ago in this same turn (timers that were all due fire
+            # one after the other, after a scroll's slice): two slices back to back would be
+            # one long block. The window paints and answers first.
             self._work.setInterval(BREATHE_MS)
             self._work.start()
             return
         work = self._turns.next_slice(now)
-        if work is None:  # this stretch has done most of a frame's work (a scroll, a paint, a page)
-            self._work.setInterval(PUT_OFF_MS)
+        if work is None:  # this turn has done most of a frame's work (a paint, a page put in)
+            self._work.setInterval(BREATHE_MS)
             self._work.start()
             return
         self._work.setInterval(0)
@@ -698,11 +698,10 @@ class ConversationView(QAbstractScrollArea):
             self._work.start()
             return
         if self._holding:
-            # The first paint of the whole screen gets a turn of its own, before rows ahead.
-            if self._built_at == built_before:
-                self._let_go()
-            self._work.start()
-            return
+            if self._built_at != built_before:
+                self._work.start()  # the first paint of the whole screen gets a turn of its own
+                return
+            self._let_go()
         if not self._fill(deadline, int(AHEAD * page), at_least_one=work.waited):
             self._work.start()
             return

@@ -41,7 +41,7 @@ from app.ui.chat.streaming_doc import DocumentWriter, set_html
 from app.ui.common.i18n import tr
 from app.ui.common.qt import QEvent, QResizeEvent, QSizePolicy, QTimer, QVBoxLayout, QWidget
 from app.ui.common.tasks import Task, Tasks
-from app.ui.common.turns import PUT_OFF_MS, SliceTurns
+from app.ui.common.turns import SliceTurns
 
 log = logging.getLogger(__name__)
 
@@ -175,16 +175,14 @@ class MarkdownView(QWidget):
         """Work on the text now for ``budget`` seconds; the rest follows in slices. A streamed
         piece may stop after rendering; otherwise something new is shown before stopping."""
         self._slicer.stop()
-        self._slicer.setInterval(0)
         self._run(time.perf_counter() + budget, show=budget >= SLICE_S)
 
     def _slice(self) -> None:
         if self._shown_once and not self.isVisible():
             return  # hidden (a collapsed panel, a recycled view): showEvent goes on
-        self._slicer.setInterval(0)
         work = self._turns.next_slice(time.perf_counter())
-        if work is None:  # this stretch has done most of a frame's work (a paint, another slice)
-            self._slicer.start(PUT_OFF_MS)
+        if work is None:  # this turn has done most of a frame's work (a paint, another slice)
+            self._slicer.start()
             return
         self._run(work.deadline, show=True)
 
