@@ -18,7 +18,8 @@ from app.ui.chat import conversation
 from app.ui.chat.markdown_view import MarkdownView
 from app.ui.common import turns
 from app.ui.common.qt import QApplication, QEvent, QObject
-from tests.ui.test_conversation_view import label_view
+from tests.ui.driver import bare_view
+from tests.ui.test_conversation_view import SlowRows, label_view
 
 TURN_S = 0.05  # wide, so that a slow machine cannot spend a turn that should have time left
 
@@ -88,3 +89,23 @@ def test_a_long_text_shown_in_slices_waits_for_a_turn_with_time_left(
     assert one_turn(shown, TURN_S) > 0
     qtbot.waitUntil(lambda: not view.pending, timeout=10_000)
     assert view.toPlainText().count("Paragraph") == len(paragraphs)
+
+
+def test_a_row_ahead_that_would_not_fit_in_what_is_left_waits_for_a_slice_of_its_own(
+    qtbot: Any, monkeypatch: pytest.MonkeyPatch, one_turn: Callable[[Callable[[], int], float], int]
+) -> None:
+    """Building ahead does not start a row it expects to end past its slice, even the first:
+    started after other work of the turn, it would make one long block with it. The next slice
+    builds that row however little is left, so building ahead gets past it."""
+    monkeypatch.setattr(conversation, "BREATHE_MS", 0)
+    monkeypatch.setattr(conversation, "SLICE_S", 1.0)  # only what is left of the turn limits a slice
+    source = SlowRows()  # 40 ms a row
+    _view, rows = bare_view(qtbot, source, range(60))  # held: qtbot keeps only a weak reference
+    qtbot.waitUntil(lambda: source.built >= 6, timeout=10_000)  # the view has learnt what a row costs
+    _view.scroll_to_row(rows[30])  # the rows in view are built now; those near it are left to slices
+
+    def built() -> int:
+        return source.built
+
+    assert one_turn(built, 0.6 * TURN_S) == 0  # 20 ms left: no 40 ms row is started...
+    assert one_turn(built, 0.6 * TURN_S) == 1  # ...the next slice builds one, and only one

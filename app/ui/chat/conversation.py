@@ -163,6 +163,7 @@ class ConversationView(QAbstractScrollArea):
         self._holding = False  # the viewport shows its old pixels until the rows in view are built
         self._built_at = 0.0  # when rows were last built (perf_counter)
         self._cost_per_px = 0.0  # a row's build time per pixel of its height (a running mean)
+        self._ahead_refused = False  # the last idle slice left a row ahead for a slice of its own
         self._turns = SliceTurns(SLICE_S)  # idle slices within what is left of each turn
         self._work = QTimer(self)
         self._work.setSingleShot(True)
@@ -636,24 +637,22 @@ class ConversationView(QAbstractScrollArea):
 
     def _fill(self, deadline: float, around: int = 0, *, at_least_one: bool = True) -> bool:
         """Build rows until ``deadline`` (the first one even past it, unless told otherwise);
-        True when none is left to build. After the first, a row whose build would likely end
-        past the deadline waits for the next slice: a tall answer started with a millisecond
-        left would stretch the slice by all of its cost."""
+        True when none is left to build. A row whose build would likely end past the deadline
+        waits for the next slice: a tall answer started with a millisecond left would stretch
+        the slice by all of its cost. Only the first row of an ``at_least_one`` fill is built
+        regardless."""
         if self.source is None:
             return True
-        started = not at_least_one
-        built = False
+        must = at_least_one
         while (row := self._next_unbuilt(around)) is not None:
             now = time.perf_counter()
-            if started and now >= deadline:
-                return False
-            if built and now + self._cost_per_px * max(row.height, 1) >= deadline:
+            if not must and now + self._cost_per_px * max(row.height, 1) >= deadline:
                 return False
             self._build(row)
             self._built_at = time.perf_counter()
             cost = (self._built_at - now) / max(row.height, 1)
             self._cost_per_px += COST_WEIGHT * (cost - self._cost_per_px)
-            started = built = True
+            must = False
         return True
 
     def _release_far(self) -> None:
@@ -702,9 +701,14 @@ class ConversationView(QAbstractScrollArea):
                 self._work.start()  # the first paint of the whole screen gets a turn of its own
                 return
             self._let_go()
-        if not self._fill(deadline, int(AHEAD * page), at_least_one=work.waited):
+        before_ahead = self._built_at
+        if not self._fill(deadline, int(AHEAD * page), at_least_one=work.waited or self._ahead_refused):
+            # A row ahead that would not fit in what was left of this slice gets the next one
+            # to itself, however long it is: building ahead must get past it.
+            self._ahead_refused = self._built_at == before_ahead
             self._work.start()
             return
+        self._ahead_refused = False
         if not self.rows:
             return
         value = self._value()
