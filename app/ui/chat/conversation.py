@@ -163,7 +163,6 @@ class ConversationView(QAbstractScrollArea):
         self._holding = False  # the viewport shows its old pixels until the rows in view are built
         self._built_at = 0.0  # when rows were last built (perf_counter)
         self._cost_per_px = 0.0  # a row's build time per pixel of its height (a running mean)
-        self._ahead_refused = False  # the last idle slice left a row ahead for a slice of its own
         self._turns = SliceTurns(SLICE_S)  # idle slices within what is left of each turn
         self._work = QTimer(self)
         self._work.setSingleShot(True)
@@ -702,13 +701,13 @@ class ConversationView(QAbstractScrollArea):
                 return
             self._let_go()
         before_ahead = self._built_at
-        if not self._fill(deadline, int(AHEAD * page), at_least_one=work.waited or self._ahead_refused):
-            # A row ahead that would not fit in what was left of this slice gets the next one
-            # to itself, however long it is: building ahead must get past it.
-            self._ahead_refused = self._built_at == before_ahead
+        if not self._fill(deadline, int(AHEAD * page), at_least_one=work.waited):
+            if self._built_at == before_ahead:
+                # A row ahead that would not fit in what was left of this slice gets the next
+                # one to itself, however long it is: building ahead must get past it.
+                self._turns.put_off()
             self._work.start()
             return
-        self._ahead_refused = False
         if not self.rows:
             return
         value = self._value()

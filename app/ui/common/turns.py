@@ -75,3 +75,8 @@ class SliceTurns:
             return None
         waited, self._put_off = self._put_off, False
         return Slice(now + min(self.slice_s, left), waited)
+
+    def put_off(self) -> None:
+        """The slice just given did nothing (its next step would not fit): the next one does
+        at least one step, however little of its turn is left."""
+        self._put_off = True
