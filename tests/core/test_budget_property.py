@@ -40,7 +40,7 @@ def _decodes(data: bytes) -> bool:
 
 
 def _ends_with_boundary(text: str) -> bool:
-    if text.endswith("\n"):
+    if text.rstrip(" ").endswith("\n"):  # a line's end, then the next line's indent: as in_reach counts it
         return True
     return text.rstrip().rstrip(CLOSERS)[-1:] in set(ENDS)
 
