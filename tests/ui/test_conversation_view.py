@@ -519,8 +519,8 @@ class SlowRows(LabelRows):
 
 
 def test_a_row_that_would_end_past_its_slice_waits_for_the_next(qtbot: Any, monkeypatch: Any) -> None:
-    """Once the view knows what rows cost, a slice with time left for less than a row stops
-    instead of starting one: a 60 ms slice of 40 ms rows builds one row, not two."""
+    """A slice with time left for less than a row stops instead of starting one: a 60 ms slice
+    of 40 ms rows builds one row, not two."""
     monkeypatch.setattr(conversation, "SLICE_S", 0.06)
     monkeypatch.setattr(conversation, "BREATHE_MS", 0)
     monkeypatch.setattr(turns, "TURN_S", 1.0)  # only the slice's own length limits it
@@ -535,3 +535,29 @@ def test_a_row_that_would_end_past_its_slice_waits_for_the_next(qtbot: Any, monk
         quiet = quiet + 1 if per_turn[-1] == 0 else 0
     assert sum(per_turn) >= 3  # the screen was built...
     assert max(per_turn) == 1  # ...one row per slice
+
+
+def test_the_first_row_built_sets_what_the_next_is_expected_to_cost(qtbot: Any, monkeypatch: Any) -> None:
+    """The view's estimate of a row's cost starts from the first row it builds, not from
+    nothing: rows set with a 60 ms slice of 40 ms rows build one row, not two."""
+    monkeypatch.setattr(conversation, "OPEN_SLICE_S", 0.06)
+    source = SlowRows()
+    _view, _rows = bare_view(qtbot, source, range(40))  # held: qtbot keeps only a weak reference
+    assert source.built == 1
+
+
+class QuickRows(SlowRows):
+    BUILD_S = 0.002
+
+
+def test_rows_set_build_a_short_slice_and_the_old_picture_holds_until_the_screen_is_whole(qtbot: Any) -> None:
+    """Setting rows shares its block of the GUI thread with the caller's work and the paint
+    that follows, so it builds a slice shorter than an idle one (3 ms: one 2 ms row). The
+    viewport keeps its old picture until slices have built the rest of the screen."""
+    source = QuickRows()
+    view, rows = bare_view(qtbot, source, range(40))
+    assert source.built == 1
+    assert view.holding
+    qtbot.waitUntil(lambda: not view.holding, timeout=10_000)
+    first, last = view._visible()
+    assert last - first >= 3 and all(row.widget is not None for row in rows[first:last])

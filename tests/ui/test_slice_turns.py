@@ -15,9 +15,10 @@ import pytest
 
 from app.core.render import LIGHT
 from app.ui.chat import conversation
+from app.ui.chat.conversation import Row
 from app.ui.chat.markdown_view import MarkdownView
 from app.ui.common import turns
-from app.ui.common.qt import QApplication, QEvent, QObject
+from app.ui.common.qt import QApplication, QEvent, QObject, Qt, QTimer
 from tests.ui.driver import bare_view
 from tests.ui.test_conversation_view import SlowRows, label_view
 
@@ -109,3 +110,61 @@ def test_a_row_ahead_that_would_not_fit_in_what_is_left_waits_for_a_slice_of_its
 
     assert one_turn(built, 0.6 * TURN_S) == 0  # 20 ms left: no 40 ms row is started...
     assert one_turn(built, 0.6 * TURN_S) == 1  # ...the next slice builds one, and only one
+
+
+class LateRows(SlowRows):
+    """Slow rows, some of them not ready to build yet (an answer still being rendered)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.late: set[object] = set()
+
+    def ready(self, row: Row) -> bool:
+        return row.item not in self.late
+
+
+def test_a_put_off_slice_that_built_a_row_in_view_builds_none_ahead_past_its_end(
+    qtbot: Any, monkeypatch: pytest.MonkeyPatch, one_turn: Callable[[Callable[[], int], float], int]
+) -> None:
+    """A slice put off to a fresh turn does at least one step, however little is left of it. A
+    row in view that it built is that step: it does not start a row ahead on top of it."""
+    monkeypatch.setattr(conversation, "BREATHE_MS", 0)
+    source = LateRows()  # 40 ms a row
+    _view, rows = bare_view(qtbot, source, range(60))  # held: qtbot keeps only a weak reference
+    qtbot.waitUntil(lambda: source.built >= 6, timeout=10_000)  # the view has learnt what a row costs
+    source.late.add(31)
+    _view.scroll_to_row(rows[30])  # the rows in view but row 31 are built now
+    assert rows[31].widget is None
+    source.late.clear()
+    _view.rows_ready()
+
+    def built() -> int:
+        return source.built
+
+    assert one_turn(built, TURN_S) == 0  # a spent turn: the slice waits for the next...
+    assert one_turn(built, TURN_S) == 1  # ...which builds the row in view, and only it
+    assert rows[31].widget is not None
+
+
+def test_an_idle_slice_is_due_after_the_work_that_asked_for_it(
+    qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows set in the view ask for idle slices as they are laid out, before their first screen
+    is built. A timer that fell due meanwhile (a frame, an animation) runs before those slices:
+    they are due from the end of the work that asked for them, not from its start."""
+    monkeypatch.setattr(conversation, "BREATHE_MS", 0)
+    monkeypatch.setattr(turns, "TURN_S", 1.0)  # no turn's budget holds the slice back
+    source = SlowRows()  # 40 ms a row
+    _view, _rows = bare_view(qtbot, source, [])  # held: qtbot keeps only a weak reference
+    frame = QTimer()
+    frame.setSingleShot(True)
+    frame.setTimerType(Qt.TimerType.PreciseTimer)
+    frame.setInterval(10)
+    seen: list[int] = []
+    frame.timeout.connect(lambda: seen.append(source.built))
+    frame.start()
+    _view.set_rows([Row(i) for i in range(40)])  # builds a 40 ms row: the frame falls due meanwhile
+    built = source.built
+    assert 0 < built < 4  # the rest of the screen is left to slices
+    QApplication.processEvents()  # one turn: the timers that are due, in the order they fell due
+    assert seen == [built]  # the frame came before any slice built a row

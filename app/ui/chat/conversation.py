@@ -53,6 +53,7 @@ PAD_X, PAD_TOP, PAD_BOTTOM = 24, 16, 16
 SPACING = 18  # between two rows
 LINE_STEP = 24  # pixels per arrow key / wheel line
 SLICE_S = 0.006  # GUI-thread time for building rows in one turn of the event loop
+OPEN_SLICE_S = 0.003  # the slice built as rows are set: the caller's work and a paint share its block
 BREATHE_MS = 3  # an idle slice that would start right after rows were built waits this long
 AHEAD = 1.0  # screens above and below the view that are built while idle
 COST_WEIGHT = 0.25  # the weight of the latest row in the running mean of build costs
@@ -207,7 +208,7 @@ class ConversationView(QAbstractScrollArea):
         """Build the rows in view; what one slice cannot build follows on the next turns while
         the viewport keeps showing what it showed, so a chat opens whole on its first paint
         (long answers: once rendered) without one long block of the GUI thread."""
-        if self._fill(time.perf_counter() + SLICE_S):
+        if self._fill(time.perf_counter() + OPEN_SLICE_S):
             self._let_go()
             return
         if not self._holding:
@@ -650,7 +651,10 @@ class ConversationView(QAbstractScrollArea):
             self._build(row)
             self._built_at = time.perf_counter()
             cost = (self._built_at - now) / max(row.height, 1)
-            self._cost_per_px += COST_WEIGHT * (cost - self._cost_per_px)
+            # The first row's cost is the first estimate: a mean that started from nothing
+            # would think the next rows cheap and start them with too little of the slice left.
+            known = self._cost_per_px > 0
+            self._cost_per_px += (COST_WEIGHT if known else 1.0) * (cost - self._cost_per_px)
             must = False
         return True
 
@@ -669,8 +673,10 @@ class ConversationView(QAbstractScrollArea):
             self._release(row)
 
     def _schedule(self) -> None:
-        if not self._work.isActive():
-            self._work.start()
+        # Started again even when it runs already: a slice is due once the work that asked
+        # for it is done. Due from the first request, it would run before the timers that
+        # fell due during that work (a chat put in the view, a scroll) and add to their block.
+        self._work.start()
 
     def _idle(self) -> None:
         """One slice of background work: rows in view, rows far away, rows near the view."""
@@ -701,7 +707,9 @@ class ConversationView(QAbstractScrollArea):
                 return
             self._let_go()
         before_ahead = self._built_at
-        if not self._fill(deadline, int(AHEAD * page), at_least_one=work.waited):
+        # A slice that was put off does at least one step: a row in view built above was it.
+        must = work.waited and self._built_at == built_before
+        if not self._fill(deadline, int(AHEAD * page), at_least_one=must):
             if self._built_at == before_ahead:
                 # A row ahead that would not fit in what was left of this slice gets the next
                 # one to itself, however long it is: building ahead must get past it.
