@@ -168,3 +168,25 @@ def test_an_idle_slice_is_due_after_the_work_that_asked_for_it(
     assert 0 < built < 4  # the rest of the screen is left to slices
     QApplication.processEvents()  # one turn: the timers that are due, in the order they fell due
     assert seen == [built]  # the frame came before any slice built a row
+
+
+def test_requests_for_slices_do_not_put_off_a_slice_that_waits_out_its_pause(
+    qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A slice waiting out its pause after rows were built keeps its due time: requests that
+    come faster than the pause (a stream's flushes, rows made ready) do not push it back, or
+    the rows near the view would never be built while they keep coming."""
+    monkeypatch.setattr(conversation, "BREATHE_MS", 20)
+    monkeypatch.setattr(turns, "TURN_S", 1.0)  # no turn's budget holds the slice back
+    view, source, rows = label_view(qtbot, 300)
+    view.scroll_to_row(rows[150])  # the rows in view are built now: the next slice pauses first
+    built = source.built
+    requests = QTimer()
+    requests.setTimerType(Qt.TimerType.PreciseTimer)
+    requests.setInterval(1)
+    requests.timeout.connect(view.rows_ready)
+    requests.start()
+    try:
+        qtbot.waitUntil(lambda: source.built > built, timeout=2_000)  # rows near the view are built
+    finally:
+        requests.stop()

@@ -673,10 +673,12 @@ class ConversationView(QAbstractScrollArea):
             self._release(row)
 
     def _schedule(self) -> None:
-        # Started again even when it runs already: a slice is due once the work that asked
-        # for it is done. Due from the first request, it would run before the timers that
-        # fell due during that work (a chat put in the view, a scroll) and add to their block.
-        self._work.start()
+        # A slice due at once is started again: it is due once the work that asked for it is
+        # done. Due from the first request, it would run before the timers that fell due during
+        # that work (a chat put in the view, a scroll) and add to their block. A slice waiting
+        # out its pause keeps its due time: requests faster than the pause would starve it.
+        if not self._work.isActive() or self._work.interval() == 0:
+            self._work.start()
 
     def _idle(self) -> None:
         """One slice of background work: rows in view, rows far away, rows near the view."""
