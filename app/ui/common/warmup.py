@@ -3,7 +3,8 @@
 The first code block in a language makes Pygments import its lexer and compile dozens of
 regular expressions (50–100 ms); the first Markdown render builds the parser. Paid while a
 reply streams, that is a visible stall; paid on a background thread right after the window
-opens, it is not. The helper process that renders stored messages ahead
+opens, it is not. So are the patterns that put the core's messages in the window's language
+(:mod:`app.ui.common.core_text`). The helper process that renders stored messages ahead
 (:mod:`app.core.render.process`) starts then too. ``gc.freeze`` then moves everything built
 at startup out of the garbage collector's way, which shortens the full collections that
 streaming triggers.
@@ -19,6 +20,7 @@ import gc
 import sys
 
 from app.core.render.process import RENDER_PROCESS, warm_renderer
+from app.ui.common.core_text import compile_templates
 from app.ui.common.tasks import Task, Tasks
 
 GIL_SWITCH_S = 0.001
@@ -26,6 +28,7 @@ GIL_SWITCH_S = 0.001
 
 def _warm() -> None:
     RENDER_PROCESS.start()  # off the GUI thread: starting a process takes a few milliseconds
+    compile_templates()  # before the first engine or hardware message is shown
     warm_renderer()  # this process renders what streams
 
 
