@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Iterator
 from functools import partial
 from typing import Any
@@ -218,3 +219,34 @@ def test_a_task_waited_for_holds_what_its_work_returned_or_raised(tasks: Tasks) 
     failed = tasks.run(broken, on_error=lambda _exc: None)
     assert failed.wait(WAIT_MS / 1000)
     assert failed.result is None and isinstance(failed.error, ValueError)
+
+
+def test_threads_kept_wait_from_the_start_and_stay_however_long_nothing_comes(qtbot: Any) -> None:
+    """Work given in the middle of a frame (a chat opened after a pause) finds a thread waiting:
+    starting one makes the GUI thread wait until it runs."""
+    runner = Tasks(keep=1, name="kept")
+    runner.idle_s = 0.05
+    try:
+        kept = threads()
+        assert len(kept) == 1  # waiting before any work was given
+        time.sleep(0.3)  # six times as long as a thread waits before it leaves
+        assert kept[0].is_alive()
+        heard: list[threading.Thread] = []
+        runner.run(lambda: threading.current_thread(), heard.append)
+        qtbot.waitUntil(lambda: len(heard) == 1, timeout=WAIT_MS)
+        assert heard == kept  # the kept thread took it: none was started
+        both = threading.Barrier(2, timeout=WAIT_MS / 1000)
+        done: list[int] = []
+        for i in range(2):  # more work at once than threads kept: one more thread...
+            runner.run(lambda i=i: (both.wait(), i)[1], done.append)  # type: ignore[misc]
+        qtbot.waitUntil(lambda: sorted(done) == [0, 1], timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: len(threads()) == 1, timeout=WAIT_MS)  # ...and one of the two leaves
+        time.sleep(0.3)
+        assert len(threads()) == 1 and runner._gate.workers == 1  # the other stays
+    finally:
+        assert runner.shutdown()
+    assert threads() == []
+
+
+def threads(name: str = "ponder-kept") -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == name]

@@ -71,7 +71,9 @@ class ConversationPresenter(QObject):
         self.chat: Chat | None = None
         self.pager: Pager | None = None
         self.busy = False
-        self.tasks = Tasks(self, name="conversation")
+        # Two threads wait for work from the start: a chat opened or scrolled (a page of older
+        # messages read while answers render ahead) never waits for a thread to start.
+        self.tasks = Tasks(self, keep=2, name="conversation")
         self._rows: dict[int, Row] = {}  # id(entry) -> its row
         self._row_of: dict[QWidget, Row] = {}  # built widget -> its row
         self._replies: list[AssistantMessageView] = []  # spare views, hidden, ready for reuse

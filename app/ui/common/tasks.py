@@ -14,7 +14,9 @@ runs ``work()`` on a thread, then ``on_done(result)`` or ``on_error(exc)`` on th
 - work runs at once, each piece on its own thread: a thread that finished its work waits a
   while (``WORKER_IDLE_S``) for the next piece, so giving work rarely starts a thread (a
   start makes the GUI thread wait until the new thread runs: a millisecond or more when
-  every core is busy);
+  every core is busy); ``Tasks(keep=n)`` starts ``n`` threads at once and keeps them
+  waiting however long nothing comes, for work given in the middle of a frame (a chat
+  opened after a pause);
 - ``Tasks(ordered=True)`` is a lane: one thread runs the work one piece at a time, in the
   order given (the chat store's writes);
 - :meth:`Tasks.relay` hands a callback to another thread's code (a download queue's
@@ -121,10 +123,13 @@ class Tasks(QObject):
     _answer = Signal(object, object, object)  # Task, result, error
     _relayed = Signal(object, object)  # callback, value
 
-    def __init__(self, parent: QObject | None = None, *, ordered: bool = False, name: str = "task") -> None:
+    def __init__(
+        self, parent: QObject | None = None, *, ordered: bool = False, keep: int = 0, name: str = "task"
+    ) -> None:
         super().__init__(parent)
         self.name = name
         self.ordered = ordered
+        self.keep = 0 if ordered else keep  # threads that stay waiting, however long idle
         self._gate = _Gate()
         self._threads: set[threading.Thread] = set()
         self._lane: queue.SimpleQueue[Task[Any] | None] = queue.SimpleQueue()
@@ -133,6 +138,11 @@ class Tasks(QObject):
         self._relayed.connect(self._call, Qt.ConnectionType.QueuedConnection)
         # Deleted with its parent before shutdown: worker threads must stop emitting on it.
         self.destroyed.connect(self._gate.close)
+        with self._gate.lock:
+            for _ in range(self.keep):
+                self._gate.workers += 1
+                self._gate.idle += 1
+                self._start(self._serve, self.name)
 
     @property
     def busy(self) -> bool:
@@ -219,14 +229,15 @@ class Tasks(QObject):
         thread.start()
 
     def _serve(self) -> None:
-        """Run queued work until the runner closes, or until none came for ``idle_s`` seconds."""
+        """Run queued work until the runner closes, or until none came for ``idle_s`` seconds
+        (unless this thread is one of the ``keep``)."""
         gate = self._gate
         while True:
             try:
                 task = gate.work.get(timeout=self.idle_s)
             except queue.Empty:
                 with gate.lock:
-                    if gate.idle:  # an unclaimed waiter: this one may go
+                    if gate.idle and gate.workers > self.keep:  # an unclaimed waiter: this one may go
                         gate.idle -= 1
                         gate.workers -= 1
                         return
