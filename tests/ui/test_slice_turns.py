@@ -190,3 +190,28 @@ def test_requests_for_slices_do_not_put_off_a_slice_that_waits_out_its_pause(
         qtbot.waitUntil(lambda: source.built > built, timeout=2_000)  # rows near the view are built
     finally:
         requests.stop()
+
+
+def test_a_request_puts_a_pausing_slice_after_the_timers_that_fell_due_during_its_work(
+    qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A slice waiting out its pause is due again from the end of the work that asked for it
+    (a scroll, rows made ready): a frame that fell due during that work comes first."""
+    monkeypatch.setattr(conversation, "BREATHE_MS", 5)
+    monkeypatch.setattr(conversation, "PUT_OFF_S", 0.5)  # wide: a slow machine stays within it
+    monkeypatch.setattr(turns, "TURN_S", 1.0)  # no turn's budget holds the slice back
+    view, source, rows = label_view(qtbot, 300)
+    view.scroll_to_row(rows[150])  # the rows in view are built now...
+    QApplication.processEvents()  # ...so the slice this turn pauses first
+    frame = QTimer()
+    frame.setSingleShot(True)
+    frame.setTimerType(Qt.TimerType.PreciseTimer)
+    frame.setInterval(8)
+    seen: list[int] = []
+    frame.timeout.connect(lambda: seen.append(source.built))
+    frame.start()
+    time.sleep(0.012)  # other work, past the pause and the frame
+    built = source.built
+    view.rows_ready()  # it asks for a slice
+    QApplication.processEvents()  # one turn: the timers that are due, in the order they fell due
+    assert seen == [built]  # the frame came before any slice built a row

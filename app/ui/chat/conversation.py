@@ -55,6 +55,7 @@ LINE_STEP = 24  # pixels per arrow key / wheel line
 SLICE_S = 0.006  # GUI-thread time for building rows in one turn of the event loop
 OPEN_SLICE_S = 0.003  # the slice built as rows are set: the caller's work and a paint share its block
 BREATHE_MS = 3  # an idle slice that would start right after rows were built waits this long
+PUT_OFF_S = 0.016  # a waiting idle slice is put off by new requests for at most a frame
 AHEAD = 1.0  # screens above and below the view that are built while idle
 COST_WEIGHT = 0.25  # the weight of the latest row in the running mean of build costs
 KEEP = 2.0  # screens beyond which built rows are given back
@@ -169,6 +170,7 @@ class ConversationView(QAbstractScrollArea):
         self._work.setSingleShot(True)
         self._work.setInterval(0)
         self._work.timeout.connect(self._idle)
+        self._paused_at = 0.0  # perf_counter when the waiting slice first paused
         self.verticalScrollBar().setSingleStep(LINE_STEP)
         self.placeholder = QLabel(self.viewport())
         self.placeholder.setObjectName("placeholder")
@@ -673,12 +675,21 @@ class ConversationView(QAbstractScrollArea):
             self._release(row)
 
     def _schedule(self) -> None:
-        # A slice due at once is started again: it is due once the work that asked for it is
-        # done. Due from the first request, it would run before the timers that fell due during
-        # that work (a chat put in the view, a scroll) and add to their block. A slice waiting
-        # out its pause keeps its due time: requests faster than the pause would starve it.
-        if not self._work.isActive() or self._work.interval() == 0:
-            self._work.start()
+        # Started again: a slice is due once the work that asked for it is done. Due from an
+        # earlier moment, it would run before the timers that fell due during that work (a
+        # chat put in the view, a scroll) and add to their block. A slice waiting out its
+        # pause is put off so for a frame at most: requests faster than the pause would
+        # starve it.
+        work = self._work
+        if not work.isActive() or work.interval() == 0 or time.perf_counter() - self._paused_at < PUT_OFF_S:
+            work.start()
+
+    def _pause(self) -> None:
+        """The next slice waits ``BREATHE_MS``: the window paints and answers first."""
+        if self._work.interval() == 0:  # the first pause since a slice ran
+            self._paused_at = time.perf_counter()
+        self._work.setInterval(BREATHE_MS)
+        self._work.start()
 
     def _idle(self) -> None:
         """One slice of background work: rows in view, rows far away, rows near the view."""
@@ -687,13 +698,11 @@ class ConversationView(QAbstractScrollArea):
             # Rows were built a moment ago in this same turn (timers that were all due fire
             # one after the other, after a scroll's slice): two slices back to back would be
             # one long block. The window paints and answers first.
-            self._work.setInterval(BREATHE_MS)
-            self._work.start()
+            self._pause()
             return
         work = self._turns.next_slice(now)
         if work is None:  # this turn has done most of a frame's work (a paint, a page put in)
-            self._work.setInterval(BREATHE_MS)
-            self._work.start()
+            self._pause()
             return
         self._work.setInterval(0)
         deadline = work.deadline
