@@ -146,6 +146,19 @@ def test_a_put_off_slice_that_built_a_row_in_view_builds_none_ahead_past_its_end
     assert rows[31].widget is not None
 
 
+def frame_due_in(ms: int, built: Callable[[], int]) -> tuple[QTimer, list[int]]:
+    """A frame due in ``ms`` (a precise timer; keep it referenced) and what ``built()`` was
+    when it came."""
+    timer = QTimer()
+    timer.setSingleShot(True)
+    timer.setTimerType(Qt.TimerType.PreciseTimer)
+    timer.setInterval(ms)
+    seen: list[int] = []
+    timer.timeout.connect(lambda: seen.append(built()))
+    timer.start()
+    return timer, seen
+
+
 def test_an_idle_slice_is_due_after_the_work_that_asked_for_it(
     qtbot: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -156,13 +169,7 @@ def test_an_idle_slice_is_due_after_the_work_that_asked_for_it(
     monkeypatch.setattr(turns, "TURN_S", 1.0)  # no turn's budget holds the slice back
     source = SlowRows()  # 40 ms a row
     _view, _rows = bare_view(qtbot, source, [])  # held: qtbot keeps only a weak reference
-    frame = QTimer()
-    frame.setSingleShot(True)
-    frame.setTimerType(Qt.TimerType.PreciseTimer)
-    frame.setInterval(10)
-    seen: list[int] = []
-    frame.timeout.connect(lambda: seen.append(source.built))
-    frame.start()
+    _frame, seen = frame_due_in(10, lambda: source.built)
     _view.set_rows([Row(i) for i in range(40)])  # builds a 40 ms row: the frame falls due meanwhile
     built = source.built
     assert 0 < built < 4  # the rest of the screen is left to slices
@@ -203,13 +210,7 @@ def test_a_request_puts_a_pausing_slice_after_the_timers_that_fell_due_during_it
     view, source, rows = label_view(qtbot, 300)
     view.scroll_to_row(rows[150])  # the rows in view are built now...
     QApplication.processEvents()  # ...so the slice this turn pauses first
-    frame = QTimer()
-    frame.setSingleShot(True)
-    frame.setTimerType(Qt.TimerType.PreciseTimer)
-    frame.setInterval(8)
-    seen: list[int] = []
-    frame.timeout.connect(lambda: seen.append(source.built))
-    frame.start()
+    _frame, seen = frame_due_in(8, lambda: source.built)
     time.sleep(0.012)  # other work, past the pause and the frame
     built = source.built
     view.rows_ready()  # it asks for a slice

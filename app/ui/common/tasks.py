@@ -140,9 +140,8 @@ class Tasks(QObject):
         self.destroyed.connect(self._gate.close)
         with self._gate.lock:
             for _ in range(self.keep):
-                self._gate.workers += 1
                 self._gate.idle += 1
-                self._start(self._serve, self.name)
+                self._add_worker()
 
     @property
     def busy(self) -> bool:
@@ -177,8 +176,7 @@ class Tasks(QObject):
                 if gate.idle:
                     gate.idle -= 1
                 else:
-                    gate.workers += 1
-                    self._start(self._serve, self.name)
+                    self._add_worker()
                 gate.work.put(task)
         return task
 
@@ -216,6 +214,10 @@ class Tasks(QObject):
         return not any(thread.is_alive() for thread in threads)
 
     # -- on worker threads ---------------------------------------------------------------
+    def _add_worker(self) -> None:  # with the gate's lock held
+        self._gate.workers += 1
+        self._start(self._serve, self.name)
+
     def _start(self, target: Callable[[], None], name: str) -> None:  # with the gate's lock held
         def body() -> None:
             try:
