@@ -1,11 +1,18 @@
 """One reply being generated: collects engine events, repaints at a bounded rate, finalises.
 
-Deltas are appended to the message at once (so nothing is lost if the engine dies), to the
-reply's :class:`~app.core.chat.chats.ReplyLog` (which saves them to disk in batches), and to a
-pending buffer that a single-shot timer pushes to the view at most every ``REPAINT_MS``:
-however fast tokens arrive, the view repaints about 25 times a second. When a repaint takes
-long (a busy machine: llama.cpp on every core), the next waits longer, so that repainting
-never takes more than about a sixth of the GUI thread's time.
+Deltas go to the reply's :class:`~app.core.chat.chats.ReplyLog` at once (it saves them to
+disk in batches, so nothing is lost if the engine or the window dies), and to a pending buffer
+that a single-shot timer pushes to the view at most every ``REPAINT_MS``: however fast tokens
+arrive, the view repaints about 25 times a second. When a repaint takes long (a busy machine:
+llama.cpp on every core), the next waits longer, so that repainting never takes more than
+about a sixth of the GUI thread's time.
+
+The message's text catches up at each repaint, at every other event, and whenever it is read
+through :attr:`ReplyStream.message`. Adding each token to it at once would copy the whole text
+per token (a Python string is immutable), a cost that grows with the reply: handling one
+reasoning token took 8 µs near the start of 25,000 and 14 µs near the end
+(``benchmarks/bench_chat_view.py``). Read from the chat meanwhile, the message holds what the
+view shows.
 """
 
 from __future__ import annotations
@@ -54,7 +61,7 @@ class ReplyStream(QObject):
         self.request_id = request_id
         self.chat = chat
         self.reply = reply
-        self.message = message
+        self._message = message
         self.view = view
         self.limit = limit  # shown as "/ N" beside the live token count
         self.done = False
@@ -62,8 +69,10 @@ class ReplyStream(QObject):
         self._resume = resume  # None: a new reply; "thinking" or "answer": the part continued
         self._prior_tokens = self.tokens if resume == "thinking" else 0
         self._prior_stats = message.stats
-        self._thinking: list[str] = []
+        self._thinking: list[str] = []  # deltas for the view, since the last repaint
         self._answer: list[str] = []
+        self._thinking_behind: list[str] = []  # deltas not in the message's text yet
+        self._answer_behind: list[str] = []
         self._cut: str | None = None
         self._t0 = time.monotonic()
         self._t_think: float | None = None
@@ -74,29 +83,45 @@ class ReplyStream(QObject):
         self._timer.timeout.connect(self._repaint)
         self._cost_ms = 0.0  # a running average of a repaint's wall time
 
+    @property
+    def message(self) -> Message:
+        """The message, its text caught up with every delta so far."""
+        self._catch_up()
+        return self._message
+
+    def _catch_up(self) -> None:
+        m = self._message
+        if self._thinking_behind:
+            m.thinking += "".join(self._thinking_behind)
+            self._thinking_behind.clear()
+        if self._answer_behind:
+            m.content += "".join(self._answer_behind)
+            self._answer_behind.clear()
+
     # -- events ------------------------------------------------------------------------
     def handle(self, event: Event) -> None:
         if self.done:
             return
-        m = self.message
         if isinstance(event, TextDelta):
             if event.kind == "thinking":
                 if self._t_think is None:
                     self._t_think = time.monotonic()
-                m.thinking += event.text
+                self._thinking_behind.append(event.text)
                 self._thinking.append(event.text)
                 self.tokens = event.thinking_tokens
                 if self.log is not None:
                     self.log.add(thinking=event.text)
             else:
-                if self._t_think is not None and not self._answer and not m.content:
+                if self._t_think is not None and not self._answer_behind and not self._message.content:
                     self._thinking_s += time.monotonic() - self._t_think
-                m.content += event.text
+                self._answer_behind.append(event.text)
                 self._answer.append(event.text)
                 if self.log is not None:
                     self.log.add(answer=event.text)
             self._schedule()
-        elif isinstance(event, ThinkingCut):
+            return
+        m = self.message  # caught up: what follows may replace its text
+        if isinstance(event, ThinkingCut):
             m.thinking = event.thinking
             m.budget_hit = True
             m.cut_reason = event.reason
@@ -153,7 +178,8 @@ class ReplyStream(QObject):
         self._timer.setInterval(wait)
 
     def flush(self) -> None:
-        """Push what arrived since the last repaint to the view."""
+        """Push what arrived since the last repaint to the message and the view."""
+        self._catch_up()
         view = self.view
         if view is None:
             self._thinking.clear()
@@ -170,7 +196,7 @@ class ReplyStream(QObject):
         if self._answer:
             text = "".join(self._answer)
             self._answer.clear()
-            view.stream_answer(text, self._thinking_s, self.tokens, self.message.budget_hit)
+            view.stream_answer(text, self._thinking_s, self.tokens, self._message.budget_hit)
 
     def _end(self) -> None:
         self.done = True
